@@ -1,0 +1,163 @@
+/**
+ * The public operations, bound to a platform.
+ *
+ * @module
+ */
+import { BindLink } from "./bind_link.ts";
+import { defaultPlatform } from "./default_platform.ts";
+import type { BindLinkOptions } from "./options.ts";
+import type { Platform } from "./platform.ts";
+import { prepareCreate, prepareRemove } from "./prepare.ts";
+
+/**
+ * The bind link operations bound to one {@linkcode Platform}: use it to pick a platform in
+ * code (a test double, a pinned DLL, Linux mounts). Disposing it closes the native library.
+ *
+ * @example A test double, chosen in code and nowhere else
+ * ```ts
+ * import { BindLinkApi, windowsPlatform } from "@bindlink/bindlink";
+ *
+ * using api = new BindLinkApi(windowsPlatform({ libraryPath: "/tmp/libbindlink_double.so" }));
+ * const link = await api.createBindLink("C:\\Foo", "C:\\Bar", { merged: true });
+ * await link.remove();
+ * ```
+ */
+export class BindLinkApi implements Disposable {
+  /** The backend every call goes to. */
+  readonly platform: Platform;
+
+  /** Binds the operations to `platform`. */
+  constructor(platform: Platform) {
+    this.platform = platform;
+  }
+
+  /** See {@linkcode createBindLink}. */
+  async createBindLink(
+    virtualPath: string,
+    backingPath: string,
+    options?: BindLinkOptions,
+  ): Promise<BindLink> {
+    const spec = prepareCreate(this.platform, virtualPath, backingPath, options);
+    await this.platform.create(spec);
+    return new BindLink(spec, this.platform);
+  }
+
+  /** See {@linkcode createBindLinkSync}. */
+  createBindLinkSync(
+    virtualPath: string,
+    backingPath: string,
+    options?: BindLinkOptions,
+  ): BindLink {
+    const spec = prepareCreate(this.platform, virtualPath, backingPath, options);
+    this.platform.createSync(spec);
+    return new BindLink(spec, this.platform);
+  }
+
+  /** See {@linkcode removeBindLink}. */
+  async removeBindLink(virtualPath: string): Promise<void> {
+    await this.platform.remove(prepareRemove(this.platform, virtualPath));
+  }
+
+  /** See {@linkcode removeBindLinkSync}. */
+  removeBindLinkSync(virtualPath: string): void {
+    this.platform.removeSync(prepareRemove(this.platform, virtualPath));
+  }
+
+  /** Closes the platform's native libraries; a later call opens them again. */
+  close(): void {
+    this.platform.close();
+  }
+
+  /** Closes the platform's native libraries at the end of a `using` scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+let defaults: BindLinkApi | undefined;
+
+function defaultApi(): BindLinkApi {
+  return defaults ??= new BindLinkApi(defaultPlatform());
+}
+
+/**
+ * Creates a bind link: `virtualPath` shows the contents of `backingPath`, system-wide, until
+ * removed or until the machine restarts. Relative paths resolve against the current
+ * directory. Needs Administrator rights on Windows (root on Linux). The call runs on a worker
+ * thread, so a slow network share does not block the event loop.
+ *
+ * @param virtualPath Where the link appears. It may exist (its contents are then hidden,
+ *   unless `merged`) or not (its parent must exist).
+ * @param backingPath What the link shows: a local path or a `\\server\share\...` path.
+ * @param options `readOnly`, `merged`, `exceptions`.
+ * @returns The live link; remove it with `remove()` or scope it with `await using`.
+ * @throws {BindLinkError} with a stable `code`; nothing is changed when it is thrown.
+ *
+ * @example Merge a folder over another, read-only, for one scope
+ * ```ts
+ * import { createBindLink } from "@bindlink/bindlink";
+ *
+ * await using link = await createBindLink("C:\\build\\deps", "\\\\fileserver\\deps\\v42", {
+ *   readOnly: true,
+ *   merged: true,
+ *   exceptions: ["C:\\build\\deps\\local"],
+ * });
+ * ```
+ */
+export function createBindLink(
+  virtualPath: string,
+  backingPath: string,
+  options?: BindLinkOptions,
+): Promise<BindLink> {
+  return defaultApi().createBindLink(virtualPath, backingPath, options);
+}
+
+/**
+ * The blocking twin of {@linkcode createBindLink}.
+ *
+ * @example
+ * ```ts
+ * import { createBindLinkSync } from "@bindlink/bindlink";
+ *
+ * using link = createBindLinkSync("C:\\Foo", "C:\\Bar");
+ * ```
+ */
+export function createBindLinkSync(
+  virtualPath: string,
+  backingPath: string,
+  options?: BindLinkOptions,
+): BindLink {
+  return defaultApi().createBindLinkSync(virtualPath, backingPath, options);
+}
+
+/**
+ * Removes the bind link at `virtualPath`, made by this process or any other. Nested links
+ * must be removed deepest first.
+ *
+ * @throws {BindLinkError} `not-found` when there is no link there, `busy` when a link lives
+ *   below it.
+ *
+ * @example
+ * ```ts
+ * import { removeBindLink } from "@bindlink/bindlink";
+ *
+ * await removeBindLink("C:\\Foo");
+ * ```
+ */
+export function removeBindLink(virtualPath: string): Promise<void> {
+  return defaultApi().removeBindLink(virtualPath);
+}
+
+/**
+ * The blocking twin of {@linkcode removeBindLink}.
+ *
+ * @example
+ * ```ts
+ * import { removeBindLinkSync } from "@bindlink/bindlink";
+ *
+ * removeBindLinkSync("C:\\Foo");
+ * ```
+ */
+export function removeBindLinkSync(virtualPath: string): void {
+  defaultApi().removeBindLinkSync(virtualPath);
+}

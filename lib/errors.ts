@@ -1,0 +1,190 @@
+/**
+ * The one error type of the library: what failed, on which paths, the code the system returned,
+ * the system's own words for it, and what to do next.
+ *
+ * @module
+ */
+
+/**
+ * Stable, machine-readable error codes. Scripts should branch on these, never on the message.
+ *
+ * - `access-denied`: not elevated (Windows) or not root (Linux), or no rights on a path.
+ * - `not-found`: a path is missing (backing path, parent of the virtual path), or there is no
+ *   link to remove.
+ * - `already-exists`: a bind link already exists at the virtual path.
+ * - `invalid-argument`: an option is wrong, or the system rejected the combination (for
+ *   example exceptions on a virtual path that does not exist).
+ * - `invalid-path`: a path is empty, malformed, too long, or an exception is not below the
+ *   virtual path.
+ * - `busy`: the link cannot be removed while another link lives below it, or it is in use.
+ * - `not-supported`: the file system or volume does not support the operation.
+ * - `unsupported-windows`: this Windows has no `bindlink.dll` (it needs Windows 11 24H2 or
+ *   Windows Server 2025, or later).
+ * - `unsupported-platform`: this operating system has no bind link backend.
+ * - `unknown`: anything else; the message carries the system's code and text.
+ */
+export type BindLinkErrorCode =
+  | "access-denied"
+  | "not-found"
+  | "already-exists"
+  | "invalid-argument"
+  | "invalid-path"
+  | "busy"
+  | "not-supported"
+  | "unsupported-windows"
+  | "unsupported-platform"
+  | "unknown";
+
+/** Every {@linkcode BindLinkErrorCode}, for validation and documentation. */
+export const BIND_LINK_ERROR_CODES: readonly BindLinkErrorCode[] = [
+  "access-denied",
+  "not-found",
+  "already-exists",
+  "invalid-argument",
+  "invalid-path",
+  "busy",
+  "not-supported",
+  "unsupported-windows",
+  "unsupported-platform",
+  "unknown",
+];
+
+/** The operation that failed. */
+export type BindLinkOperation = "create" | "remove";
+
+/** Everything a {@linkcode BindLinkError} is made of. */
+export interface BindLinkErrorInit {
+  /** The stable code. */
+  code: BindLinkErrorCode;
+  /** The operation that failed. */
+  operation: BindLinkOperation;
+  /** What went wrong, in plain words, without a trailing full stop. */
+  summary: string;
+  /** What the user can do next, as one or more full sentences. */
+  hint: string;
+  /** The virtual path, resolved when it could be. */
+  virtualPath?: string;
+  /** The backing path (create only), resolved when it could be. */
+  backingPath?: string;
+  /** The native library involved, when loading it failed. */
+  libraryPath?: string;
+  /** The HRESULT returned by Windows, as an unsigned 32-bit number. */
+  hresult?: number;
+  /** The errno set by Linux. */
+  errno?: number;
+  /** The symbolic errno name (`EPERM`, ...). */
+  errnoName?: string;
+  /** The system's own description of the failure (FormatMessageW, strerror). */
+  systemMessage?: string;
+  /** The underlying error, if one was caught. */
+  cause?: unknown;
+}
+
+/** Formats an HRESULT the way Windows tools print it: `0x` and eight upper-case hex digits. */
+export function formatHresult(hresult: number): string {
+  return "0x" + (hresult >>> 0).toString(16).toUpperCase().padStart(8, "0");
+}
+
+function describeSystemCode(init: BindLinkErrorInit): string | undefined {
+  if (init.hresult !== undefined) return `HRESULT ${formatHresult(init.hresult)}`;
+  if (init.errno !== undefined) {
+    return `errno ${init.errno}${init.errnoName ? ` (${init.errnoName})` : ""}`;
+  }
+  return undefined;
+}
+
+function composeMessage(init: BindLinkErrorInit): string {
+  const target = init.operation === "create"
+    ? `Could not create the bind link ${init.virtualPath ?? "(no virtual path)"} -> ${
+      init.backingPath ?? "(no backing path)"
+    }`
+    : `Could not remove the bind link at ${init.virtualPath ?? "(no virtual path)"}`;
+  const parts = [`${target}: ${init.summary}.`];
+  const code = describeSystemCode(init);
+  const text = init.systemMessage?.trim();
+  if (code && text) parts.push(`The system reports ${code}: "${text}".`);
+  else if (code) parts.push(`The system reports ${code} (it has no description for it).`);
+  else if (text) parts.push(`The system reports: "${text}".`);
+  parts.push(init.hint);
+  return parts.join(" ");
+}
+
+/**
+ * The error thrown by every function of this library. It never leaves a half-done link behind:
+ * when it is thrown, the system is as it was before the call.
+ *
+ * @example Branch on the stable code
+ * ```ts
+ * import { BindLinkError, createBindLink } from "@bindlink/bindlink";
+ *
+ * try {
+ *   await createBindLink("C:\\Foo", "C:\\Bar");
+ * } catch (error) {
+ *   if (error instanceof BindLinkError && error.code === "access-denied") {
+ *     console.error("Please run this from an elevated prompt.");
+ *   } else {
+ *     throw error;
+ *   }
+ * }
+ * ```
+ */
+export class BindLinkError extends Error {
+  /** The stable, machine-readable code. */
+  readonly code: BindLinkErrorCode;
+  /** The operation that failed. */
+  readonly operation: BindLinkOperation;
+  /** What went wrong, in plain words. */
+  readonly summary: string;
+  /** What to do next. */
+  readonly hint: string;
+  /** The virtual path, resolved when it could be. */
+  readonly virtualPath?: string;
+  /** The backing path (create only). */
+  readonly backingPath?: string;
+  /** The native library involved, when loading it failed. */
+  readonly libraryPath?: string;
+  /** The HRESULT returned by Windows, unsigned (`0x80070005` is `2147942405`). */
+  readonly hresult?: number;
+  /** The errno set by Linux. */
+  readonly errno?: number;
+  /** The symbolic name of {@linkcode BindLinkError.errno}. */
+  readonly errnoName?: string;
+  /** The system's own description of the failure. */
+  readonly systemMessage?: string;
+
+  /** Builds the error and its message from its parts. */
+  constructor(init: BindLinkErrorInit) {
+    super(composeMessage(init), init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "BindLinkError";
+    this.code = init.code;
+    this.operation = init.operation;
+    this.summary = init.summary;
+    this.hint = init.hint;
+    this.virtualPath = init.virtualPath;
+    this.backingPath = init.backingPath;
+    this.libraryPath = init.libraryPath;
+    this.hresult = init.hresult === undefined ? undefined : init.hresult >>> 0;
+    this.errno = init.errno;
+    this.errnoName = init.errnoName;
+    this.systemMessage = init.systemMessage?.trim() || undefined;
+  }
+
+  /** A plain object for JSON output: the code, the system's code in hex, and the message. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      operation: this.operation,
+      message: this.message,
+      summary: this.summary,
+      hint: this.hint,
+      virtualPath: this.virtualPath,
+      backingPath: this.backingPath,
+      libraryPath: this.libraryPath,
+      hresult: this.hresult === undefined ? undefined : formatHresult(this.hresult),
+      errno: this.errno,
+      errnoName: this.errnoName,
+      systemMessage: this.systemMessage,
+    };
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * POSIX path rules for the Linux backend: case-sensitive, `/`-separated.
+ *
+ * @module
+ */
+import path from "node:path";
+import type { PathRules, Resolved } from "../paths.ts";
+
+/** Longest path Linux system calls accept (PATH_MAX, in bytes, with the final NUL). */
+export const LINUX_PATH_MAX = 4096;
+
+/** The POSIX path rules. */
+export const linuxPathRules: PathRules = {
+  resolve(input, role, cwd): Resolved {
+    const resolved = path.posix.resolve(cwd, input);
+    const bytes = new TextEncoder().encode(resolved).length;
+    if (bytes >= LINUX_PATH_MAX) {
+      return {
+        problem: {
+          summary: `the ${role} is ${bytes} bytes long; Linux allows at most ${LINUX_PATH_MAX - 1}`,
+          hint: "Use a shorter path.",
+        },
+      };
+    }
+    return { path: resolved };
+  },
+  isBelow(child, parent) {
+    const prefix = parent.endsWith("/") ? parent : parent + "/";
+    return child.length > prefix.length && child.startsWith(prefix);
+  },
+  same: (a, b) => a === b,
+};

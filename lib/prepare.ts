@@ -1,0 +1,109 @@
+/**
+ * Turns what a caller passed into a validated {@linkcode LinkSpec}, or throws before anything
+ * is called. This is where bad input is stopped, identically for every platform.
+ *
+ * @module
+ */
+import { BindLinkError, type BindLinkOperation } from "./errors.ts";
+import { checkOptions } from "./options.ts";
+import { checkPathString, type PathRole } from "./paths.ts";
+import type { LinkSpec, Platform } from "./platform.ts";
+
+interface Context {
+  operation: BindLinkOperation;
+  virtualPath?: string;
+  backingPath?: string;
+}
+
+function resolveOrThrow(
+  platform: Platform,
+  input: unknown,
+  role: PathRole,
+  context: Context,
+): string {
+  const refused = checkPathString(input, role);
+  const resolved = refused
+    ? { problem: refused }
+    : platform.paths.resolve(input as string, role, platform.cwd());
+  if (resolved.problem) {
+    throw new BindLinkError({ code: "invalid-path", ...context, ...resolved.problem });
+  }
+  return resolved.path;
+}
+
+function shown(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Validates and resolves the arguments of a create call. */
+export function prepareCreate(
+  platform: Platform,
+  virtualPath: unknown,
+  backingPath: unknown,
+  options: unknown,
+): LinkSpec {
+  const context: Context = {
+    operation: "create",
+    virtualPath: shown(virtualPath),
+    backingPath: shown(backingPath),
+  };
+  const optionProblem = checkOptions(options);
+  if (optionProblem) {
+    throw new BindLinkError({
+      code: "invalid-argument",
+      ...context,
+      summary: optionProblem,
+      hint: "Fix the options; see the documentation of BindLinkOptions.",
+    });
+  }
+  const virtual = resolveOrThrow(platform, virtualPath, "virtual path", context);
+  context.virtualPath = virtual;
+  const backing = resolveOrThrow(platform, backingPath, "backing path", context);
+  context.backingPath = backing;
+  if (platform.paths.same(virtual, backing)) {
+    throw new BindLinkError({
+      code: "invalid-path",
+      ...context,
+      summary: "the virtual path and the backing path are the same place",
+      hint: "A link must show a different path; pick another backing path.",
+    });
+  }
+  const opts = (options ?? {}) as { readOnly?: boolean; merged?: boolean; exceptions?: unknown[] };
+  const exceptions: string[] = [];
+  for (const raw of opts.exceptions ?? []) {
+    const exception = resolveOrThrow(platform, raw, "exception path", context);
+    if (!platform.paths.isBelow(exception, virtual)) {
+      throw new BindLinkError({
+        code: "invalid-path",
+        ...context,
+        summary: `the exception path ${exception} is not below the virtual path`,
+        hint: "An exception names a place inside the virtual path where the link does not apply; " +
+          "give a path below the virtual path.",
+      });
+    }
+    if (exceptions.some((seen) => platform.paths.same(seen, exception))) {
+      throw new BindLinkError({
+        code: "invalid-path",
+        ...context,
+        summary: `the exception path ${exception} is given twice`,
+        hint: "Name each exception once.",
+      });
+    }
+    exceptions.push(exception);
+  }
+  return {
+    virtualPath: virtual,
+    backingPath: backing,
+    readOnly: opts.readOnly ?? false,
+    merged: opts.merged ?? false,
+    exceptions,
+  };
+}
+
+/** Validates and resolves the argument of a remove call. */
+export function prepareRemove(platform: Platform, virtualPath: unknown): string {
+  return resolveOrThrow(platform, virtualPath, "virtual path", {
+    operation: "remove",
+    virtualPath: shown(virtualPath),
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * The platform of an operating system that has no bind link backend: every call explains so.
+ *
+ * @module
+ */
+import { BindLinkError } from "./errors.ts";
+import { linuxPathRules } from "./linux/paths.ts";
+import type { LinkSpec, Platform } from "./platform.ts";
+
+/** A platform whose every operation fails with `unsupported-platform`, naming `os`. */
+export function unsupportedPlatform(os: string): Platform {
+  const refuse = (
+    spec: Pick<LinkSpec, "virtualPath"> & { backingPath?: string },
+    op: "create" | "remove",
+  ) => {
+    throw new BindLinkError({
+      code: "unsupported-platform",
+      operation: op,
+      virtualPath: spec.virtualPath,
+      backingPath: spec.backingPath,
+      summary: `bindlink has no backend for ${os}`,
+      hint: "Bind links work on Windows 11 24H2 / Windows Server 2025 and later; " +
+        "bindlink also maps them to bind mounts on Linux.",
+    });
+  };
+  return {
+    name: "unsupported",
+    paths: linuxPathRules,
+    cwd: () => Deno.cwd(),
+    createSync: (spec) => refuse(spec, "create"),
+    create: (spec) => Promise.resolve().then(() => refuse(spec, "create")),
+    removeSync: (virtualPath) => refuse({ virtualPath }, "remove"),
+    remove: (virtualPath) => Promise.resolve().then(() => refuse({ virtualPath }, "remove")),
+    close: () => {},
+  };
+}

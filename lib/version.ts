@@ -1,0 +1,2 @@
+/** The version of bindlink; kept equal to `deno.json`'s by a test. */
+export const VERSION = "0.1.0";

@@ -1,0 +1,41 @@
+/**
+ * Windows bind links for Deno: make a local virtual path show a backing path (local or a
+ * network share), read-only or merged, with exceptions, without copying a byte. Calls
+ * `bindlink.dll` (Windows 11 24H2, Windows Server 2025 and later) through `Deno.dlopen`.
+ *
+ * Run with `--allow-ffi` from an elevated prompt.
+ *
+ * @example Redirect a folder for the length of a scope
+ * ```ts
+ * import { createBindLink } from "@bindlink/bindlink";
+ *
+ * await using link = await createBindLink("C:\\app\\data", "D:\\fixtures\\data", {
+ *   readOnly: true,
+ * });
+ * // C:\app\data now shows D:\fixtures\data; the link goes when the scope ends.
+ * ```
+ *
+ * @module
+ */
+export {
+  BindLinkApi,
+  createBindLink,
+  createBindLinkSync,
+  removeBindLink,
+  removeBindLinkSync,
+} from "./lib/api.ts";
+export { BindLink } from "./lib/bind_link.ts";
+export { defaultPlatform } from "./lib/default_platform.ts";
+export {
+  BIND_LINK_ERROR_CODES,
+  BindLinkError,
+  type BindLinkErrorCode,
+  type BindLinkErrorInit,
+  type BindLinkOperation,
+  formatHresult,
+} from "./lib/errors.ts";
+export type { BindLinkOptions } from "./lib/options.ts";
+export type { PathProblem, PathRole, PathRules, Resolved } from "./lib/paths.ts";
+export type { LinkSpec, Platform } from "./lib/platform.ts";
+export { VERSION } from "./lib/version.ts";
+export { windowsPlatform, type WindowsPlatformOptions } from "./lib/windows/platform.ts";
