@@ -37,10 +37,12 @@ function rootOf(absolute: string): string {
   return path.win32.parse(absolute).root || absolute.slice(0, 3);
 }
 
+/** Drops trailing separators, except the one of a drive root (`C:\`); `\\srv\share\` loses it. */
 function stripTrailingSeparator(absolute: string): string {
   const root = rootOf(absolute);
+  const keep = absolute.startsWith("\\\\") ? root.replace(/\\$/, "").length : root.length;
   let end = absolute.length;
-  while (end > root.length && absolute[end - 1] === "\\") end--;
+  while (end > keep && absolute[end - 1] === "\\") end--;
   return absolute.slice(0, end);
 }
 

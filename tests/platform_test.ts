@@ -1,0 +1,67 @@
+/** Choosing and loading a platform: explicit, absolute, and explained when it fails. */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { BindLinkApi, defaultPlatform, VERSION, windowsPlatform } from "../mod.ts";
+import { buildDouble } from "./support/double.ts";
+import { rejectsCode, throwsCode } from "./support/expect_error.ts";
+
+const nonWindows = Deno.build.os !== "windows";
+
+Deno.test("a library path must be absolute: a bare name would go through the search order", () => {
+  assert.throws(
+    () => windowsPlatform({ libraryPath: "bindlink.dll" }),
+    /must be an absolute path or a file: URL/,
+  );
+  assert.throws(() => windowsPlatform({ libraryPath: "./x.so" }), /DLL search order/);
+});
+
+Deno.test("a file: URL names the library too", async () => {
+  const url = new URL(
+    `file://${buildDouble().replaceAll("\\", "/").replace(/^([A-Za-z]:)/, "/$1")}`,
+  );
+  using api = new BindLinkApi(windowsPlatform({ libraryPath: url }));
+  const link = await api.createBindLink("C:\\UrlFoo", "C:\\Bar");
+  await link.remove();
+});
+
+Deno.test("a missing pinned library is not-found, naming the file", async () => {
+  const missing = fileURLToPath(new URL("./.build/no-such-library.dll", import.meta.url));
+  using api = new BindLinkApi(windowsPlatform({ libraryPath: missing }));
+  const error = await rejectsCode(api.createBindLink("C:\\Foo", "C:\\Bar"), "not-found");
+  assert.equal(error.libraryPath, missing);
+  assert.match(error.message, /the native library .*no-such-library\.dll does not exist/);
+  assert.match(error.message, /Check the libraryPath given to windowsPlatform\(\)/);
+  assert.ok(error.systemMessage, "Deno's own loader text is kept");
+});
+
+Deno.test("a library without the bindlink exports is explained", () => {
+  const notBindlink = nonWindows ? "/lib/x86_64-linux-gnu/libc.so.6" : undefined;
+  if (!notBindlink) return; // on Windows, covered by the System32 tests
+  using api = new BindLinkApi(windowsPlatform({ libraryPath: notBindlink }));
+  const error = throwsCode(() => api.removeBindLinkSync("C:\\Foo"), "unknown");
+  assert.match(error.message, /does not export CreateBindLink and RemoveBindLink/);
+});
+
+Deno.test({
+  name: "off Windows, the Windows platform without a library is unsupported-platform",
+  ignore: !nonWindows,
+  fn() {
+    using api = new BindLinkApi(windowsPlatform());
+    const error = throwsCode(
+      () => api.createBindLinkSync("C:\\Foo", "C:\\Bar"),
+      "unsupported-platform",
+    );
+    assert.match(error.message, /bind links are a Windows feature and this is/);
+  },
+});
+
+Deno.test("the default platform follows the OS Deno was built for", () => {
+  const platform = defaultPlatform();
+  const expected: Record<string, string> = { windows: "windows", linux: "linux" };
+  assert.equal(platform.name, expected[Deno.build.os] ?? "unsupported");
+});
+
+Deno.test("VERSION matches deno.json", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  assert.equal(VERSION, config.version);
+});
