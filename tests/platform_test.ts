@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { BindLinkApi, defaultPlatform, VERSION, windowsPlatform } from "../mod.ts";
+import { system32Path } from "../lib/windows/system_root.ts";
 import { buildDouble } from "./support/double.ts";
 import { rejectsCode, throwsCode } from "./support/expect_error.ts";
 
@@ -35,8 +36,9 @@ Deno.test("a missing pinned library is not-found, naming the file", async () => 
 });
 
 Deno.test("a library without the bindlink exports is explained", () => {
-  const notBindlink = nonWindows ? "/lib/x86_64-linux-gnu/libc.so.6" : undefined;
-  if (!notBindlink) return; // on Windows, covered by the System32 tests
+  const notBindlink = nonWindows
+    ? "/lib/x86_64-linux-gnu/libc.so.6"
+    : `${Deno.build.os === "windows" ? system32Path("kernel32.dll") : ""}`;
   using api = new BindLinkApi(windowsPlatform({ libraryPath: notBindlink }));
   const error = throwsCode(() => api.removeBindLinkSync("C:\\Foo"), "unknown");
   assert.match(error.message, /does not export CreateBindLink and RemoveBindLink/);
