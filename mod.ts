@@ -37,5 +37,6 @@ export {
 export type { BindLinkOptions } from "./lib/options.ts";
 export type { PathProblem, PathRole, PathRules, Resolved } from "./lib/paths.ts";
 export type { LinkSpec, Platform } from "./lib/platform.ts";
+export { linuxPlatform, type LinuxPlatformOptions } from "./lib/linux/platform.ts";
 export { VERSION } from "./lib/version.ts";
 export { windowsPlatform, type WindowsPlatformOptions } from "./lib/windows/platform.ts";

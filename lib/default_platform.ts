@@ -4,13 +4,14 @@
  *
  * @module
  */
+import { linuxPlatform } from "./linux/platform.ts";
 import type { Platform } from "./platform.ts";
 import { unsupportedPlatform } from "./unsupported_platform.ts";
 import { windowsPlatform } from "./windows/platform.ts";
 
 /**
- * The platform for this operating system: Windows bind links on Windows, and an
- * `unsupported-platform` error everywhere else.
+ * The platform for this operating system: Windows bind links on Windows, bind mounts on
+ * Linux, and an `unsupported-platform` error everywhere else.
  *
  * @example
  * ```ts
@@ -22,6 +23,8 @@ export function defaultPlatform(): Platform {
   switch (Deno.build.os) {
     case "windows":
       return windowsPlatform();
+    case "linux":
+      return linuxPlatform();
     default:
       return unsupportedPlatform(Deno.build.os);
   }
