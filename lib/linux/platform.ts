@@ -13,7 +13,7 @@ import { BindLinkError, type BindLinkErrorInit, type BindLinkOperation } from ".
 import { NativeLibrary } from "../native_library.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import { UndoList } from "../undo.ts";
-import { errnoName, explainErrno, RUN_AS_ROOT } from "./errno.ts";
+import { ERRNO, errnoName, explainErrno, RUN_AS_ROOT } from "./errno.ts";
 import {
   cString,
   libcSymbols,
@@ -412,6 +412,12 @@ class LinuxMounts implements Platform {
         systemMessage: this.#strerror(error.errno),
         cause: error,
       });
+    }
+    const osCode = (error as { code?: unknown }).code;
+    const osErrno = typeof osCode === "string" ? ERRNO[osCode as keyof typeof ERRNO] : undefined;
+    if (osErrno !== undefined && !(error instanceof Deno.errors.NotCapable)) {
+      // A file operation of Deno's (creating a mount point, a work folder) failed.
+      return this.#explain(new SystemCallError(String(error), osErrno), where, rollbackErrors);
     }
     if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
       return new BindLinkError({

@@ -1,0 +1,308 @@
+/**
+ * End-to-end tests of the Linux backend, CLI and library down to the kernel. Run only by
+ * ../linux_e2e_test.ts, as root inside `unshare -m --propagation private`: every mount made
+ * here, including the scratch tmpfs and the tmpfs over /run, dies with that namespace.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { BindLinkApi, type BindLinkOptions, linuxPlatform } from "../../mod.ts";
+import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import { type Linker, runScenario, scenarios, snapshot } from "../../tools/scenarios.ts";
+import { rejectsCode, throwsCode } from "../support/expect_error.ts";
+
+const cli = fileURLToPath(new URL("../../cli.ts", import.meta.url));
+
+function sh(cmd: string, ...args: string[]): void {
+  const out = new Deno.Command(cmd, { args, stderr: "piped" }).outputSync();
+  if (!out.success) {
+    throw new Error(`${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+}
+
+// Guard: mounting over /run outside a private namespace would hurt the machine; only the
+// launcher, which starts this file under unshare, sets this.
+if (Deno.env.get("BINDLINK_E2E_IN_PRIVATE_NAMESPACE") !== "1") {
+  throw new Error(
+    "run tests/linux_e2e_test.ts, which starts this file in a private mount namespace",
+  );
+}
+const scratch = Deno.env.get("BINDLINK_E2E_SCRATCH")!; // made, and deleted, by the launcher
+sh("mount", "-t", "tmpfs", "bindlink-e2e", scratch);
+sh("mount", "-t", "tmpfs", "bindlink-e2e-run", "/run"); // the CLI's default state folder
+const stateDir = path.join(scratch, ".state");
+const api = new BindLinkApi(linuxPlatform({ stateDir }));
+let counter = 0;
+
+/** A fresh, empty folder on the scratch tmpfs. */
+function fresh(): string {
+  const dir = path.join(scratch, `t${++counter}`);
+  Deno.mkdirSync(dir);
+  return dir;
+}
+
+function mountsBelow(dir: string): string[] {
+  return readMountInfo().map((m) => m.mountPoint).filter((p) => p.startsWith(dir + "/"));
+}
+
+function assertClean(dir: string, state = stateDir): void {
+  assert.deepEqual(mountsBelow(dir), [], "no mount is left");
+  let records: string[] = [];
+  try {
+    records = [...Deno.readDirSync(state)].map((e) => e.name);
+  } catch { /* never created */ }
+  assert.deepEqual(records, [], "no record, stash or temporary file is left in the state folder");
+}
+
+function files(dir: string, list: string[]): void {
+  for (const file of list) {
+    Deno.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    Deno.writeTextFileSync(path.join(dir, file), path.basename(file));
+  }
+}
+
+const ls = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], wrap: string[] = []): CliResult {
+  const [cmd, ...pre] = wrap.length ? wrap : [Deno.execPath()];
+  const out = new Deno.Command(cmd, {
+    args: [...pre, ...(wrap.length ? [Deno.execPath()] : []), "run", "--allow-all", cli, ...args],
+    env: { NO_COLOR: "1", DENO_DIR: path.join(scratch, ".deno") },
+  }).outputSync();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+/** The CLI, as a separate process with its default state folder, driven as a user would. */
+const cliLinker: Linker = {
+  createBindLink(virtualPath: string, backingPath: string, options: BindLinkOptions = {}) {
+    const args = ["create", virtualPath, backingPath, "--json"];
+    if (options.readOnly) args.push("--read-only");
+    if (options.merged) args.push("--merged");
+    for (const e of options.exceptions ?? []) args.push("--exception", e);
+    const created = runCli(args);
+    assert.equal(created.code, 0, created.stdout + created.stderr);
+    assert.equal(JSON.parse(created.stdout).link.virtualPath, virtualPath);
+    return Promise.resolve({
+      remove() {
+        const removed = runCli(["remove", virtualPath]);
+        assert.equal(removed.code, 0, removed.stderr);
+        assert.equal(removed.stdout, `Removed bind link at ${virtualPath}\n`);
+        return Promise.resolve();
+      },
+    });
+  },
+};
+
+for (
+  const [via, linker, state] of [["library", api, stateDir], [
+    "CLI",
+    cliLinker,
+    "/run/bindlink",
+  ]] as const
+) {
+  for (const scenario of scenarios("linux")) {
+    Deno.test(`${scenario.name}, through the ${via}`, async () => {
+      const dir = fresh();
+      const checks = await runScenario(linker, dir, scenario);
+      for (const c of checks) assert.ok(c.ok, `${c.what}: expected ${c.expected}, got ${c.actual}`);
+      assertClean(dir, state);
+    });
+  }
+}
+
+Deno.test("the Sync API makes and removes the same links", () => {
+  const dir = fresh();
+  files(dir, ["Foo/Cat.txt", "Foo/Keep/own.txt", "Bar/Cow.txt"]);
+  const link = api.createBindLinkSync(`${dir}/Foo`, `${dir}/Bar`, {
+    exceptions: [`${dir}/Foo/Keep`],
+  });
+  assert.deepEqual(ls(`${dir}/Foo`), ["Cow.txt", "Keep"]);
+  assert.deepEqual(ls(`${dir}/Foo/Keep`), ["own.txt"]);
+  link.removeSync();
+  assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt", "Keep"]);
+  assert.deepEqual(
+    ls(`${dir}/Bar`),
+    ["Cow.txt"],
+    "the exception's mount point left the backing path",
+  );
+  assertClean(dir);
+});
+
+Deno.test("read-only: writes refused through the link, allowed through the backing path", async () => {
+  const dir = fresh();
+  files(dir, ["Foo/Cat.txt", "Bar/Cow.txt"]);
+  await using _link = await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`, { readOnly: true });
+  assert.throws(
+    () => Deno.writeTextFileSync(`${dir}/Foo/Cow.txt`, "changed"),
+    /Read-only file system/,
+  );
+  assert.throws(() => Deno.writeTextFileSync(`${dir}/Foo/New.txt`, "new"), /Read-only file system/);
+  Deno.writeTextFileSync(`${dir}/Bar/Cow.txt`, "changed behind");
+  assert.equal(Deno.readTextFileSync(`${dir}/Foo/Cow.txt`), "changed behind", "the link shows it");
+});
+
+Deno.test("merged and writable: new files land in the backing path, work folder removed after", async () => {
+  const dir = fresh();
+  files(dir, ["Foo/Cat.txt", "Bar/Cow.txt"]);
+  const link = await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`, { merged: true });
+  Deno.writeTextFileSync(`${dir}/Foo/New.txt`, "new");
+  assert.deepEqual(ls(`${dir}/Bar`), ["Cow.txt", "New.txt"]);
+  assert.ok(ls(dir).some((n) => n.startsWith(".bindlink-work.")), "overlay needs a work folder");
+  await link.remove();
+  assert.deepEqual(ls(dir), ["Bar", "Foo"], "the work folder went with the link");
+  assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt"]);
+  assertClean(dir);
+});
+
+Deno.test("errors: each is refused by code and message, and changes nothing", async () => {
+  const dir = fresh();
+  files(dir, ["Foo/Cat.txt", "Foo/Sub/x.txt", "Bar/Cow.txt", "file.txt"]);
+  const before = snapshot(dir);
+  const missing = await rejectsCode(api.createBindLink(`${dir}/Foo`, `${dir}/Nope`), "not-found");
+  assert.match(missing.message, /the backing path does not exist/);
+  const parent = await rejectsCode(api.createBindLink(`${dir}/No/Foo`, `${dir}/Bar`), "not-found");
+  assert.match(parent.message, /parent folder .*\/No does not exist/);
+  const kinds = throwsCode(
+    () => api.createBindLinkSync(`${dir}/Foo`, `${dir}/file.txt`),
+    "invalid-path",
+  );
+  assert.match(kinds.message, /the virtual path is a directory and the backing path a file/);
+  const anchorless = await rejectsCode(
+    api.createBindLink(`${dir}/New`, `${dir}/Bar`, { exceptions: [`${dir}/New/x`] }),
+    "invalid-argument",
+  );
+  assert.match(anchorless.message, /anchorless/);
+  const noException = await rejectsCode(
+    api.createBindLink(`${dir}/Foo`, `${dir}/Bar`, { exceptions: [`${dir}/Foo/Gone`] }),
+    "not-found",
+  );
+  assert.match(noException.message, /the exception path .*Gone does not exist/);
+  const unknown = await rejectsCode(api.removeBindLink(`${dir}/Foo`), "not-found");
+  assert.match(unknown.message, /there is no bind link at this path/);
+  sh("mount", "--bind", `${dir}/Bar`, `${dir}/Foo`);
+  const foreign = await rejectsCode(api.removeBindLink(`${dir}/Foo`), "not-found");
+  assert.match(
+    foreign.message,
+    /not a link bindlink made\. bindlink only removes its own links; use umount/,
+  );
+  sh("umount", `${dir}/Foo`);
+  assert.deepEqual(snapshot(dir), before);
+  assertClean(dir);
+});
+
+Deno.test("a second link on the same path is already-exists; nested links go deepest first", async () => {
+  const dir = fresh();
+  files(dir, ["Foo/Sub/x.txt", "Bar/Sub/y.txt", "Other/z.txt"]);
+  const outer = await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`);
+  const again = await rejectsCode(
+    api.createBindLink(`${dir}/Foo`, `${dir}/Other`),
+    "already-exists",
+  );
+  assert.match(again.message, /a bind link already exists at the virtual path/);
+  const inner = await api.createBindLink(`${dir}/Foo/Sub`, `${dir}/Other`);
+  assert.deepEqual(ls(`${dir}/Foo/Sub`), ["z.txt"]);
+  const busy = await rejectsCode(outer.remove(), "busy");
+  assert.match(busy.message, /another bind link lives below this one \(.*Foo\/Sub\)/);
+  assert.deepEqual(ls(`${dir}/Foo/Sub`), ["z.txt"], "nothing was removed");
+  await inner.remove();
+  await outer.remove();
+  assertClean(dir);
+});
+
+Deno.test("a failure half-way undoes every step: the overlay mount fails after stash and work folder", async () => {
+  const dir = fresh();
+  files(dir, ["Foo/Keep/own.txt"]);
+  Deno.mkdirSync(`${dir}/Other`);
+  sh("mount", "-t", "tmpfs", "other-fs", `${dir}/Other`); // upper layer on another file system than its work folder
+  try {
+    const before = snapshot(dir);
+    const mountsBefore = mountsBelow(dir);
+    const error = await api.createBindLink(`${dir}/Foo`, `${dir}/Other`, {
+      merged: true,
+      exceptions: [`${dir}/Foo/Keep`],
+    }).catch((e) => e);
+    assert.ok(error?.errno, `expected a failed mount, got ${error}`);
+    assert.match(error.message, /The system reports errno \d+ \(E[A-Z]+\): ".+"/);
+    assert.deepEqual(snapshot(dir), before, "no work folder, stash or mount point is left");
+    assert.deepEqual(mountsBelow(dir), mountsBefore, "no stash mount is left");
+    assertClean(`${dir}/Foo`);
+  } finally {
+    sh("umount", `${dir}/Other`);
+  }
+});
+
+Deno.test("a failure after making an anchor removes the anchor (read-only file system)", async () => {
+  const dir = fresh();
+  files(dir, ["ro/data/x.txt"]);
+  sh("mount", "--bind", `${dir}/ro`, `${dir}/ro`);
+  sh("mount", "-o", "remount,bind,ro", `${dir}/ro`);
+  try {
+    const error = await rejectsCode(
+      api.createBindLink(`${dir}/Anchor`, `${dir}/ro/data`, { merged: true }),
+      "access-denied",
+    );
+    assert.match(error.message, /the file system is read-only/);
+    assert.equal(error.errnoName, "EROFS");
+    assert.deepEqual(ls(dir), ["ro"], "the anchor folder made for the link is gone");
+  } finally {
+    sh("umount", `${dir}/ro`);
+  }
+  assertClean(`${dir}/ro`);
+});
+
+Deno.test("not root: the CLI says to run as root, exits 1 and touches nothing", () => {
+  const dir = fresh();
+  files(dir, ["Bar/Cow.txt"]);
+  Deno.chmodSync(scratch, 0o755);
+  Deno.mkdirSync(path.join(scratch, ".deno"), { recursive: true });
+  Deno.chmodSync(path.join(scratch, ".deno"), 0o777);
+  const result = runCli(
+    ["create", `${dir}/Anchor`, `${dir}/Bar`],
+    ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],
+  );
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /bind mounts need root, and this process runs as uid 65534/);
+  assert.match(result.stderr, /run the command with sudo, or as root/);
+  assert.deepEqual(ls(dir), ["Bar"]);
+});
+
+Deno.test("root without CAP_SYS_ADMIN: EPERM with the system's text, and the anchor is undone", () => {
+  const dir = fresh();
+  files(dir, ["Bar/Cow.txt"]);
+  const result = runCli(
+    ["create", `${dir}/Anchor`, `${dir}/Bar`, "--json"],
+    ["setpriv", "--bounding-set=-sys_admin", "--"],
+  );
+  assert.equal(result.code, 1, result.stderr);
+  const { error } = JSON.parse(result.stdout);
+  assert.equal(error.code, "access-denied");
+  assert.equal(error.errno, 1);
+  assert.equal(error.errnoName, "EPERM");
+  assert.equal(error.systemMessage, "Operation not permitted");
+  assert.match(
+    error.message,
+    /errno 1 \(EPERM\): "Operation not permitted"\. Bind mounts need root/,
+  );
+  assert.deepEqual(ls(dir), ["Bar"], "the mount point made for the anchorless link was removed");
+  assertClean(dir, "/run/bindlink");
+});
+
+Deno.test("CLI errors on Linux: unknown link and missing backing path, exit 1", () => {
+  const dir = fresh();
+  const unknown = runCli(["remove", `${dir}/Nothing`]);
+  assert.equal(unknown.code, 1);
+  assert.match(
+    unknown.stderr,
+    /^bindlink: Could not remove the bind link at .*Nothing: there is no bind link/,
+  );
+  const missing = runCli(["create", `${dir}/X`, `${dir}/Missing`]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /the backing path does not exist/);
+});

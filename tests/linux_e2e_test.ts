@@ -1,0 +1,41 @@
+/**
+ * The Linux end-to-end suite runs in a private mount namespace, so nothing it mounts can leak
+ * onto the machine. This file starts it there; where that cannot work it is reported as
+ * ignored, with the reason in the test's name, never silently passed.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+function skipReason(): string | undefined {
+  if (Deno.build.os !== "linux") return "Linux only";
+  if (Deno.uid() !== 0) return "needs root for mounts; run the tests as root";
+  try {
+    new Deno.Command("unshare", { args: ["--version"], stdout: "null" }).outputSync();
+  } catch {
+    return "needs unshare (util-linux)";
+  }
+  return undefined;
+}
+
+const reason = skipReason();
+const inner = fileURLToPath(new URL("./linux/e2e_in_namespace.ts", import.meta.url));
+
+Deno.test({
+  name: reason
+    ? `Linux end-to-end suite (skipped: ${reason})`
+    : "Linux end-to-end suite, CLI and library down to the kernel, in a private mount namespace",
+  ignore: reason !== undefined,
+  async fn() {
+    const scratch = await Deno.makeTempDir({ prefix: "bindlink-e2e-" });
+    const { code, stdout, stderr } = await new Deno.Command("unshare", {
+      args: ["-m", "--propagation", "private", Deno.execPath(), "test", "--allow-all", inner],
+      env: { NO_COLOR: "1", BINDLINK_E2E_IN_PRIVATE_NAMESPACE: "1", BINDLINK_E2E_SCRATCH: scratch },
+    }).output().finally(() => Deno.remove(scratch, { recursive: true }));
+    const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    console.log(text.replace(/^/gm, "    | "));
+    const summary = /^(ok|FAILED) \| (\d+) passed \| (\d+) failed/m.exec(text);
+    assert.ok(summary, "the end-to-end suite printed no summary");
+    assert.ok(Number(summary[2]) > 0, "the end-to-end suite ran no test");
+    assert.equal(code, 0, `the end-to-end suite failed: ${summary[0]}`);
+  },
+});
