@@ -67,3 +67,22 @@ Deno.test("VERSION matches deno.json", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   assert.equal(VERSION, config.version);
 });
+
+Deno.test("with too narrow Deno permissions, the CLI says which flags to give", async () => {
+  const cli = fileURLToPath(new URL("../cli.ts", import.meta.url));
+  const windows = Deno.build.os === "windows";
+  const flags = windows ? [`--allow-ffi=${system32Path("bindlink.dll")}`] : [];
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--no-check", ...flags, cli, "create", "C:\\Foo", "C:\\Bar"],
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1, stderr);
+  assert.match(stderr, /^bindlink: Could not create the bind link/);
+  assert.match(
+    stderr,
+    windows
+      ? /Run with --allow-ffi, not scoped to a path/
+      : /Run with --allow-ffi --allow-read --allow-write/,
+  );
+});

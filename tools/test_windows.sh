@@ -132,7 +132,7 @@ run_suite() {
   rm -f "$root/root/.wine/drive_c/windows/system32/bindlink.dll"
   set +e
   in_chroot sh -c "cd $repo_in_chroot && BINDLINK_TEST_WRITE_SYSTEM32=1 wine /opt/deno/deno.exe test \
-    --no-check --allow-ffi --allow-read --allow-write --allow-env --allow-sys --v8-flags=--expose-gc \
+    --no-check --allow-ffi --allow-read --allow-write --allow-env --allow-sys --allow-run --v8-flags=--expose-gc \
     tests/ 2>&1; status=\$?; wineserver --kill; exit \$status" | tee "$log/suite.log"
   local status=${PIPESTATUS[0]}
   set -e

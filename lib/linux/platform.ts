@@ -113,6 +113,29 @@ class LinuxMounts implements Platform {
       virtualPath: spec.virtualPath,
       backingPath: spec.backingPath,
     };
+    try {
+      this.#create(spec);
+    } catch (error) {
+      throw error instanceof BindLinkError ? error : this.#explain(error, where, []);
+    }
+  }
+
+  removeSync(virtualPath: string): void {
+    try {
+      this.#remove(virtualPath);
+    } catch (error) {
+      throw error instanceof BindLinkError
+        ? error
+        : this.#explain(error, { operation: "remove", virtualPath }, []);
+    }
+  }
+
+  #create(spec: LinkSpec): void {
+    const where = {
+      operation: "create" as const,
+      virtualPath: spec.virtualPath,
+      backingPath: spec.backingPath,
+    };
     const fail = (init: Omit<BindLinkErrorInit, "operation">) =>
       new BindLinkError({ ...where, ...init });
     this.#requireRoot("create", where);
@@ -264,7 +287,7 @@ class LinuxMounts implements Platform {
     undo.push(() => this.#store.delete(spec.virtualPath));
   }
 
-  removeSync(virtualPath: string): void {
+  #remove(virtualPath: string): void {
     const where = { operation: "remove" as const, virtualPath };
     const fail = (init: Omit<BindLinkErrorInit, "operation">) =>
       new BindLinkError({ ...where, ...init });
@@ -423,9 +446,12 @@ class LinuxMounts implements Platform {
       return new BindLinkError({
         ...where,
         code: "access-denied",
-        summary: "a file needed for the link could not be written",
+        summary: error instanceof Deno.errors.NotCapable
+          ? "Deno's permissions do not cover what the link needs"
+          : "a file needed for the link could not be written",
         hint: (error instanceof Deno.errors.NotCapable
-          ? "Give Deno --allow-read and --allow-write for both paths and the state folder."
+          ? "Run with --allow-ffi --allow-read --allow-write: bindlink calls libc, reads " +
+            "/proc/self and both paths, and writes mount points and its state folder."
           : RUN_AS_ROOT) + leftover,
         systemMessage: error.message,
         cause: error,

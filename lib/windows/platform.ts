@@ -189,8 +189,11 @@ class WindowsBindflt implements Platform {
       return new BindLinkError({
         ...where,
         code: "access-denied",
-        summary: `Deno is not allowed to load ${libraryPath}`,
-        hint: `Run with --allow-ffi=${libraryPath} (or --allow-ffi).`,
+        summary: libraryPath
+          ? `Deno is not allowed to load ${libraryPath}`
+          : "Deno's FFI permission does not cover what bindlink needs",
+        hint: "Run with --allow-ffi, not scoped to a path: bindlink reads the Windows folder " +
+          "from the kernel and passes arrays of pointers, which a path-scoped --allow-ffi forbids.",
         systemMessage,
         cause: error,
       });
