@@ -32,6 +32,7 @@ export {
   type BindLinkErrorCode,
   type BindLinkErrorInit,
   type BindLinkOperation,
+  type ErrorMeaning,
   formatHresult,
 } from "./lib/errors.ts";
 export type { BindLinkOptions } from "./lib/options.ts";

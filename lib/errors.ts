@@ -52,6 +52,16 @@ export const BIND_LINK_ERROR_CODES: readonly BindLinkErrorCode[] = [
 /** The operation that failed. */
 export type BindLinkOperation = "create" | "remove";
 
+/** What a system error code means for the user; each backend maps its codes to this. */
+export interface ErrorMeaning {
+  /** The stable code. */
+  code: BindLinkErrorCode;
+  /** The failure in plain words. */
+  summary: string;
+  /** The next step. */
+  hint: string;
+}
+
 /** Everything a {@linkcode BindLinkError} is made of. */
 export interface BindLinkErrorInit {
   /** The stable code. */

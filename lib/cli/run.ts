@@ -7,6 +7,7 @@ import { BindLinkApi } from "../api.ts";
 import { defaultPlatform } from "../default_platform.ts";
 import { BindLinkError } from "../errors.ts";
 import type { Platform } from "../platform.ts";
+import { prepareRemove } from "../prepare.ts";
 import { VERSION } from "../version.ts";
 import { type Command, parseCommandLine, UsageError } from "./args.ts";
 import { CREATE_HELP, MAIN_HELP, REMOVE_HELP } from "./help.ts";
@@ -90,17 +91,12 @@ async function execute(command: Command, api: () => BindLinkApi, out: (t: string
       return;
     }
     case "remove": {
-      await api().removeBindLink(command.virtualPath);
-      const resolved = api().platform.paths.resolve(
-        command.virtualPath,
-        "virtual path",
-        api().platform.cwd(),
-      );
-      const shown = resolved.path ?? command.virtualPath;
+      const virtualPath = prepareRemove(api().platform, command.virtualPath);
+      await api().platform.remove(virtualPath);
       out(
         command.json
-          ? JSON.stringify({ ok: true, operation: "remove", virtualPath: shown }) + "\n"
-          : `Removed bind link at ${shown}\n`,
+          ? JSON.stringify({ ok: true, operation: "remove", virtualPath }) + "\n"
+          : `Removed bind link at ${virtualPath}\n`,
       );
       return;
     }

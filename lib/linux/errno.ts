@@ -3,8 +3,7 @@
  *
  * @module
  */
-import type { BindLinkOperation } from "../errors.ts";
-import type { HresultMeaning as Meaning } from "../windows/hresult.ts";
+import type { BindLinkOperation, ErrorMeaning } from "../errors.ts";
 
 /** The errno values the Linux backend meets, by name. */
 export const ERRNO = {
@@ -36,7 +35,7 @@ export const RUN_AS_ROOT = "Bind mounts need root: run the command with sudo, or
   "(CAP_SYS_ADMIN in the mount namespace).";
 
 /** What the situation behind `errno` is, for the operation that set it. */
-export function explainErrno(errno: number, operation: BindLinkOperation): Meaning {
+export function explainErrno(errno: number, operation: BindLinkOperation): ErrorMeaning {
   switch (errno) {
     case ERRNO.EPERM:
       return { code: "access-denied", summary: "the system refused the mount", hint: RUN_AS_ROOT };

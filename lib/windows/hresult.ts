@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BindLinkErrorCode, BindLinkOperation } from "../errors.ts";
+import type { BindLinkOperation, ErrorMeaning } from "../errors.ts";
 
 /** The Win32 error inside an HRESULT built by HRESULT_FROM_WIN32, or undefined. */
 export function win32ErrorOf(hresult: number): number | undefined {
@@ -17,16 +17,6 @@ export function hresultFromWin32(error: number): number {
   return (0x8007_0000 | (error & 0xFFFF)) >>> 0;
 }
 
-/** The part of an error that depends on the HRESULT. */
-export interface HresultMeaning {
-  /** The stable code. */
-  code: BindLinkErrorCode;
-  /** The failure in plain words. */
-  summary: string;
-  /** The next step. */
-  hint: string;
-}
-
 const ELEVATE = "Bind links need Administrator rights: run from an elevated prompt " +
   "(right-click the terminal, Run as administrator). If you are elevated already, check that " +
   "you may read both paths and the root of the backing path's volume.";
@@ -36,7 +26,7 @@ export function explainHresult(
   hresult: number,
   operation: BindLinkOperation,
   hasExceptions: boolean,
-): HresultMeaning {
+): ErrorMeaning {
   const win32 = win32ErrorOf(hresult);
   const create = operation === "create";
   switch (win32) {

@@ -306,3 +306,21 @@ Deno.test("CLI errors on Linux: unknown link and missing backing path, exit 1", 
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /the backing path does not exist/);
 });
+
+Deno.test("a mount stacked on top of a link makes remove busy, and nothing is removed", async () => {
+  const dir = fresh();
+  files(dir, ["Foo/Cat.txt", "Bar/Cow.txt"]);
+  const link = await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`);
+  sh("mount", "-t", "tmpfs", "on-top", `${dir}/Foo`);
+  try {
+    const busy = await rejectsCode(link.remove(), "busy");
+    assert.match(busy.message, /another mount has been stacked on top of the link/);
+    assert.match(busy.message, /Unmount what covers .*Foo first/);
+  } finally {
+    sh("umount", `${dir}/Foo`);
+  }
+  assert.deepEqual(ls(`${dir}/Foo`), ["Cow.txt"], "the link itself is still there");
+  await link.remove();
+  assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt"]);
+  assertClean(dir);
+});
