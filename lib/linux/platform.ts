@@ -25,7 +25,7 @@ import {
   MS_REMOUNT,
 } from "./libc_ffi.ts";
 import { type CreatedPath, type LinkRecord, LinkStore } from "./link_store.ts";
-import { readMountInfo, topMountAt } from "./mountinfo.ts";
+import { type MountEntry, readMountInfo, topMountAt } from "./mountinfo.ts";
 import { linuxPathRules } from "./paths.ts";
 
 /** Options for {@linkcode linuxPlatform}. */
@@ -73,6 +73,14 @@ function removeEmpty(file: string): void {
 // overlayfs splits its options on "," and lower layers on ":"; a backslash escapes both.
 function overlayEscape(dir: string): string {
   return dir.replace(/[\\,:]/g, (c) => "\\" + c);
+}
+
+/** `record` when its mount is still in `mounts`, so the record is not stale. */
+function isLive(record: LinkRecord | undefined, mounts: readonly MountEntry[]) {
+  return record &&
+      mounts.some((m) => m.id === record.mountId && m.mountPoint === record.virtualPath)
+    ? record
+    : undefined;
 }
 
 function effectiveUid(): number {
@@ -292,11 +300,13 @@ class LinuxMounts implements Platform {
     const fail = (init: Omit<BindLinkErrorInit, "operation">) =>
       new BindLinkError({ ...where, ...init });
     this.#requireRoot("remove", where);
+    // One look at the mounts serves every check below.
+    const mounts = readMountInfo();
     const record = this.#store.read(virtualPath);
-    const live = this.#liveRecord(virtualPath);
+    const live = isLive(record, mounts);
     if (!live) {
       if (record) this.#store.delete(virtualPath); // stale: its mount is gone (or elsewhere)
-      const isMountPoint = topMountAt(readMountInfo(), virtualPath) !== undefined;
+      const isMountPoint = topMountAt(mounts, virtualPath) !== undefined;
       throw fail({
         code: "not-found",
         summary: isMountPoint
@@ -308,7 +318,7 @@ class LinuxMounts implements Platform {
       });
     }
     const nested = this.#store.list().filter((other) =>
-      linuxPathRules.isBelow(other.virtualPath, virtualPath) && this.#liveRecord(other.virtualPath)
+      linuxPathRules.isBelow(other.virtualPath, virtualPath) && isLive(other, mounts)
     );
     if (nested.length) {
       throw fail({
@@ -319,7 +329,7 @@ class LinuxMounts implements Platform {
         hint: "Remove the links nested below it first, deepest first, then remove this one.",
       });
     }
-    const top = topMountAt(readMountInfo(), virtualPath);
+    const top = topMountAt(mounts, virtualPath);
     if (top?.id !== live.mountId) {
       throw fail({
         code: "busy",
@@ -372,13 +382,8 @@ class LinuxMounts implements Platform {
   }
 
   /** The record of the link at `virtualPath` when its mount is still there. */
-  #liveRecord(virtualPath: string): LinkRecord | undefined {
-    const record = this.#store.read(virtualPath);
-    if (!record) return undefined;
-    const alive = readMountInfo().some((m) =>
-      m.id === record.mountId && m.mountPoint === virtualPath
-    );
-    return alive ? record : undefined;
+  #liveRecord(virtualPath: string, mounts = readMountInfo()): LinkRecord | undefined {
+    return isLive(this.#store.read(virtualPath), mounts);
   }
 
   #mount(

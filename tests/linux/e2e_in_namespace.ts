@@ -324,3 +324,23 @@ Deno.test("a mount stacked on top of a link makes remove busy, and nothing is re
   assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt"]);
   assertClean(dir);
 });
+
+Deno.test("remove reports a mount point it made but cannot delete, after removing the link", async () => {
+  const dir = fresh();
+  files(dir, ["Foo/Keep/own.txt", "Bar/Cow.txt"]);
+  const link = await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`, {
+    exceptions: [`${dir}/Foo/Keep`],
+  });
+  // The mount point made inside the backing path gets a file, written through the backing path.
+  Deno.writeTextFileSync(`${dir}/Bar/Keep/someone-elses.txt`, "x");
+  const error = await rejectsCode(link.remove(), "busy");
+  assert.match(error.message, /the link is gone, but .*Bar\/Keep could not be deleted/);
+  assert.match(error.message, /check and delete it by hand/);
+  assert.deepEqual(ls(`${dir}/Foo`), ["Keep"], "the link itself was removed");
+  assert.deepEqual(
+    ls(`${dir}/Bar/Keep`),
+    ["someone-elses.txt"],
+    "nothing of anyone else's was deleted",
+  );
+  assertClean(dir);
+});
