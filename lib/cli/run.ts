@@ -4,6 +4,7 @@
  * @module
  */
 import { BindLinkApi } from "../api.ts";
+import type { BindLink } from "../bind_link.ts";
 import { defaultPlatform } from "../default_platform.ts";
 import { BindLinkError } from "../errors.ts";
 import type { Platform } from "../platform.ts";
@@ -38,21 +39,17 @@ function writer(file: { writeSync(p: Uint8Array): number }): (text: string) => v
   };
 }
 
-function describeLink(
-  command: Extract<Command, { kind: "create" }>,
-  virtualPath: string,
-  backingPath: string,
-) {
-  const traits = [command.readOnly && "read-only", command.merged && "merged"].filter(Boolean);
-  const exceptions = command.exceptions.length
-    ? `; ${command.exceptions.length === 1 ? "exception" : "exceptions"}: ${
-      command.exceptions.join(", ")
+function describeLink(link: BindLink): string {
+  const traits = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
+  const exceptions = link.exceptions.length
+    ? `; ${link.exceptions.length === 1 ? "exception" : "exceptions"}: ${
+      link.exceptions.join(", ")
     }`
     : "";
   const extra = traits.length || exceptions
     ? ` (${traits.join(", ") || "plain"}${exceptions})`
     : "";
-  return `Created bind link ${virtualPath} -> ${backingPath}${extra}\n`;
+  return `Created bind link ${link.virtualPath} -> ${link.backingPath}${extra}\n`;
 }
 
 async function execute(command: Command, api: () => BindLinkApi, out: (t: string) => void) {
@@ -82,11 +79,7 @@ async function execute(command: Command, api: () => BindLinkApi, out: (t: string
       out(
         command.json
           ? JSON.stringify({ ok: true, operation: "create", link }) + "\n"
-          : describeLink(
-            { ...command, exceptions: [...link.exceptions] },
-            link.virtualPath,
-            link.backingPath,
-          ),
+          : describeLink(link),
       );
       return;
     }

@@ -39,6 +39,13 @@ export interface LinuxPlatformOptions {
 
 type Kind = "directory" | "file";
 
+/** The operation and paths every error of one call carries. */
+interface Where {
+  operation: BindLinkOperation;
+  virtualPath: string;
+  backingPath?: string;
+}
+
 /** A failed libc call, before it is put into words. */
 class SystemCallError extends Error {
   constructor(readonly call: string, readonly errno: number) {
@@ -122,7 +129,7 @@ class LinuxMounts implements Platform {
       backingPath: spec.backingPath,
     };
     try {
-      this.#create(spec);
+      this.#create(spec, where);
     } catch (error) {
       throw error instanceof BindLinkError ? error : this.#explain(error, where, []);
     }
@@ -138,15 +145,10 @@ class LinuxMounts implements Platform {
     }
   }
 
-  #create(spec: LinkSpec): void {
-    const where = {
-      operation: "create" as const,
-      virtualPath: spec.virtualPath,
-      backingPath: spec.backingPath,
-    };
+  #create(spec: LinkSpec, where: Where): void {
     const fail = (init: Omit<BindLinkErrorInit, "operation">) =>
       new BindLinkError({ ...where, ...init });
-    this.#requireRoot("create", where);
+    this.#requireRoot(where);
     const backingKind = kindOf(spec.backingPath);
     if (!backingKind) {
       throw fail({
@@ -299,7 +301,7 @@ class LinuxMounts implements Platform {
     const where = { operation: "remove" as const, virtualPath };
     const fail = (init: Omit<BindLinkErrorInit, "operation">) =>
       new BindLinkError({ ...where, ...init });
-    this.#requireRoot("remove", where);
+    this.#requireRoot(where);
     // One look at the mounts serves every check below.
     const mounts = readMountInfo();
     const record = this.#store.read(virtualPath);
@@ -365,15 +367,11 @@ class LinuxMounts implements Platform {
     }
   }
 
-  #requireRoot(
-    operation: BindLinkOperation,
-    where: Omit<BindLinkErrorInit, "code" | "summary" | "hint">,
-  ) {
+  #requireRoot(where: Where) {
     const uid = effectiveUid();
     if (uid !== 0) {
       throw new BindLinkError({
         ...where,
-        operation,
         code: "access-denied",
         summary: `bind mounts need root, and this process runs as uid ${uid}`,
         hint: RUN_AS_ROOT,
@@ -423,7 +421,7 @@ class LinuxMounts implements Platform {
 
   #explain(
     error: unknown,
-    where: { operation: BindLinkOperation; virtualPath: string; backingPath?: string },
+    where: Where,
     rollbackErrors: unknown[],
   ): BindLinkError {
     const leftover = rollbackErrors.length
