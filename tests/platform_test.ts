@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { BindLinkApi, defaultPlatform, VERSION, windowsPlatform } from "../mod.ts";
+import { unsupportedPlatform } from "../lib/unsupported_platform.ts";
 import { system32Path } from "../lib/windows/system_root.ts";
 import { buildDouble } from "./support/double.ts";
 import { rejectsCode, throwsCode } from "./support/expect_error.ts";
@@ -84,5 +85,20 @@ Deno.test("with too narrow Deno permissions, the CLI says which flags to give", 
     windows
       ? /Run with --allow-ffi, not scoped to a path/
       : /Run with --allow-ffi --allow-read --allow-write/,
+  );
+});
+
+Deno.test("an OS without a backend gets unsupported-platform, naming it, from every call", async () => {
+  using api = new BindLinkApi(unsupportedPlatform("plan9"));
+  const created = throwsCode(() => api.createBindLinkSync("/a", "/b"), "unsupported-platform");
+  assert.match(
+    created.message,
+    /^Could not create the bind link \/a -> \/b: bindlink has no backend for plan9\./,
+  );
+  assert.match(created.message, /Windows 11 24H2 \/ Windows Server 2025/);
+  const removed = await rejectsCode(api.removeBindLink("/a"), "unsupported-platform");
+  assert.match(
+    removed.message,
+    /^Could not remove the bind link at \/a: bindlink has no backend for plan9/,
   );
 });

@@ -174,6 +174,14 @@ Deno.test("errors: each is refused by code and message, and changes nothing", as
     "invalid-path",
   );
   assert.match(kinds.message, /the virtual path is a directory and the backing path a file/);
+  const mergedFile = throwsCode(
+    () => api.createBindLinkSync(`${dir}/file2.txt`, `${dir}/file.txt`, { merged: true }),
+    "invalid-argument",
+  );
+  assert.match(
+    mergedFile.message,
+    /a merged link needs folders, and the backing path is a file\. Drop --merged/,
+  );
   const anchorless = await rejectsCode(
     api.createBindLink(`${dir}/New`, `${dir}/Bar`, { exceptions: [`${dir}/New/x`] }),
     "invalid-argument",
