@@ -21,6 +21,9 @@ export {
   BindLinkApi,
   createBindLink,
   createBindLinkSync,
+  listBindLinks,
+  listBindLinksSync,
+  type ListOptions,
   removeBindLink,
   removeBindLinkSync,
 } from "./lib/api.ts";
@@ -37,7 +40,7 @@ export {
 } from "./lib/errors.ts";
 export type { BindLinkOptions } from "./lib/options.ts";
 export type { PathProblem, PathRole, PathRules, Resolved } from "./lib/paths.ts";
-export type { LinkSpec, Platform } from "./lib/platform.ts";
+export type { BindLinkInfo, LinkSpec, Platform } from "./lib/platform.ts";
 export { linuxPlatform, type LinuxPlatformOptions } from "./lib/linux/platform.ts";
 export { VERSION } from "./lib/version.ts";
 export { windowsPlatform, type WindowsPlatformOptions } from "./lib/windows/platform.ts";

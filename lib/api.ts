@@ -6,8 +6,14 @@
 import { BindLink } from "./bind_link.ts";
 import { defaultPlatform } from "./default_platform.ts";
 import type { BindLinkOptions } from "./options.ts";
-import type { Platform } from "./platform.ts";
+import type { BindLinkInfo, Platform } from "./platform.ts";
 import { prepareCreate, prepareRemove } from "./prepare.ts";
+
+/** Options for {@linkcode listBindLinks}. */
+export interface ListOptions {
+  /** Only links whose virtual path is this path or lies below it (any accepted spelling). */
+  path?: string;
+}
 
 /**
  * The bind link operations bound to one {@linkcode Platform}: use it to pick a platform in
@@ -61,6 +67,25 @@ export class BindLinkApi implements Disposable {
   /** See {@linkcode removeBindLinkSync}. */
   removeBindLinkSync(virtualPath: string): void {
     this.platform.removeSync(prepareRemove(this.platform, virtualPath));
+  }
+
+  /** See {@linkcode listBindLinks}. */
+  async listBindLinks(options: ListOptions = {}): Promise<BindLinkInfo[]> {
+    const keep = this.#listFilter(options);
+    return (await this.platform.list()).filter(keep);
+  }
+
+  /** See {@linkcode listBindLinksSync}. */
+  listBindLinksSync(options: ListOptions = {}): BindLinkInfo[] {
+    const keep = this.#listFilter(options);
+    return this.platform.listSync().filter(keep);
+  }
+
+  #listFilter(options: ListOptions): (link: BindLinkInfo) => boolean {
+    if (options.path === undefined) return () => true;
+    const root = prepareRemove(this.platform, options.path, "list");
+    const rules = this.platform.paths;
+    return (link) => rules.same(link.virtualPath, root) || rules.isBelow(link.virtualPath, root);
   }
 
   /** Closes the platform's native libraries; a later call opens them again. */
@@ -160,4 +185,39 @@ export function removeBindLink(virtualPath: string): Promise<void> {
  */
 export function removeBindLinkSync(virtualPath: string): void {
   defaultApi().removeBindLinkSync(virtualPath);
+}
+
+/**
+ * Lists the live bind links: on Windows every link on every local volume, whoever made it; on
+ * Linux the links bindlink made in this mount namespace.
+ *
+ * @param options `path`: only links at or below this path.
+ * @returns One {@linkcode BindLinkInfo} per link.
+ * @throws {BindLinkError} when the system cannot be asked.
+ *
+ * @example Links below a folder
+ * ```ts
+ * import { listBindLinks } from "@bindlink/bindlink";
+ *
+ * for (const link of await listBindLinks({ path: "C:\\build" })) {
+ *   console.log(`${link.virtualPath} -> ${link.backingPath}`);
+ * }
+ * ```
+ */
+export function listBindLinks(options?: ListOptions): Promise<BindLinkInfo[]> {
+  return defaultApi().listBindLinks(options);
+}
+
+/**
+ * The blocking twin of {@linkcode listBindLinks}.
+ *
+ * @example
+ * ```ts
+ * import { listBindLinksSync } from "@bindlink/bindlink";
+ *
+ * console.log(listBindLinksSync().length, "links");
+ * ```
+ */
+export function listBindLinksSync(options?: ListOptions): BindLinkInfo[] {
+  return defaultApi().listBindLinksSync(options);
 }

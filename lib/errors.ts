@@ -50,7 +50,16 @@ export const BIND_LINK_ERROR_CODES: readonly BindLinkErrorCode[] = [
 ];
 
 /** The operation that failed. */
-export type BindLinkOperation = "create" | "remove";
+export type BindLinkOperation =
+  | "create"
+  | "remove"
+  | "list"
+  | "apply"
+  | "status"
+  | "down"
+  | "run"
+  | "prune"
+  | "startup";
 
 /** What a system error code means for the user; each backend maps its codes to this. */
 export interface ErrorMeaning {
@@ -108,7 +117,11 @@ function composeMessage(init: BindLinkErrorInit): string {
     ? `Could not create the bind link ${init.virtualPath ?? "(no virtual path)"} -> ${
       init.backingPath ?? "(no backing path)"
     }`
-    : `Could not remove the bind link at ${init.virtualPath ?? "(no virtual path)"}`;
+    : init.operation === "remove"
+    ? `Could not remove the bind link at ${init.virtualPath ?? "(no virtual path)"}`
+    : init.operation === "list"
+    ? "Could not list the bind links"
+    : `bindlink ${init.operation} failed`;
   const parts = [`${target}: ${init.summary}.`];
   const code = describeSystemCode(init);
   const text = init.systemMessage?.trim();

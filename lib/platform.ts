@@ -21,7 +21,35 @@ export interface LinkSpec {
 }
 
 /**
- * A backend that creates and removes bind links. Implementations throw
+ * A live link as the system lists it.
+ *
+ * @example
+ * ```ts
+ * import { listBindLinks } from "@bindlink/bindlink";
+ *
+ * for (const link of await listBindLinks()) {
+ *   console.log(link.virtualPath, "->", link.backingPath, link.readOnly ? "(read-only)" : "");
+ * }
+ * ```
+ */
+export interface BindLinkInfo {
+  /** Where the link appears, in the platform's usual spelling (`C:\...` on Windows). */
+  readonly virtualPath: string;
+  /** What the link shows (`\\server\share\...` for a share on Windows). */
+  readonly backingPath: string;
+  /** Whether writes through the link are refused. */
+  readonly readOnly: boolean;
+  /** Whether the virtual path's own entries stay visible. */
+  readonly merged: boolean;
+  /**
+   * The exception paths, where the system reports them (Linux records them; Windows' listing
+   * does not, so there this is empty).
+   */
+  readonly exceptions: readonly string[];
+}
+
+/**
+ * A backend that creates, removes and lists bind links. Implementations throw
  * {@linkcode BindLinkError} and leave nothing half-done when they do.
  *
  * @example Pass a platform explicitly
@@ -47,6 +75,10 @@ export interface Platform {
   remove(virtualPath: string): Promise<void>;
   /** Removes the link at `virtualPath` (resolved), blocking. */
   removeSync(virtualPath: string): void;
+  /** Lists the live links (on Linux: the ones bindlink made, in this mount namespace). */
+  list(): Promise<BindLinkInfo[]>;
+  /** The blocking twin of {@linkcode Platform.list}. */
+  listSync(): BindLinkInfo[];
   /** Releases native libraries; a later call opens them again. */
   close(): void;
 }

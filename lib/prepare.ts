@@ -100,10 +100,14 @@ export function prepareCreate(
   };
 }
 
-/** Validates and resolves the argument of a remove call. */
-export function prepareRemove(platform: Platform, virtualPath: unknown): string {
+/** Validates and resolves the virtual path of a remove (or the path of a list) call. */
+export function prepareRemove(
+  platform: Platform,
+  virtualPath: unknown,
+  operation: BindLinkOperation = "remove",
+): string {
   return resolveOrThrow(platform, virtualPath, "virtual path", {
-    operation: "remove",
+    operation,
     virtualPath: shown(virtualPath),
   });
 }

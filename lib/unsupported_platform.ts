@@ -5,13 +5,13 @@
  */
 import { BindLinkError } from "./errors.ts";
 import { linuxPathRules } from "./linux/paths.ts";
-import type { LinkSpec, Platform } from "./platform.ts";
+import type { Platform } from "./platform.ts";
 
 /** A platform whose every operation fails with `unsupported-platform`, naming `os`. */
 export function unsupportedPlatform(os: string): Platform {
   const refuse = (
-    spec: Pick<LinkSpec, "virtualPath"> & { backingPath?: string },
-    op: "create" | "remove",
+    spec: { virtualPath?: string; backingPath?: string },
+    op: "create" | "remove" | "list",
   ) => {
     throw new BindLinkError({
       code: "unsupported-platform",
@@ -31,6 +31,8 @@ export function unsupportedPlatform(os: string): Platform {
     create: (spec) => Promise.resolve().then(() => refuse(spec, "create")),
     removeSync: (virtualPath) => refuse({ virtualPath }, "remove"),
     remove: (virtualPath) => Promise.resolve().then(() => refuse({ virtualPath }, "remove")),
+    listSync: () => refuse({}, "list"),
+    list: () => Promise.resolve().then(() => refuse({}, "list")),
     close: () => {},
   };
 }

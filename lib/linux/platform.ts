@@ -11,7 +11,7 @@
 import path from "node:path";
 import { BindLinkError, type BindLinkErrorInit, type BindLinkOperation } from "../errors.ts";
 import { NativeLibrary } from "../native_library.ts";
-import type { LinkSpec, Platform } from "../platform.ts";
+import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import { UndoList } from "../undo.ts";
 import { ERRNO, errnoName, explainErrno, RUN_AS_ROOT } from "./errno.ts";
 import {
@@ -116,6 +116,20 @@ class LinuxMounts implements Platform {
 
   remove(virtualPath: string): Promise<void> {
     return Promise.resolve().then(() => this.removeSync(virtualPath));
+  }
+
+  // Placeholder until listing lands (issue 7 / issue 8); it refuses rather than lies.
+  listSync(): BindLinkInfo[] {
+    throw new BindLinkError({
+      code: "unknown",
+      operation: "list",
+      summary: "listing links is not built yet",
+      hint: "Update bindlink.",
+    });
+  }
+
+  list(): Promise<BindLinkInfo[]> {
+    return Promise.resolve().then(() => this.listSync());
   }
 
   close(): void {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import { NativeLibrary } from "../native_library.ts";
-import type { LinkSpec, Platform } from "../platform.ts";
+import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import {
   bindlinkSymbols,
   CREATE_BIND_LINK_FLAG_MERGED,
@@ -143,6 +143,20 @@ class WindowsBindflt implements Platform {
       (symbols) => symbols.RemoveBindLinkNonblocking(wide),
     );
     this.#check(hresult, context);
+  }
+
+  // Placeholder until listing lands (issue 7 / issue 8); it refuses rather than lies.
+  listSync(): BindLinkInfo[] {
+    throw new BindLinkError({
+      code: "unknown",
+      operation: "list",
+      summary: "listing links is not built yet",
+      hint: "Update bindlink.",
+    });
+  }
+
+  list(): Promise<BindLinkInfo[]> {
+    return Promise.resolve().then(() => this.listSync());
   }
 
   close(): void {
