@@ -21,6 +21,8 @@
  * - `unsupported-windows`: this Windows has no `bindlink.dll` (it needs Windows 11 24H2 or
  *   Windows Server 2025, or later).
  * - `unsupported-platform`: this operating system has no bind link backend.
+ * - `untrusted`: an elevated bindlink was asked to read or run a file that someone other than
+ *   administrators and the person running it can change (see lib/trust/).
  * - `unknown`: anything else; the message carries the system's code and text.
  */
 export type BindLinkErrorCode =
@@ -33,6 +35,7 @@ export type BindLinkErrorCode =
   | "not-supported"
   | "unsupported-windows"
   | "unsupported-platform"
+  | "untrusted"
   | "unknown";
 
 /** Every {@linkcode BindLinkErrorCode}, for validation and documentation. */
@@ -46,6 +49,7 @@ export const BIND_LINK_ERROR_CODES: readonly BindLinkErrorCode[] = [
   "not-supported",
   "unsupported-windows",
   "unsupported-platform",
+  "untrusted",
   "unknown",
 ];
 
