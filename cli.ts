@@ -18,8 +18,8 @@
  *
  * @module
  */
-export { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, main } from "./lib/cli/run.ts";
-import { main } from "./lib/cli/run.ts";
+export { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, main } from "./lib/cli/main.ts";
+import { main } from "./lib/cli/main.ts";
 
 if (import.meta.main) {
   Deno.exit(await main(Deno.args));

@@ -135,11 +135,15 @@ Deno.test("usage errors exit 2, say what is wrong and point at the help", async 
     ],
     [
       ["frobnicate"],
-      /unknown command "frobnicate" \(the commands are create and remove\)\.\nRun "bindlink --help"/,
+      /unknown command "frobnicate" \(the commands are create, remove.*\)\.\nRun "bindlink --help"/,
     ],
-    [["create", "a", "b", "--bogus"], /unknown option '--bogus'/],
+    [
+      ["create", "a", "b", "--bogus"],
+      /unknown option '--bogus' for create\.\nRun "bindlink create --help"/,
+    ],
     [["create", "a", "b", "--exception"], /--exception/],
-    [["remove", "C:\\Foo", "--merged"], /--merged only applies to create/],
+    [["remove", "C:\\Foo", "--merged"], /unknown option '--merged' for remove/],
+    [["create", "a", "b", "--read-only=yes"], /--read-only takes no value/],
     [["help", "frobnicate"], /there is no command "frobnicate" to explain/],
   ];
   for (const [args, message] of cases) {

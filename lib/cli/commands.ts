@@ -1,0 +1,30 @@
+/**
+ * The CLI's commands: name, one-line usage, and how to load the command's module. Adding a
+ * command is adding its file and one entry here.
+ *
+ * @module
+ */
+import type { CommandModule } from "./command.ts";
+
+/** A registered command. */
+export interface CommandEntry {
+  /** The synopsis line shown in the main help, without the leading `bindlink `. */
+  readonly usage: string;
+  /** Loads the command's module. */
+  readonly load: () => Promise<CommandModule>;
+}
+
+/** Every command, in the order the main help lists them. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  create: {
+    usage: "create <virtual> <backing> [--read-only] [--merged] [--exception <path>]...",
+    load: () => import("./create.ts"),
+  },
+  remove: { usage: "remove <virtual>", load: () => import("./remove.ts") },
+};
+
+/** The command registered under `name`, compared case-insensitively (the sample's CREATE). */
+export function findCommand(name: string): [string, CommandEntry] | undefined {
+  const key = name.toLowerCase();
+  return Object.hasOwn(COMMANDS, key) ? [key, COMMANDS[key]] : undefined;
+}

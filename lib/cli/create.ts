@@ -1,0 +1,84 @@
+/** `bindlink create`: make one link. @module */
+import type { BindLink } from "../bind_link.ts";
+import { type CliContext, emit } from "./command.ts";
+import { EXAMPLE, EXIT_CODES } from "./help.ts";
+import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Help for `create`. */
+export const help = `Usage: bindlink create <virtual> <backing> [options]
+
+Make <virtual> show the contents of <backing>. If <virtual> exists its own contents are
+hidden (unless --merged); if it does not exist, its parent must.
+
+Options:
+  -r, --read-only         files of <backing> are read-only when reached through <virtual>
+  -m, --merged            keep <virtual>'s own entries visible; <backing> wins on clashes
+  -e, --exception <path>  a path below <virtual> that keeps its original content
+                          (repeatable; <virtual> must exist)
+      --json              print the result as JSON
+  -h, --help              show this help
+
+Example:
+  bindlink create ${EXAMPLE.virtual} ${EXAMPLE.backing} --read-only
+
+${EXIT_CODES}
+`;
+
+/** The options of `create`. */
+export const options: OptionSpec = {
+  "read-only": { type: "boolean", short: "r" },
+  merged: { type: "boolean", short: "m" },
+  exception: { type: "string", short: "e", multiple: true },
+};
+
+const SAMPLE_OPTIONS: Record<string, string> = {
+  "/merge": "--merged",
+  "/read-only": "--read-only",
+};
+
+/**
+ * Rewrites the option words of Microsoft's BindLink sample (`/merge`, `/read-only`, any case)
+ * into ours. Only those two exact words, and only before `--`: a Linux path spelled `/merge`
+ * can be given after `--`.
+ */
+export function rewrite(args: readonly string[]): string[] {
+  const end = args.indexOf("--");
+  return args.map((arg, i) =>
+    (end < 0 || i < end) ? SAMPLE_OPTIONS[arg.toLowerCase()] ?? arg : arg
+  );
+}
+
+function describe(link: BindLink): string {
+  const traits = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
+  const exceptions = link.exceptions.length
+    ? `; ${link.exceptions.length === 1 ? "exception" : "exceptions"}: ${
+      link.exceptions.join(", ")
+    }`
+    : "";
+  const extra = traits.length || exceptions
+    ? ` (${traits.join(", ") || "plain"}${exceptions})`
+    : "";
+  return `Created bind link ${link.virtualPath} -> ${link.backingPath}${extra}\n`;
+}
+
+/** Runs `create`. */
+export async function run(args: ParsedArgs, context: CliContext): Promise<number> {
+  if (args.positionals.length !== 2) {
+    throw new UsageError(
+      `create takes a virtual path and a backing path, but got ${
+        plural(args.positionals.length, "argument")
+      }`,
+      "create",
+    );
+  }
+  const [virtualPath, backingPath] = args.positionals;
+  const api = await context.api();
+  const link = await api.createBindLink(virtualPath, backingPath, {
+    readOnly: args.flag("read-only"),
+    merged: args.flag("merged"),
+    exceptions: args.strings("exception"),
+  });
+  emit(context, { ok: true, operation: "create", link }, describe(link));
+  return 0;
+}

@@ -1,0 +1,146 @@
+/**
+ * The CLI: a command line in, text or JSON out, an exit code back. Finds the command, loads
+ * its module, parses its options, runs it, and words what it throws.
+ *
+ * @module
+ */
+import type { BindLinkApi } from "../api.ts";
+import { BindLinkError } from "../errors.ts";
+import type { Platform } from "../platform.ts";
+import { VERSION } from "../version.ts";
+import type { CliContext } from "./command.ts";
+import { COMMANDS, findCommand } from "./commands.ts";
+import { mainHelp } from "./help.ts";
+import { loadDefaultPlatform } from "./load_platform.ts";
+import { parseOptions } from "./options.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Where the CLI writes, and which platform it drives. Everything defaults to the real one. */
+export interface CliIo {
+  /** Receives normal output, one complete text at a time. */
+  stdout?: (text: string) => void;
+  /** Receives errors. */
+  stderr?: (text: string) => void;
+  /** The platform to drive; by default the one for this OS. */
+  platform?: Platform;
+}
+
+/** 0: done. */
+export const EXIT_OK = 0;
+/** 1: the operation failed. */
+export const EXIT_FAILED = 1;
+/** 2: the command line is wrong. */
+export const EXIT_USAGE = 2;
+
+const encoder = new TextEncoder();
+function writer(file: { writeSync(p: Uint8Array): number }): (text: string) => void {
+  return (text) => {
+    const bytes = encoder.encode(text);
+    let written = 0;
+    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+  };
+}
+
+/** The arguments before a `--`, where global options may stand. */
+function beforeDoubleDash(args: readonly string[]): readonly string[] {
+  const end = args.indexOf("--");
+  return end < 0 ? args : args.slice(0, end);
+}
+
+async function dispatch(args: readonly string[], context: CliContext): Promise<number> {
+  const globals = beforeDoubleDash(args);
+  const wantsHelp = globals.includes("--help") || globals.includes("-h");
+  if (globals.includes("--version") || globals.includes("-V")) {
+    context.stdout(
+      context.json
+        ? JSON.stringify({ ok: true, version: VERSION }) + "\n"
+        : `bindlink ${VERSION}\n`,
+    );
+    return EXIT_OK;
+  }
+  const at = args.findIndex((a) => !a.startsWith("-"));
+  const name = at < 0 || (args.indexOf("--") >= 0 && at > args.indexOf("--"))
+    ? undefined
+    : args[at];
+  const showHelp = (text: string) => {
+    context.stdout(context.json ? JSON.stringify({ ok: true, help: text }) + "\n" : text);
+    return EXIT_OK;
+  };
+  if (name === undefined) return showHelp(mainHelp());
+  const rest = [...args.slice(0, at), ...args.slice(at + 1)];
+  if (name.toLowerCase() === "help") {
+    const about = rest.find((a) => !a.startsWith("-"));
+    if (about === undefined) return showHelp(mainHelp());
+    const entry = findCommand(about);
+    if (!entry) throw new UsageError(`there is no command "${about}" to explain`);
+    return showHelp((await entry[1].load()).help);
+  }
+  const entry = findCommand(name);
+  if (!entry) {
+    throw new UsageError(
+      `unknown command "${name}" (the commands are ${Object.keys(COMMANDS).join(", ")})`,
+    );
+  }
+  const [command, { load }] = entry;
+  const module = await load();
+  if (wantsHelp) return showHelp(module.help);
+  const parsed = parseOptions(
+    module.rewrite ? module.rewrite(rest) : rest,
+    command,
+    module.options,
+  );
+  return await module.run(parsed, context);
+}
+
+/**
+ * Runs the CLI on `args` (without the program name) and returns the exit code.
+ *
+ * @example Drive it in-process
+ * ```ts
+ * import { main } from "@bindlink/bindlink/cli";
+ *
+ * let output = "";
+ * const code = await main(["--version"], { stdout: (text) => output += text });
+ * console.log(code, output); // 0 "bindlink 0.1.0\n"
+ * ```
+ */
+export async function main(args: readonly string[], io: CliIo = {}): Promise<number> {
+  const stdout = io.stdout ?? writer(Deno.stdout);
+  const stderr = io.stderr ?? writer(Deno.stderr);
+  const json = beforeDoubleDash(args).includes("--json");
+  let platform: Platform | undefined = io.platform;
+  let api: BindLinkApi | undefined;
+  const context: CliContext = {
+    stdout,
+    stderr,
+    json,
+    isTerminal: !io.stderr && Deno.stderr.isTerminal(),
+    platform: async () => platform ??= await loadDefaultPlatform(),
+    api: async () => api ??= new (await import("../api.ts")).BindLinkApi(await context.platform()),
+  };
+  try {
+    return await dispatch(args, context);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const help = error.topic ? `bindlink ${error.topic} --help` : "bindlink --help";
+      if (json) {
+        stdout(
+          JSON.stringify({ ok: false, error: { code: "usage", message: error.message, help } }) +
+            "\n",
+        );
+      } else {
+        stderr(`bindlink: ${error.message}.\nRun "${help}" for usage.\n`);
+      }
+      return EXIT_USAGE;
+    }
+    if (error instanceof BindLinkError) {
+      if (json) stdout(JSON.stringify({ ok: false, error }) + "\n");
+      else stderr(`bindlink: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    throw error;
+  } finally {
+    // Only what this call opened is closed: a platform passed in belongs to the caller.
+    if (!io.platform) platform?.close();
+  }
+}

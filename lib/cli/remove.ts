@@ -1,0 +1,43 @@
+/** `bindlink remove`: take one link away. @module */
+import { prepareRemove } from "../prepare.ts";
+import { type CliContext, emit } from "./command.ts";
+import { EXAMPLE, EXIT_CODES } from "./help.ts";
+import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Help for `remove`. */
+export const help = `Usage: bindlink remove <virtual> [options]
+
+Remove the bind link at <virtual>. Remove nested links deepest first.
+
+Options:
+      --json  print the result as JSON
+  -h, --help  show this help
+
+Example:
+  bindlink remove ${EXAMPLE.virtual}
+
+${EXIT_CODES}
+`;
+
+/** `remove` has only the common options. */
+export const options: OptionSpec = {};
+
+/** Runs `remove`. */
+export async function run(args: ParsedArgs, context: CliContext): Promise<number> {
+  if (args.positionals.length !== 1) {
+    throw new UsageError(
+      `remove takes one virtual path, but got ${plural(args.positionals.length, "argument")}`,
+      "remove",
+    );
+  }
+  const platform = await context.platform();
+  const virtualPath = prepareRemove(platform, args.positionals[0]);
+  await platform.remove(virtualPath);
+  emit(
+    context,
+    { ok: true, operation: "remove", virtualPath },
+    `Removed bind link at ${virtualPath}\n`,
+  );
+  return 0;
+}
