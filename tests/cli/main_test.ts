@@ -1,8 +1,8 @@
 /** The CLI, driven in-process against the native double. */
 import assert from "node:assert/strict";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, main } from "../cli.ts";
-import { VERSION } from "../mod.ts";
-import { Double } from "./support/double.ts";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, main } from "../../cli.ts";
+import { VERSION } from "../../mod.ts";
+import { Double } from "../support/double.ts";
 
 async function run(double: Double, ...args: string[]) {
   let stdout = "";
