@@ -1,6 +1,7 @@
 /**
- * The few kernel32.dll functions we need: the system's text for an error code, and whether a
- * file exists (to tell "this Windows has no bindlink.dll" from other load failures).
+ * The kernel32.dll functions bindlink needs: the system's text for an error code, whether a
+ * file exists, loading the bind link DLL with its imports pinned to System32, and the drive
+ * letters with their NT device names (to translate what `BfGetMappings` lists).
  *
  * @module
  */
@@ -25,7 +26,64 @@ export const kernel32Symbols = {
     parameters: ["buffer" /* LPCWSTR lpFileName */],
     result: "u32", // DWORD: INVALID_FILE_ATTRIBUTES (0xFFFFFFFF) when missing
   },
+  /** HMODULE LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE hFile, DWORD dwFlags) */
+  LoadLibraryExW: {
+    parameters: [
+      "buffer", // LPCWSTR lpLibFileName
+      "pointer", // HANDLE hFile (reserved, NULL)
+      "u32", // DWORD dwFlags
+    ],
+    result: "pointer", // HMODULE: NULL on failure
+  },
+  /** FARPROC GetProcAddress(HMODULE hModule, LPCSTR lpProcName) */
+  GetProcAddress: {
+    parameters: [
+      "pointer", // HMODULE hModule
+      "buffer", // LPCSTR lpProcName (NUL-terminated ANSI)
+    ],
+    result: "pointer", // FARPROC: NULL when not exported
+  },
+  /** BOOL FreeLibrary(HMODULE hLibModule) */
+  FreeLibrary: {
+    parameters: ["pointer" /* HMODULE hLibModule */],
+    result: "i32", // BOOL
+  },
+  /** DWORD GetLastError(void) */
+  GetLastError: { parameters: [], result: "u32" /* DWORD */ },
+  /** DWORD GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer) */
+  GetLogicalDriveStringsW: {
+    parameters: [
+      "u32", // DWORD nBufferLength, in WCHARs, without the final NUL
+      "buffer", // LPWSTR lpBuffer: C:\ NUL D:\ NUL ... NUL
+    ],
+    result: "u32", // DWORD: WCHARs written without the final NUL, or the size needed, 0 on failure
+  },
+  /** UINT GetDriveTypeW(LPCWSTR lpRootPathName) */
+  GetDriveTypeW: {
+    parameters: ["buffer" /* LPCWSTR lpRootPathName, such as C:\ */],
+    result: "u32", // UINT: DRIVE_* constant
+  },
+  /** DWORD QueryDosDeviceW(LPCWSTR lpDeviceName, LPWSTR lpTargetPath, DWORD ucchMax) */
+  QueryDosDeviceW: {
+    parameters: [
+      "buffer", // LPCWSTR lpDeviceName, "C:" (no trailing backslash)
+      "buffer", // LPWSTR lpTargetPath: NUL-separated list, double-NUL terminated
+      "u32", // DWORD ucchMax, in WCHARs
+    ],
+    result: "u32", // DWORD: WCHARs stored, 0 on failure
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
+
+/** LoadLibraryExW: search the module's imports in System32 only. */
+export const LOAD_LIBRARY_SEARCH_SYSTEM32 = 0x800;
+/** GetDriveTypeW: a removable drive (USB stick). */
+export const DRIVE_REMOVABLE = 2;
+/** GetDriveTypeW: a fixed disk. */
+export const DRIVE_FIXED = 3;
+/** GetDriveTypeW: a network drive. */
+export const DRIVE_REMOTE = 4;
+/** GetDriveTypeW: a RAM disk. */
+export const DRIVE_RAMDISK = 6;
 
 /** FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS */
 export const FORMAT_MESSAGE_SYSTEM_TEXT = 0x1000 | 0x200;
