@@ -26,6 +26,74 @@ export const kernel32Symbols = {
     parameters: ["buffer" /* LPCWSTR lpFileName */],
     result: "u32", // DWORD: INVALID_FILE_ATTRIBUTES (0xFFFFFFFF) when missing
   },
+  /**
+   * HANDLE CreateFileW(LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE):
+   * path identity opens folders with FILE_FLAG_BACKUP_SEMANTICS to ask where they lead.
+   */
+  CreateFileW: {
+    parameters: [
+      "buffer", // LPCWSTR lpFileName
+      "u32", // DWORD dwDesiredAccess
+      "u32", // DWORD dwShareMode
+      "pointer", // LPSECURITY_ATTRIBUTES lpSecurityAttributes (NULL)
+      "u32", // DWORD dwCreationDisposition
+      "u32", // DWORD dwFlagsAndAttributes
+      "pointer", // HANDLE hTemplateFile (NULL)
+    ],
+    result: "pointer", // HANDLE: INVALID_HANDLE_VALUE (-1) on failure
+  },
+  /** BOOL CloseHandle(HANDLE hObject) */
+  CloseHandle: {
+    parameters: ["pointer" /* HANDLE hObject */],
+    result: "i32", // BOOL
+  },
+  /** DWORD GetFinalPathNameByHandleW(HANDLE, LPWSTR, DWORD, DWORD) */
+  GetFinalPathNameByHandleW: {
+    parameters: [
+      "pointer", // HANDLE hFile
+      "buffer", // LPWSTR lpszFilePath
+      "u32", // DWORD cchFilePath, in WCHARs
+      "u32", // DWORD dwFlags (0: FILE_NAME_NORMALIZED | VOLUME_NAME_DOS)
+    ],
+    result: "u32", // DWORD: WCHARs written without the NUL, the size needed, or 0 on failure
+  },
+  /** HANDLE FindFirstFileW(LPCWSTR lpFileName, LPWIN32_FIND_DATAW lpFindFileData) */
+  FindFirstFileW: {
+    parameters: [
+      "buffer", // LPCWSTR lpFileName
+      "buffer", // LPWIN32_FIND_DATAW lpFindFileData (592 bytes)
+    ],
+    result: "pointer", // HANDLE: INVALID_HANDLE_VALUE (-1) when nothing matches
+  },
+  /** BOOL FindClose(HANDLE hFindFile) */
+  FindClose: {
+    parameters: ["pointer" /* HANDLE hFindFile */],
+    result: "i32", // BOOL
+  },
+  /** BOOL DeviceIoControl(HANDLE, DWORD, LPVOID, DWORD, LPVOID, DWORD, LPDWORD, LPOVERLAPPED) */
+  DeviceIoControl: {
+    parameters: [
+      "pointer", // HANDLE hDevice
+      "u32", // DWORD dwIoControlCode
+      "pointer", // LPVOID lpInBuffer (NULL)
+      "u32", // DWORD nInBufferSize
+      "buffer", // LPVOID lpOutBuffer
+      "u32", // DWORD nOutBufferSize
+      "buffer", // LPDWORD lpBytesReturned
+      "pointer", // LPOVERLAPPED lpOverlapped (NULL)
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL GetVolumePathNamesForVolumeNameW(LPCWSTR, LPWCH, DWORD, PDWORD) */
+  GetVolumePathNamesForVolumeNameW: {
+    parameters: [
+      "buffer", // LPCWSTR lpszVolumeName: \\?\Volume{GUID}\
+      "buffer", // LPWCH lpszVolumePathNames: NUL-separated list, double-NUL terminated
+      "u32", // DWORD cchBufferLength, in WCHARs
+      "buffer", // PDWORD lpcchReturnLength
+    ],
+    result: "i32", // BOOL
+  },
   /** HMODULE LoadLibraryExW(LPCWSTR lpLibFileName, HANDLE hFile, DWORD dwFlags) */
   LoadLibraryExW: {
     parameters: [
