@@ -118,6 +118,19 @@ export const kernel32Symbols = {
   },
   /** DWORD GetLastError(void) */
   GetLastError: { parameters: [], result: "u32" /* DWORD */ },
+  /** HLOCAL LocalFree(HLOCAL hMem): frees what advapi32 allocated (descriptors, SID strings) */
+  LocalFree: {
+    parameters: ["pointer" /* HLOCAL hMem */],
+    result: "pointer", // HLOCAL: NULL on success
+  },
+  /** BOOL CreateDirectoryW(LPCWSTR lpPathName, LPSECURITY_ATTRIBUTES lpSecurityAttributes) */
+  CreateDirectoryW: {
+    parameters: [
+      "buffer", // LPCWSTR lpPathName
+      "buffer", // LPSECURITY_ATTRIBUTES lpSecurityAttributes (the folder's explicit ACL)
+    ],
+    result: "i32", // BOOL
+  },
   /** DWORD GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer) */
   GetLogicalDriveStringsW: {
     parameters: [
