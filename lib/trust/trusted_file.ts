@@ -1,0 +1,167 @@
+/**
+ * The one rule for what an elevated bindlink trusts: a file that only administrators (root;
+ * SYSTEM, Administrators, TrustedInstaller) and, where allowed, the person who started the
+ * command can change, delete, rename or replace, together with every folder on its real path.
+ *
+ * @module
+ */
+import path from "node:path";
+import { BindLinkError, type BindLinkOperation } from "../errors.ts";
+import type { TrustFinding } from "./finding.ts";
+import { checkLinuxFile } from "./linux_trust.ts";
+import { loginUid } from "./login_user.ts";
+import { checkWindowsFile } from "./windows_trust.ts";
+import { Win32Error } from "../windows/security.ts";
+
+export type { TrustFinding } from "./finding.ts";
+
+/** What a file is checked for, and who besides administrators may change it. */
+export interface TrustOptions {
+  /** What the file is, for the message: `manifest`, `program`, `protected folder`. */
+  readonly role: string;
+  /** The operation that needs the file, for the error. */
+  readonly operation: BindLinkOperation;
+  /**
+   * Whether the person who started the command may be able to change it (a manifest: yes;
+   * a program the startup task runs for everyone: no).
+   */
+  readonly allowUser: boolean;
+  /**
+   * Linux only: the uid of that person. Default: the login uid of this process
+   * (`/proc/self/loginuid`, which `sudo` keeps and users cannot set); tests pass one.
+   */
+  readonly user?: number;
+  /** The operating system's rule to apply; default this one's. */
+  readonly os?: "linux" | "windows";
+}
+
+/** A file that passed the rule. */
+export interface TrustedFile {
+  /** The path as given. */
+  readonly path: string;
+  /** The real file, every symlink and junction resolved: read this path, not the given one. */
+  readonly realPath: string;
+}
+
+/** The findings for `file`, without throwing. */
+export function findUntrusted(
+  file: string,
+  options: TrustOptions,
+): { realPath: string; findings: TrustFinding[] } {
+  const os = options.os ?? (Deno.build.os === "windows" ? "windows" : "linux");
+  if (os === "windows") return checkWindowsFile(file, { allowUser: options.allowUser });
+  const user = options.allowUser ? options.user ?? loginUid() : undefined;
+  return checkLinuxFile(file, { user });
+}
+
+/** The error that names the file, who else can change it and how to fix it. */
+export function untrustedError(
+  file: string,
+  findings: readonly TrustFinding[],
+  options: TrustOptions,
+): BindLinkError {
+  const windows = (options.os ?? Deno.build.os) === "windows";
+  const admins = windows ? "SYSTEM and Administrators" : "root";
+  const trusted = options.allowUser ? `${admins} and you` : admins;
+  const who = findings.map((f) =>
+    f.path === file || f.kind === "file"
+      ? `${f.who} can change the ${options.role} ${f.path}`
+      : `${f.who} can change the folder ${f.path} on its path`
+  );
+  const fixes = [...new Set(findings.map((f) => f.fix))];
+  return new BindLinkError({
+    code: "untrusted",
+    operation: options.operation,
+    summary: `the ${options.role} ${file} is not trusted: ${who.join("; ")}`,
+    hint: `An elevated bindlink only takes orders from files that only ${trusted} can change. ` +
+      `Fix: ${fixes.join("; ")}; or move it to a folder only ${trusted} can write.`,
+  });
+}
+
+/**
+ * Applies the rule to `file` and returns its real path, or throws a `BindLinkError` with
+ * code `untrusted` naming the file, who else can change it and how to fix it.
+ *
+ * @example
+ * ```ts
+ * import { checkTrustedFile } from "./trusted_file.ts";
+ * const { realPath } = checkTrustedFile("/etc/bindlink/startup.json", {
+ *   role: "manifest",
+ *   operation: "apply",
+ *   allowUser: true,
+ * });
+ * ```
+ */
+export function checkTrustedFile(file: string, options: TrustOptions): TrustedFile {
+  let result;
+  try {
+    result = findUntrusted(file, options);
+  } catch (error) {
+    throw unreadable(file, error, options);
+  }
+  if (result.findings.length) throw untrustedError(file, result.findings, options);
+  return { path: file, realPath: result.realPath };
+}
+
+/** The error for a file whose owner and permissions could not be read at all. */
+function unreadable(file: string, error: unknown, options: TrustOptions): BindLinkError {
+  if (error instanceof BindLinkError) return error;
+  const missing = error instanceof Deno.errors.NotFound ||
+    (error instanceof Win32Error && (error.code === 2 || error.code === 3));
+  const denied = error instanceof Deno.errors.PermissionDenied ||
+    error instanceof Deno.errors.NotCapable ||
+    (error instanceof Win32Error && error.code === 5);
+  return new BindLinkError({
+    code: missing ? "not-found" : denied ? "access-denied" : "unknown",
+    operation: options.operation,
+    summary: missing
+      ? `the ${options.role} ${file} does not exist`
+      : `the owner and permissions of the ${options.role} ${file} cannot be read`,
+    hint: missing
+      ? `Check the path of the ${options.role}.`
+      : "Run bindlink elevated, with the permissions the README lists, and check the path.",
+    systemMessage: error instanceof Error ? error.message : String(error),
+    cause: error,
+  });
+}
+
+/**
+ * Applies the rule to every file and folder below `folder` (the imported code of a program),
+ * and to `folder` itself with the folders above it. Throws like {@linkcode checkTrustedFile}
+ * for the first entry that fails.
+ *
+ * @example
+ * ```ts
+ * import { checkTrustedTree } from "./trusted_file.ts";
+ * checkTrustedTree("/usr/local/lib/bindlink/lib", {
+ *   role: "program file",
+ *   operation: "startup",
+ *   allowUser: false,
+ * });
+ * ```
+ */
+export function checkTrustedTree(folder: string, options: TrustOptions): void {
+  const { realPath } = checkTrustedFile(folder, options);
+  const walk = (dir: string) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      const child = join(dir, entry.name);
+      if (entry.isSymlink) {
+        checkTrustedFile(child, options);
+        continue;
+      }
+      const { findings } = tryFind(child, options);
+      if (findings.length) throw untrustedError(child, findings, options);
+      if (entry.isDirectory) walk(child);
+    }
+  };
+  const join = (options.os ?? Deno.build.os) === "windows" ? path.win32.join : path.posix.join;
+  walk(realPath);
+}
+
+function tryFind(file: string, options: TrustOptions) {
+  try {
+    return findUntrusted(file, options);
+  } catch (error) {
+    throw unreadable(file, error, options);
+  }
+}
