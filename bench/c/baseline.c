@@ -1,0 +1,244 @@
+/*
+ * The C baseline of `deno task bench`: what a bind-link backend costs when nothing but the
+ * kernel's work and the unavoidable file work is done. Loaded by the bench through
+ * Deno.dlopen, so its calls are interleaved pair by pair with the library's, in the same
+ * process, against the same mounts.
+ *
+ * Each create and remove does what a careful backend must (issue 8 and issue 12):
+ *   - an flock on a lock file in its state folder, held from the first check to the record;
+ *   - stat() of the paths it checks (backing, virtual, each exception);
+ *   - the mount work through file descriptors: open_tree + move_mount (exceptions attached
+ *     inside the still-detached tree), or fsopen/fsconfig/fsmount for a merged (overlay) link;
+ *   - statx(STATX_MNT_ID_UNIQUE) of the link to know it is ours;
+ *   - create: a small record written to a temporary name and renamed;
+ *     remove: the record read, its mount ID compared, umount2(MNT_DETACH), the record unlinked.
+ * bl_kernel_pair does only the mount calls, for the kernel's own floor.
+ *
+ * Every function returns 0, or -errno of the first call that failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U
+#endif
+
+extern char **environ;
+
+#define FAIL_IF(cond) \
+  do {                \
+    if (cond) {       \
+      rc = -errno;    \
+      goto out;       \
+    }                 \
+  } while (0)
+
+static int lock_state(const char *state_dir) {
+  char lock[4096];
+  snprintf(lock, sizeof lock, "%s/lock", state_dir);
+  int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return -errno;
+  if (flock(fd, LOCK_EX) != 0) {
+    int e = errno;
+    close(fd);
+    return -e;
+  }
+  return fd;
+}
+
+static int unique_mount_id(const char *path, uint64_t *id) {
+  struct statx sx;
+  if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID_UNIQUE, &sx) != 0) return -errno;
+  if (!(sx.stx_mask & STATX_MNT_ID_UNIQUE)) return -ENOSYS;
+  *id = sx.stx_mnt_id;
+  return 0;
+}
+
+static int write_record(const char *state_dir, const char *name, const char *virt,
+                        const char *backing, uint64_t mount_id) {
+  char file[4096], tmp[4200], text[9000];
+  snprintf(file, sizeof file, "%s/%s.json", state_dir, name);
+  snprintf(tmp, sizeof tmp, "%s.%d.tmp", file, getpid());
+  int n = snprintf(text, sizeof text,
+                   "{\"virtualPath\":\"%s\",\"backingPath\":\"%s\",\"mountId\":%llu}\n", virt,
+                   backing, (unsigned long long)mount_id);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return -errno;
+  ssize_t w = write(fd, text, (size_t)n);
+  int e = w == n ? 0 : (w < 0 ? -errno : -EIO);
+  close(fd);
+  if (e == 0 && rename(tmp, file) != 0) e = -errno;
+  return e;
+}
+
+static int read_record_mount_id(const char *state_dir, const char *name, uint64_t *id) {
+  char file[4096], text[9000];
+  snprintf(file, sizeof file, "%s/%s.json", state_dir, name);
+  int fd = open(file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  int e = n < 0 ? -errno : 0;
+  close(fd);
+  if (e) return e;
+  text[n] = 0;
+  const char *at = strstr(text, "\"mountId\":");
+  if (!at) return -EINVAL;
+  *id = strtoull(at + 10, NULL, 10);
+  return 0;
+}
+
+/* Attaches `exceptions` (newline-separated paths relative to virt) inside the detached tree. */
+static int attach_exceptions(int tree, const char *virt, const char *exceptions) {
+  char rel[4096], full[8300];
+  const char *p = exceptions;
+  while (p && *p) {
+    const char *end = strchr(p, '\n');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (len >= sizeof rel) return -ENAMETOOLONG;
+    memcpy(rel, p, len);
+    rel[len] = 0;
+    snprintf(full, sizeof full, "%s/%s", virt, rel);
+    struct stat st;
+    if (stat(full, &st) != 0) return -errno;
+    int e = open_tree(AT_FDCWD, full, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (e < 0) return -errno;
+    int r = move_mount(e, "", tree, rel, MOVE_MOUNT_F_EMPTY_PATH);
+    int err = errno;
+    close(e);
+    if (r != 0) return -err;
+    p = end ? end + 1 : NULL;
+  }
+  return 0;
+}
+
+/*
+ * Creates a link at `virt` showing `backing`. `merged`: an overlay with virt as the lower
+ * layer and backing as the upper one, `work` its work folder (made here). `exceptions`:
+ * newline-separated paths relative to virt, or "".
+ */
+int bl_create(const char *state_dir, const char *name, const char *virt, const char *backing,
+              int merged, const char *work, const char *exceptions) {
+  int rc = 0, tree = -1, fs = -1;
+  int lock = lock_state(state_dir);
+  if (lock < 0) return lock;
+  struct stat st;
+  FAIL_IF(stat(backing, &st) != 0);
+  FAIL_IF(stat(virt, &st) != 0);
+  if (merged) {
+    FAIL_IF(mkdir(work, 0700) != 0);
+    fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    FAIL_IF(fs < 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", virt, 0) != 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", backing, 0) != 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) != 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0);
+    tree = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+    FAIL_IF(tree < 0);
+  } else {
+    tree = open_tree(AT_FDCWD, backing, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    FAIL_IF(tree < 0);
+  }
+  if (exceptions && *exceptions) {
+    rc = attach_exceptions(tree, virt, exceptions);
+    if (rc) goto out;
+  }
+  FAIL_IF(move_mount(tree, "", AT_FDCWD, virt, MOVE_MOUNT_F_EMPTY_PATH) != 0);
+  uint64_t id = 0;
+  rc = unique_mount_id(virt, &id);
+  if (rc == 0) rc = write_record(state_dir, name, virt, backing, id);
+out:
+  if (tree >= 0) close(tree);
+  if (fs >= 0) close(fs);
+  close(lock);
+  return rc;
+}
+
+/* Removes the link `create` made: checks the record's mount is the one at virt first. */
+int bl_remove(const char *state_dir, const char *name, const char *virt, const char *work) {
+  int rc = 0;
+  int lock = lock_state(state_dir);
+  if (lock < 0) return lock;
+  uint64_t recorded = 0, current = 0;
+  rc = read_record_mount_id(state_dir, name, &recorded);
+  if (rc == 0) rc = unique_mount_id(virt, &current);
+  if (rc == 0 && recorded != current) rc = -ESTALE;
+  if (rc) goto out;
+  FAIL_IF(umount2(virt, MNT_DETACH) != 0);
+  char file[4096];
+  snprintf(file, sizeof file, "%s/%s.json", state_dir, name);
+  FAIL_IF(unlink(file) != 0);
+  if (work && *work) {
+    /* overlay made work/work (and index/ on some setups) inside the work folder */
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/work", work);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/index", work);
+    rmdir(sub);
+    FAIL_IF(rmdir(work) != 0);
+  }
+out:
+  close(lock);
+  return rc;
+}
+
+/* The kernel's floor: open_tree + move_mount + umount2(MNT_DETACH), nothing else. */
+int bl_kernel_pair(const char *virt, const char *backing) {
+  int tree = open_tree(AT_FDCWD, backing, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (tree < 0) return -errno;
+  int r = move_mount(tree, "", AT_FDCWD, virt, MOVE_MOUNT_F_EMPTY_PATH);
+  int e = errno;
+  close(tree);
+  if (r != 0) return -e;
+  return umount2(virt, MNT_DETACH) == 0 ? 0 : -errno;
+}
+
+/*
+ * Runs one process and waits for it: `args` holds `argc` NUL-terminated strings back to back
+ * (argv[0] an absolute path). Its output goes to /dev/null. Returns the wall time in
+ * nanoseconds, or -1 when it could not start; *status receives its exit code (or 128+signal).
+ */
+int64_t bl_spawn_ns(const char *args, int argc, int *status) {
+  char *argv[256];
+  if (argc <= 0 || argc >= 256) return -1;
+  const char *p = args;
+  for (int i = 0; i < argc; i++) {
+    argv[i] = (char *)p;
+    p += strlen(p) + 1;
+  }
+  argv[argc] = NULL;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  pid_t pid;
+  int r = posix_spawn(&pid, argv[0], &actions, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (r != 0) return -1;
+  int ws = 0;
+  while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+  return (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec);
+}
+
+/* CLOCK_MONOTONIC in nanoseconds, so both sides of a comparison read the same clock. */
+int64_t bl_now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}

@@ -1,0 +1,1 @@
+// An empty program: what `deno run` costs before bindlink does anything.

@@ -1,0 +1,68 @@
+/**
+ * The bench itself, started by main.ts inside a private mount namespace: a tmpfs over the
+ * scratch folder and one over /run (the CLI's default state folder) keep every mount and
+ * every record inside that namespace, gone when it ends.
+ *
+ * @module
+ */
+import { buildSharedLibrary } from "./build_c.ts";
+import { CBaseline } from "./c_baseline.ts";
+import type { BenchContext } from "./context.ts";
+import { pairRows, scaleRows } from "./library_pairs.ts";
+import { cliRows, manyLinksRows } from "./processes.ts";
+import { printReport, type Row } from "./report.ts";
+import { stateRows } from "./state_costs.ts";
+
+// Mounting over /run outside a private namespace would hurt the machine; only main.ts,
+// which starts this file under unshare, sets this.
+if (Deno.env.get("BINDLINK_BENCH_IN_PRIVATE_NAMESPACE") !== "1") {
+  throw new Error("run bench/main.ts (deno task bench), which starts this file under unshare");
+}
+const scratch = Deno.env.get("BINDLINK_BENCH_SCRATCH")!;
+
+function sh(cmd: string, ...args: string[]): void {
+  const out = new Deno.Command(cmd, { args, stderr: "piped" }).outputSync();
+  if (!out.success) {
+    throw new Error(`${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+}
+
+sh("mount", "-t", "tmpfs", "bindlink-bench", scratch);
+sh("mount", "-t", "tmpfs", "bindlink-bench-run", "/run");
+
+using baseline = new CBaseline(buildSharedLibrary("baseline"), `${scratch}/c-state`);
+const context: BenchContext = {
+  scratch,
+  baseline,
+  repo: new URL("..", import.meta.url).pathname.replace(/\/$/, ""),
+  deno: Deno.execPath(),
+  quick: Deno.env.get("BINDLINK_BENCH_QUICK") === "1",
+};
+
+const kernel = new TextDecoder().decode(
+  new Deno.Command("uname", { args: ["-r"] }).outputSync().stdout,
+)
+  .trim();
+console.log(
+  `bindlink bench: Linux ${kernel}, ${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}` +
+    `${context.quick ? ", QUICK counts" : ""}; medians over interleaved rounds\n`,
+);
+
+const sections = new Map<string, Row[]>();
+const run = (label: string, rows: () => Row[]) => {
+  const start = performance.now();
+  sections.set(label, rows());
+  console.error(`  ${label} done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+};
+// The 3000-link section runs last: the links it leaves are torn down with the namespace.
+run("1 pair", () => pairRows(context));
+run("3 many", () => manyLinksRows(context));
+run("4 CLI", () => cliRows(context));
+run("5 state", () => stateRows(context));
+run("2 scale", () => scaleRows(context));
+
+const ordered = new Map([...sections].sort(([a], [b]) => a.localeCompare(b)));
+console.log("");
+const failures = printReport(ordered);
+console.log(`\n${failures ? `${failures} target(s) not met` : "every target met"}`);
+Deno.exit(failures ? 1 : 0);

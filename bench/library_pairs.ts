@@ -1,0 +1,183 @@
+/**
+ * Sections 1 and 2 of the bench: create+remove pairs through the library against the C
+ * baseline doing the same syscalls and file work, interleaved pair batch by pair batch in
+ * one process; then the same with 10 and with 3000 live links.
+ *
+ * @module
+ */
+import { BindLinkApi } from "../lib/api.ts";
+import { linuxPlatform } from "../lib/linux/platform.ts";
+import type { CLink } from "./c_baseline.ts";
+import { type BenchContext, errorText } from "./context.ts";
+import { type Fixture, makeFixture, type Variant } from "./fixtures.ts";
+import { interleave, time, timePairs } from "./measure.ts";
+import { type Row, us } from "./report.ts";
+
+const VARIANTS: readonly Variant[] = ["plain", "merged", "exceptions"];
+
+function libraryApi(stateDir: string): BindLinkApi {
+  return new BindLinkApi(linuxPlatform({ stateDir }));
+}
+
+function cLinkFor(context: BenchContext, name: string, fixture: Fixture, work: string): CLink {
+  return context.baseline.link(name, fixture.virtualPath, fixture.backingPath, {
+    merged: fixture.merged,
+    work: fixture.merged ? work : "",
+    exceptions: fixture.relativeExceptions,
+  });
+}
+
+function libraryPair(api: BindLinkApi, fixture: Fixture) {
+  const options = { merged: fixture.merged, exceptions: [...fixture.exceptions] };
+  return {
+    create: () => void api.createBindLinkSync(fixture.virtualPath, fixture.backingPath, options),
+    remove: () => api.removeBindLinkSync(fixture.virtualPath),
+  };
+}
+
+/** Section 1: one pair of each variant, library against C. */
+export function pairRows(context: BenchContext): Row[] {
+  const rounds = context.quick ? 5 : 15;
+  const batch = context.quick ? 10 : 20;
+  const rows: Row[] = [];
+  using api = libraryApi(`${context.scratch}/pairs/state`);
+  for (const variant of VARIANTS) {
+    const name = `${variant} create+remove pair`;
+    try {
+      const dir = `${context.scratch}/pairs/${variant}`;
+      const lib = libraryPair(api, makeFixture(`${dir}/lib`, variant));
+      const cFixture = makeFixture(`${dir}/c`, variant);
+      const cLink = cLinkFor(context, `pair-${variant}`, cFixture, `${dir}/c/.work`);
+      const r = interleave(rounds, [
+        { name: "lib", ops: batch, run: () => timePairs(batch, lib.create, lib.remove) },
+        {
+          name: "c",
+          ops: batch,
+          run: () =>
+            timePairs(
+              batch,
+              () => context.baseline.create(cLink),
+              () => context.baseline.remove(cLink),
+            ),
+        },
+      ]);
+      rows.push({
+        name,
+        measured: `${us(r.lib.pair)} (${us(r.lib.create)} + ${us(r.lib.remove)})`,
+        baseline: `${us(r.c.pair)} (${us(r.c.create)} + ${us(r.c.remove)}) C`,
+        ratio: r.lib.pair / r.c.pair,
+        target: { op: "<=", limit: 1.5 },
+      });
+    } catch (error) {
+      rows.push({ name, measured: "", error: errorText(error) });
+    }
+  }
+  rows.push(kernelFloorRow(context));
+  return rows;
+}
+
+function kernelFloorRow(context: BenchContext): Row {
+  const name = "kernel only: open_tree+move_mount+umount2";
+  try {
+    const fixture = makeFixture(`${context.scratch}/pairs/kernel`, "plain");
+    const encode = (s: string) => new TextEncoder().encode(s + "\0");
+    const [v, b] = [encode(fixture.virtualPath), encode(fixture.backingPath)];
+    const count = 2000;
+    context.baseline.kernelPair(v, b);
+    const ms = time(() => {
+      for (let i = 0; i < count; i++) context.baseline.kernelPair(v, b);
+    }) / count;
+    return {
+      name,
+      measured: us(ms),
+      note: "The kernel's own floor for a plain pair (C, tight loop, no checks, no records); " +
+        "the C baseline above adds the lock, stats, statx and record file work.",
+    };
+  } catch (error) {
+    return { name, measured: "", error: errorText(error) };
+  }
+}
+
+/** Section 2: plain pairs with 10 and with 3000 other live links, library and C. */
+export function scaleRows(context: BenchContext): Row[] {
+  const few = 10;
+  const many = context.quick ? 1000 : 3000;
+  const rounds = context.quick ? 5 : 10;
+  const batch = 5;
+  const dir = `${context.scratch}/scale`;
+  using api = libraryApi(`${dir}/state`);
+  const lib = libraryPair(api, makeFixture(`${dir}/lib`, "plain"));
+  const cFixture = makeFixture(`${dir}/c`, "plain");
+  const cLink = cLinkFor(context, "scale", cFixture, "");
+  const fillBacking = `${dir}/fill-backing`;
+  Deno.mkdirSync(fillBacking);
+  const measure = () =>
+    interleave(rounds, [
+      { name: "lib", ops: batch, run: () => timePairs(batch, lib.create, lib.remove) },
+      {
+        name: "c",
+        ops: batch,
+        run: () =>
+          timePairs(batch, () =>
+            context.baseline.create(cLink), () =>
+            context.baseline.remove(cLink)),
+      },
+    ]);
+  let live = 0;
+  const fill = (upTo: number) => {
+    const start = performance.now();
+    const first = live;
+    for (; live < upTo; live++) {
+      const virtual = `${dir}/fill/v${live}`;
+      Deno.mkdirSync(virtual, { recursive: true });
+      api.createBindLinkSync(virtual, fillBacking);
+    }
+    return (performance.now() - start) / Math.max(1, upTo - first);
+  };
+  const rows: Row[] = [];
+  try {
+    fill(few);
+    const atFew = measure();
+    const fillMs = fill(many);
+    const atMany = measure();
+    const libGrowth = atMany.lib.pair / atFew.lib.pair;
+    const cGrowth = atMany.c.pair / atFew.c.pair;
+    const growth = (part: "create" | "remove") =>
+      `${us(atFew.lib[part])} -> ${us(atMany.lib[part])} (${
+        (atMany.lib[part] / atFew.lib[part]).toFixed(2)
+      }x)`;
+    const cPart = (part: "create" | "remove") => `${us(atFew.c[part])} -> ${us(atMany.c[part])} C`;
+    rows.push(
+      {
+        name: `create, ${few} -> ${many} live links`,
+        measured: growth("create"),
+        baseline: cPart("create"),
+      },
+      {
+        name: `remove, ${few} -> ${many} live links`,
+        measured: growth("remove"),
+        baseline: cPart("remove"),
+      },
+      {
+        name: `pair growth ${few} -> ${many}, beyond the kernel's`,
+        measured: `${us(atFew.lib.pair)} -> ${us(atMany.lib.pair)} (${libGrowth.toFixed(2)}x)`,
+        baseline: `${us(atFew.c.pair)} -> ${us(atMany.c.pair)} (${cGrowth.toFixed(2)}x) C`,
+        ratio: libGrowth / cGrowth,
+        target: { op: "<=", limit: 1.2 },
+        note: "ratio = the library's growth divided by the C baseline's growth, so what the " +
+          "kernel itself adds with more mounts is not counted against the library.",
+      },
+      {
+        name: `filling up to ${many} links, per create`,
+        measured: us(fillMs),
+      },
+    );
+  } catch (error) {
+    rows.push({
+      name: `pairs at ${few} and ${many} live links`,
+      measured: "",
+      error: errorText(error),
+    });
+  }
+  return rows;
+}
