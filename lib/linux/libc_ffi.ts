@@ -1,12 +1,19 @@
 /**
- * The libc functions of the Linux backend.
+ * libc, the one native library of the Linux backend: its symbol table, the constants the
+ * backend passes, and where the library is found.
  *
- * libc is opened by the absolute path of the copy already mapped into this process (read from
- * /proc/self/maps), never by a bare name: a bare name would be resolved by Deno against the
- * current directory under a scoped --allow-ffi, or through LD_LIBRARY_PATH otherwise.
+ * libc is opened by absolute path from a fixed list of the places Linux distributions install
+ * it for this CPU (`Deno.build.arch`), never by a bare name and never from anything in the
+ * environment (`LD_LIBRARY_PATH`, the current directory): bindlink runs as root.
+ *
+ * The calls Linux has no glibc wrapper for (openat2, statmount, listmount) go through libc's
+ * `syscall`, declared once per use with its own parameter types.
  *
  * @module
  */
+
+/** The syscall numbers of the calls without a glibc wrapper (the same on x86_64 and arm64). */
+export const SYS = { openat2: 437n, statmount: 457n, listmount: 458n } as const;
 
 /** libc's functions, as `Deno.dlopen` needs them. */
 export const libcSymbols = {
@@ -29,11 +36,188 @@ export const libcSymbols = {
     ],
     result: "i32", // int: 0, or -1 with errno set
   },
+  /** int open(const char* pathname, int flags, mode_t mode) */
+  open: {
+    parameters: [
+      "buffer", // const char* pathname
+      "i32", // int flags
+      "u32", // mode_t mode (variadic in C; read only with O_CREAT)
+    ],
+    result: "i32", // int: a file descriptor, or -1 with errno set
+  },
+  /** int openat(int dirfd, const char* pathname, int flags, mode_t mode) */
+  openat: {
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char* pathname
+      "i32", // int flags
+      "u32", // mode_t mode (variadic in C)
+    ],
+    result: "i32", // int: a file descriptor, or -1 with errno set
+  },
+  /** ssize_t read(int fd, void* buf, size_t count) */
+  read: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // void* buf
+      "usize", // size_t count
+    ],
+    result: "isize", // ssize_t: bytes read, 0 at the end, -1 with errno set
+  },
+  /** int close(int fd) */
+  close: { parameters: ["i32" /* int fd */], result: "i32" /* int */ },
+  /** uid_t geteuid(void) */
+  geteuid: { parameters: [], result: "u32" /* uid_t */ },
+  /** int mkdirat(int dirfd, const char* pathname, mode_t mode) */
+  mkdirat: {
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char* pathname
+      "u32", // mode_t mode
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
+  /** int unlinkat(int dirfd, const char* pathname, int flags) */
+  unlinkat: {
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char* pathname
+      "i32", // int flags (AT_REMOVEDIR)
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
+  /** ssize_t readlink(const char* pathname, char* buf, size_t bufsiz) */
+  readlink: {
+    parameters: [
+      "buffer", // const char* pathname
+      "buffer", // char* buf
+      "usize", // size_t bufsiz
+    ],
+    result: "isize", // ssize_t: bytes placed in buf, or -1 with errno set
+  },
+  /** int statx(int dirfd, const char* pathname, int flags, unsigned int mask, struct statx* buf) */
+  statx: {
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char* pathname
+      "i32", // int flags
+      "u32", // unsigned int mask
+      "buffer", // struct statx* statxbuf (256 bytes)
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
+  /** int ioctl(int fd, unsigned long request, void* argp) */
+  ioctl: {
+    parameters: [
+      "i32", // int fd
+      "u64", // unsigned long request
+      "buffer", // void* argp (variadic in C)
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
+  /** int open_tree(int dfd, const char* filename, unsigned int flags) */
+  open_tree: {
+    parameters: [
+      "i32", // int dfd
+      "buffer", // const char* filename
+      "u32", // unsigned int flags
+    ],
+    result: "i32", // int: a file descriptor, or -1 with errno set
+  },
+  /** int move_mount(int from_dfd, const char* from, int to_dfd, const char* to, unsigned int flags) */
+  move_mount: {
+    parameters: [
+      "i32", // int from_dfd
+      "buffer", // const char* from_pathname
+      "i32", // int to_dfd
+      "buffer", // const char* to_pathname
+      "u32", // unsigned int flags
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
+  /** int fsopen(const char* fsname, unsigned int flags) */
+  fsopen: {
+    parameters: [
+      "buffer", // const char* fsname
+      "u32", // unsigned int flags
+    ],
+    result: "i32", // int: a file system context descriptor, or -1 with errno set
+  },
+  /** int fsconfig(int fd, unsigned int cmd, const char* key, const void* value, int aux) */
+  fsconfig: {
+    parameters: [
+      "i32", // int fd
+      "u32", // unsigned int cmd
+      "buffer", // const char* key
+      "buffer", // const void* value
+      "i32", // int aux
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
+  /** int fsmount(int fd, unsigned int flags, unsigned int attr_flags) */
+  fsmount: {
+    parameters: [
+      "i32", // int fd
+      "u32", // unsigned int flags
+      "u32", // unsigned int attr_flags (MOUNT_ATTR_*)
+    ],
+    result: "i32", // int: a mount descriptor, or -1 with errno set
+  },
+  /** int mount_setattr(int dfd, const char* path, unsigned int flags, struct mount_attr* attr, size_t size) */
+  mount_setattr: {
+    parameters: [
+      "i32", // int dfd
+      "buffer", // const char* path
+      "u32", // unsigned int flags
+      "buffer", // struct mount_attr* attr (32 bytes)
+      "usize", // size_t size
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
+  /** long syscall(SYS_openat2, int dirfd, const char* path, struct open_how* how, size_t size) */
+  openat2: {
+    name: "syscall",
+    parameters: [
+      "i64", // long number (SYS.openat2)
+      "i32", // int dirfd
+      "buffer", // const char* pathname
+      "buffer", // struct open_how* how (24 bytes)
+      "usize", // size_t size
+    ],
+    result: "i64", // long: a file descriptor, or -1 with errno set
+  },
+  /** long syscall(SYS_statmount, struct mnt_id_req* req, struct statmount* buf, size_t size, unsigned int flags) */
+  statmount: {
+    name: "syscall",
+    parameters: [
+      "i64", // long number (SYS.statmount)
+      "buffer", // const struct mnt_id_req* req
+      "buffer", // struct statmount* buf
+      "usize", // size_t bufsize
+      "u32", // unsigned int flags
+    ],
+    result: "i64", // long: 0, or -1 with errno set
+  },
+  /** long syscall(SYS_listmount, struct mnt_id_req* req, u64* mnt_ids, size_t nr, unsigned int flags) */
+  listmount: {
+    name: "syscall",
+    parameters: [
+      "i64", // long number (SYS.listmount)
+      "buffer", // const struct mnt_id_req* req
+      "buffer", // __u64* mnt_ids
+      "usize", // size_t nr_mnt_ids
+      "u32", // unsigned int flags
+    ],
+    result: "i64", // long: how many IDs were written, or -1 with errno set
+  },
   /** int* __errno_location(void): glibc's address of this thread's errno */
   __errno_location: { parameters: [], result: "pointer" /* int* */ },
   /** char* strerror(int errnum) */
   strerror: { parameters: ["i32" /* int errnum */], result: "pointer" /* char* */ },
 } as const satisfies Deno.ForeignLibraryInterface;
+
+/** The opened libc. */
+export type Libc = Deno.DynamicLibrary<typeof libcSymbols>["symbols"];
 
 /** MS_RDONLY */
 export const MS_RDONLY = 0x1n;
@@ -41,26 +225,120 @@ export const MS_RDONLY = 0x1n;
 export const MS_REMOUNT = 0x20n;
 /** MS_BIND */
 export const MS_BIND = 0x1000n;
+/** MS_MOVE */
+export const MS_MOVE = 0x2000n;
 /** MS_REC */
 export const MS_REC = 0x4000n;
 /** MNT_DETACH: detach the mount and everything below it at once. */
 export const MNT_DETACH = 0x2;
+/** UMOUNT_NOFOLLOW: do not follow a symlink in the last component. */
+export const UMOUNT_NOFOLLOW = 0x8;
 
-const LIBC_NAME = /\/libc(\.so\.6|-[\d.]+\.so)$/;
+/** AT_FDCWD: relative to the current directory. */
+export const AT_FDCWD = -100;
+/** AT_SYMLINK_NOFOLLOW */
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+/** AT_REMOVEDIR (unlinkat) */
+export const AT_REMOVEDIR = 0x200;
+/** AT_EMPTY_PATH: act on the descriptor itself. */
+export const AT_EMPTY_PATH = 0x1000;
+/** AT_RECURSIVE: the mount and every mount below it. */
+export const AT_RECURSIVE = 0x8000;
 
-/** The absolute path of the C library mapped into this process. */
-export function loadedLibcPath(maps = Deno.readTextFileSync("/proc/self/maps")): string {
-  for (const line of maps.split("\n")) {
-    const file = line.slice(line.indexOf("/"));
-    if (line.includes("/") && LIBC_NAME.test(file)) return file;
+/** open(2) flags; O_DIRECTORY and O_NOFOLLOW differ on arm64. */
+export const O = (() => {
+  const arm = Deno.build.arch === "aarch64";
+  return {
+    RDONLY: 0,
+    WRONLY: 1,
+    CREAT: 0o100,
+    EXCL: 0o200,
+    DIRECTORY: arm ? 0o40000 : 0o200000,
+    NOFOLLOW: arm ? 0o100000 : 0o400000,
+    CLOEXEC: 0o2000000,
+    PATH: 0o10000000,
+  } as const;
+})();
+
+/** OPEN_TREE_CLONE: a detached copy of the mount. */
+export const OPEN_TREE_CLONE = 0x1;
+/** MOVE_MOUNT_F_EMPTY_PATH: the source is the descriptor itself. */
+export const MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+/** MOVE_MOUNT_T_EMPTY_PATH: the target is the descriptor itself. */
+export const MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+/** FSOPEN_CLOEXEC */
+export const FSOPEN_CLOEXEC = 0x1;
+/** FSMOUNT_CLOEXEC */
+export const FSMOUNT_CLOEXEC = 0x1;
+/** fsconfig commands. */
+export const FSCONFIG = { SET_STRING: 1, SET_FD: 5, CMD_CREATE: 6 } as const;
+/** MOUNT_ATTR_RDONLY */
+export const MOUNT_ATTR_RDONLY = 0x1n;
+
+/** statx: ask for the reusable mount ID. */
+export const STATX_MNT_ID = 0x1000;
+/** statx: ask for the unique mount ID (Linux 6.8+). */
+export const STATX_MNT_ID_UNIQUE = 0x4000;
+/** statx: stx_attributes bit set when the path is the root of a mount. */
+export const STATX_ATTR_MOUNT_ROOT = 0x2000n;
+
+/** openat2 resolve flags. */
+export const RESOLVE = { NO_XDEV: 0x1n, NO_MAGICLINKS: 0x2n, NO_SYMLINKS: 0x4n } as const;
+
+/** ioctl NS_GET_MNTNS_ID: _IOR(0xb7, 0x5, __u64), the 64-bit ID of a mount namespace. */
+export const NS_GET_MNTNS_ID = 0x8008b705n;
+
+/** statmount request bits. */
+export const STATMOUNT = { MNT_BASIC: 0x2, MNT_POINT: 0x10, MNT_NS_ID: 0x40 } as const;
+
+// Where distributions install glibc for each CPU: Debian/Ubuntu multiarch, Fedora/SUSE lib64,
+// Arch and others /usr/lib.
+const LIBC_PLACES: Record<string, readonly string[]> = {
+  x86_64: [
+    "/lib/x86_64-linux-gnu/libc.so.6",
+    "/usr/lib/x86_64-linux-gnu/libc.so.6",
+    "/lib64/libc.so.6",
+    "/usr/lib64/libc.so.6",
+    "/usr/lib/libc.so.6",
+  ],
+  aarch64: [
+    "/lib/aarch64-linux-gnu/libc.so.6",
+    "/usr/lib/aarch64-linux-gnu/libc.so.6",
+    "/lib64/libc.so.6",
+    "/usr/lib64/libc.so.6",
+    "/usr/lib/libc.so.6",
+  ],
+};
+
+/**
+ * The absolute path of glibc for this CPU: the first of a fixed list of install locations
+ * that exists. Nothing in the environment is consulted.
+ */
+export function libcPath(arch: string = Deno.build.arch): string {
+  for (const place of LIBC_PLACES[arch] ?? []) {
+    try {
+      if (Deno.statSync(place).isFile) return place;
+    } catch {
+      // not installed here; try the next place
+    }
   }
-  throw new Error("no glibc is mapped into this process (/proc/self/maps names none)");
+  throw new Error(
+    `glibc was not found at any of the places distributions install it for ${arch}: ${
+      (LIBC_PLACES[arch] ?? []).join(", ") || "(no list for this CPU)"
+    }`,
+  );
 }
+
+/** Opens libc by the path {@linkcode libcPath} finds. */
+export function openLibc(): Deno.DynamicLibrary<typeof libcSymbols> {
+  return Deno.dlopen(libcPath(), libcSymbols);
+}
+
+const encoder = new TextEncoder();
 
 /** Encodes a string as a NUL-terminated UTF-8 C string. */
 export function cString(text: string): Uint8Array<ArrayBuffer> {
-  const bytes = new TextEncoder().encode(text);
-  const out = new Uint8Array(bytes.length + 1);
-  out.set(bytes);
-  return out;
+  const out = new Uint8Array(text.length * 3 + 1);
+  const { written } = encoder.encodeInto(text, out);
+  return out.subarray(0, written + 1) as Uint8Array<ArrayBuffer>;
 }

@@ -16,17 +16,18 @@ import { UndoList } from "../undo.ts";
 import { ERRNO, errnoName, explainErrno, RUN_AS_ROOT } from "./errno.ts";
 import {
   cString,
-  libcSymbols,
-  loadedLibcPath,
+  type libcSymbols,
   MNT_DETACH,
   MS_BIND,
   MS_RDONLY,
   MS_REC,
   MS_REMOUNT,
+  openLibc,
 } from "./libc_ffi.ts";
 import { type CreatedPath, type LinkRecord, LinkStore } from "./link_store.ts";
 import { type MountEntry, readMountInfo, topMountAt } from "./mountinfo.ts";
 import { linuxPathRules } from "./paths.ts";
+import { effectiveUid } from "./proc.ts";
 
 /** Options for {@linkcode linuxPlatform}. */
 export interface LinuxPlatformOptions {
@@ -90,17 +91,11 @@ function isLive(record: LinkRecord | undefined, mounts: readonly MountEntry[]) {
     : undefined;
 }
 
-function effectiveUid(): number {
-  const status = Deno.readTextFileSync("/proc/self/status");
-  const uid = /^Uid:\s+\d+\s+(\d+)/m.exec(status);
-  return uid ? Number(uid[1]) : -1;
-}
-
 class LinuxMounts implements Platform {
   readonly name = "linux";
   readonly paths = linuxPathRules;
   readonly #store: LinkStore;
-  readonly #libc = new NativeLibrary(() => Deno.dlopen(loadedLibcPath(), libcSymbols));
+  readonly #libc = new NativeLibrary<typeof libcSymbols>(openLibc);
 
   constructor(options: LinuxPlatformOptions) {
     this.#store = new LinkStore(options.stateDir ?? "/run/bindlink");

@@ -1,0 +1,62 @@
+/**
+ * {@linkcode ProcessFacts} on Linux, for judging intent records' owners: the boot ID from
+ * /proc/sys/kernel/random/boot_id and a process's start time from field 22 of
+ * /proc/<pid>/stat (clock ticks since boot), both read through libc.
+ *
+ * @module
+ */
+import type { ProcessFacts } from "../state/intents.ts";
+import { readProcFile } from "./proc.ts";
+
+/** Field 22 (starttime) and field 3 (state) of a /proc/<pid>/stat text. */
+export function parseProcStat(text: string): { state: string; start: string } | undefined {
+  // The command name (field 2) may hold spaces and parentheses: fields resume after the last ")".
+  const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const state = rest[0];
+  const start = rest[19]; // field 22 is the 20th after the name
+  return state && start && /^\d+$/.test(start) ? { state, start } : undefined;
+}
+
+let bootIdCache: string | undefined;
+let selfCache: { pid: number; start: string } | undefined;
+
+/**
+ * The Linux process facts.
+ *
+ * @example
+ * ```ts
+ * import { linuxProcessFacts } from "./process.ts";
+ *
+ * const facts = linuxProcessFacts();
+ * const me = facts.self();
+ * console.log(facts.isRunning(me.pid, me.start)); // true
+ * ```
+ */
+export function linuxProcessFacts(): ProcessFacts {
+  return {
+    bootId() {
+      if (bootIdCache === undefined) {
+        const text = readProcFile("/proc/sys/kernel/random/boot_id")?.trim();
+        if (!text) throw new Error("/proc/sys/kernel/random/boot_id could not be read");
+        bootIdCache = text.replaceAll("-", "");
+      }
+      return bootIdCache;
+    },
+    self() {
+      if (!selfCache) {
+        const stat = readProcFile("/proc/self/stat");
+        const parsed = stat ? parseProcStat(stat) : undefined;
+        if (!parsed) throw new Error("/proc/self/stat could not be read");
+        selfCache = { pid: Deno.pid, start: parsed.start };
+      }
+      return selfCache;
+    },
+    isRunning(pid, start) {
+      if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+      const stat = readProcFile(`/proc/${pid}/stat`);
+      const parsed = stat ? parseProcStat(stat) : undefined;
+      // A zombie has exited: its files, and so its locks, are already released.
+      return parsed !== undefined && parsed.start === start && parsed.state !== "Z";
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The process's one libc handle and the errno plumbing every libc call of the backend uses.
+ *
+ * Calls are made synchronously on the calling thread: errno is per thread, and a
+ * `nonblocking` FFI call runs on another thread whose errno could not be read back.
+ *
+ * @module
+ */
+import { NativeLibrary } from "../native_library.ts";
+import { type Libc, type libcSymbols, openLibc } from "./libc_ffi.ts";
+
+/** libc, opened on first use by absolute path; {@linkcode closeLibc} releases it. */
+export const libcLibrary: NativeLibrary<typeof libcSymbols> = new NativeLibrary(openLibc);
+
+/** libc's symbols, opening the library on first use. */
+export function libc(): Libc {
+  return libcLibrary.symbols;
+}
+
+/** Releases libc; the next call opens it again. */
+export function closeLibc(): void {
+  libcLibrary.close();
+}
+
+/** A failed libc call, before it is put into words for the user. */
+export class SystemCallError extends Error {
+  /** The call and what it was given, for the message. */
+  readonly call: string;
+  /** The errno it set. */
+  readonly errno: number;
+
+  /** Records `call` failing with `errno`. */
+  constructor(call: string, errno: number) {
+    super(`${call} failed with errno ${errno}`);
+    this.name = "SystemCallError";
+    this.call = call;
+    this.errno = errno;
+  }
+}
+
+/** This thread's errno, read right after a failed call. */
+export function errno(): number {
+  const location = libc().__errno_location();
+  return location ? new Deno.UnsafePointerView(location).getInt32() : -1;
+}
+
+/** strerror's text for `code`. */
+export function strerror(code: number): string | undefined {
+  const text = libc().strerror(code);
+  return text ? Deno.UnsafePointerView.getCString(text) : undefined;
+}
+
+/** Throws a {@linkcode SystemCallError} for `call` when `result` is negative; returns it otherwise. */
+export function check<T extends number | bigint>(result: T, call: string): T {
+  if (result < 0) throw new SystemCallError(call, errno());
+  return result;
+}
+
+/** Closes a descriptor, ignoring errors (it is only ever one this backend opened). */
+export function closeFd(fd: number): void {
+  if (fd >= 0) libc().close(fd);
+}

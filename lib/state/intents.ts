@@ -1,0 +1,273 @@
+/**
+ * Intent records: what a changing command is about to do, written before its first change
+ * and deleted when it ends, so that the next command can finish or undo the work of one that
+ * was killed. The same on every operating system; what a step means is the backend's.
+ *
+ * A record is written to a temporary name and renamed, so a reader sees a whole record or
+ * none; a temporary file left by a kill during the write is reported as `partial`. Each record
+ * names its owner (process ID, process start time, boot ID), which {@linkcode ProcessFacts}
+ * judges: `alive` (leave it alone), `dead` (finish or undo it, under the lock), or
+ * `earlier-boot` (discard it: what it describes did not survive the restart).
+ *
+ * @example Guard a change with an intent record
+ * ```ts
+ * import { IntentStore, type ProcessFacts } from "./intents.ts";
+ *
+ * declare const facts: ProcessFacts; // linuxProcessFacts() or windowsProcessFacts()
+ * const store = new IntentStore("/run/bindlink/example", facts);
+ * const intent = store.begin("create", { mount: "/srv/app", workDir: "/srv/.work" });
+ * // ... make what the steps say ...
+ * intent.finish();
+ * ```
+ *
+ * @module
+ */
+
+/** What an operating system says about processes, for judging an intent record's owner. */
+export interface ProcessFacts {
+  /** An ID of the current boot, different after every restart. */
+  bootId(): string;
+  /**
+   * This process: its ID and its start time, in a form `isRunning` compares. `start` becomes
+   * part of file names: letters and digits only (no `.`, `/`, `\\` or `:`).
+   */
+  self(): { pid: number; start: string };
+  /** True when process `pid` is running and started at `start` (so the ID was not reused). */
+  isRunning(pid: number, start: string): boolean;
+}
+
+/** How an intent record's owner stands. */
+export type OwnerState = "alive" | "dead" | "earlier-boot";
+
+/** One intent record, as stored. */
+export interface IntentRecord<S = unknown> {
+  /** The format version. */
+  version: 1;
+  /** The record's ID, also its file name's stem. */
+  id: string;
+  /** The operation (`create`, `remove`, `apply`, ...). */
+  operation: string;
+  /** What it works on (a virtual path, a manifest), for messages. */
+  subject?: string;
+  /** The owner's process ID. */
+  pid: number;
+  /** The owner's start time, as {@linkcode ProcessFacts.self} gives it. */
+  start: string;
+  /** The boot the owner ran in. */
+  bootId: string;
+  /** When the record was first written (ISO 8601). */
+  startedAt: string;
+  /** The backend's description of what it is about to make and has made. */
+  steps: S;
+}
+
+/** An intent record found on disk, with its owner judged. */
+export interface PendingIntent<S = unknown> {
+  /** The file, absolute. */
+  file: string;
+  /** The record; absent when the file is `partial`. */
+  record?: IntentRecord<S>;
+  /** A temporary file or an unreadable record: written halfway when its owner was killed. */
+  partial: boolean;
+  /** The owner's state. A partial file's owner is read from its name. */
+  owner: OwnerState;
+}
+
+/** Options for {@linkcode IntentStore}. */
+export interface IntentStoreOptions {
+  /** Only files whose names start with this belong to the store (a shared folder). */
+  prefix?: string;
+}
+
+const SUFFIX = ".intent.json";
+const TEMPORARY = ".intent.tmp";
+let counter = 0;
+
+function join(dir: string, name: string): string {
+  return /[\\/]$/.test(dir) ? dir + name : `${dir}/${name}`;
+}
+
+/**
+ * The intent records in one folder.
+ *
+ * @example List what a killed command left
+ * ```ts
+ * import { IntentStore, type ProcessFacts } from "./intents.ts";
+ *
+ * declare const facts: ProcessFacts;
+ * for (const pending of new IntentStore("/run/bindlink/example", facts).list()) {
+ *   if (pending.owner !== "alive") console.log(pending.record?.operation, pending.owner);
+ * }
+ * ```
+ */
+export class IntentStore {
+  /** The folder. */
+  readonly dir: string;
+  /** The prefix of this store's file names. */
+  readonly prefix: string;
+  readonly #facts: ProcessFacts;
+
+  /** A store in `dir` (created on the first write), judging owners with `facts`. */
+  constructor(dir: string, facts: ProcessFacts, options: IntentStoreOptions = {}) {
+    this.dir = dir;
+    this.prefix = options.prefix ?? "";
+    this.#facts = facts;
+  }
+
+  /**
+   * Writes a new intent record before the operation's first change and returns its handle.
+   * The file is complete on disk when this returns.
+   */
+  begin<S>(operation: string, steps: S, subject?: string): Intent<S> {
+    const self = this.#facts.self();
+    const id = `${this.prefix}${self.pid}.${self.start}.${++counter}.${
+      crypto.getRandomValues(new Uint32Array(1))[0].toString(36)
+    }`;
+    const record: IntentRecord<S> = {
+      version: 1,
+      id,
+      operation,
+      subject,
+      pid: self.pid,
+      start: self.start,
+      bootId: this.#facts.bootId(),
+      startedAt: new Date().toISOString(),
+      steps,
+    };
+    const intent = new Intent(this.dir, record);
+    try {
+      intent.update(steps);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      Deno.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      intent.update(steps);
+    }
+    return intent;
+  }
+
+  /** The handle of a record found by {@linkcode IntentStore.list}, to complete or delete it. */
+  adopt<S>(record: IntentRecord<S>): Intent<S> {
+    return new Intent(this.dir, record);
+  }
+
+  /**
+   * Every intent record of this store, with its owner judged; one directory read when the
+   * folder is empty or missing. Changes nothing.
+   */
+  list<S = unknown>(): PendingIntent<S>[] {
+    return this.judge<S>(this.names());
+  }
+
+  /** The names of this store's files, from one directory read. */
+  names(): string[] {
+    const names: string[] = [];
+    try {
+      for (const entry of Deno.readDirSync(this.dir)) {
+        if (entry.name.startsWith(this.prefix) && this.isIntentName(entry.name)) {
+          names.push(entry.name);
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    return names;
+  }
+
+  /** True for a file name this store writes (a record or its temporary file). */
+  isIntentName(name: string): boolean {
+    return name.endsWith(SUFFIX) || name.endsWith(TEMPORARY);
+  }
+
+  /** Reads and judges the files `names` (from {@linkcode IntentStore.names}). */
+  judge<S = unknown>(names: readonly string[]): PendingIntent<S>[] {
+    const bootId = names.length ? this.#facts.bootId() : "";
+    const found: PendingIntent<S>[] = [];
+    for (const name of names) {
+      const file = join(this.dir, name);
+      let record: IntentRecord<S> | undefined;
+      if (name.endsWith(SUFFIX)) {
+        try {
+          record = JSON.parse(Deno.readTextFileSync(file));
+        } catch (error) {
+          if (error instanceof Deno.errors.NotFound) continue; // finished meanwhile
+          record = undefined;
+        }
+      }
+      if (record) {
+        found.push({ file, record, partial: false, owner: this.#owner(record, bootId) });
+        continue;
+      }
+      // A temporary or torn file: the owner is in the name (prefix, pid, start, ...).
+      const [pid, start] = name.slice(this.prefix.length).split(".");
+      const alive = /^\d+$/.test(pid) && this.#facts.isRunning(Number(pid), start);
+      found.push({ file, partial: true, owner: alive ? "alive" : "dead" });
+    }
+    return found;
+  }
+
+  /** Deletes the file of a pending intent (its owner is dead and its work was dealt with). */
+  discard(pending: PendingIntent): void {
+    try {
+      Deno.removeSync(pending.file);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+
+  #owner(record: IntentRecord, bootId: string): OwnerState {
+    if (record.bootId !== bootId) return "earlier-boot";
+    return this.#facts.isRunning(record.pid, record.start) ? "alive" : "dead";
+  }
+}
+
+/**
+ * One intent record being carried out: update it as steps are done, finish it at the end.
+ *
+ * @example
+ * ```ts
+ * import type { Intent } from "./intents.ts";
+ *
+ * declare const intent: Intent<{ attached?: string }>;
+ * intent.update({ attached: "12345" }); // before the step that cannot be undone silently
+ * intent.finish();
+ * ```
+ */
+export class Intent<S> {
+  /** The folder of the record. */
+  readonly dir: string;
+  #record: IntentRecord<S>;
+
+  /** A handle on `record` in `dir`. */
+  constructor(dir: string, record: IntentRecord<S>) {
+    this.dir = dir;
+    this.#record = record;
+  }
+
+  /** The record as last written. */
+  get record(): IntentRecord<S> {
+    return this.#record;
+  }
+
+  /** The record's file. */
+  get file(): string {
+    return join(this.dir, this.#record.id + SUFFIX);
+  }
+
+  /** Replaces the steps, atomically (temporary file, then rename). */
+  update(steps: S): void {
+    const record = { ...this.#record, steps };
+    const temporary = join(this.dir, record.id + TEMPORARY);
+    Deno.writeTextFileSync(temporary, JSON.stringify(record), { mode: 0o600 });
+    Deno.renameSync(temporary, this.file);
+    this.#record = record;
+  }
+
+  /** The operation is over (done or undone): the record is deleted. */
+  finish(): void {
+    try {
+      Deno.removeSync(this.file);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+}

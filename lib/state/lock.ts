@@ -1,0 +1,306 @@
+/**
+ * A lock file that serializes bindlink's changing commands, on every operating system.
+ *
+ * The lock is `Deno.FsFile.lock` on a file (flock on Linux, LockFileEx on Windows), so the
+ * kernel releases it when its holder dies: a killed command never leaves the lock taken.
+ * Inside one process it is re-entrant (a command that holds it may call another that takes
+ * it again, synchronously or across `await`s of the same async call chain) and it
+ * serializes unrelated async calls. A caller that waits longer than `noticeAfterMs` is told
+ * what it waits for (the holder's command, path and process ID, when the system lets the
+ * file be read: on Windows the locked file cannot be read by others, so the holder is then
+ * unknown).
+ *
+ * @example Hold the lock around a change
+ * ```ts
+ * import { StateLock } from "./lock.ts";
+ *
+ * const lock = new StateLock("/run/bindlink/example/lock");
+ * await lock.run({ command: "create", subject: "/srv/app" }, async () => {
+ *   // check, change, record: nobody else in this namespace changes links meanwhile
+ * });
+ * lock.runSync({ command: "remove", subject: "/srv/app" }, () => {});
+ * ```
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** Who holds a lock, as the holder wrote it into the lock file. */
+export interface LockHolder {
+  /** The holder's process ID. */
+  pid: number;
+  /** Its command (`create`, `remove`, `apply`, ...). */
+  command: string;
+  /** What it works on (a virtual path, a manifest), when it said. */
+  subject?: string;
+  /** When it took the lock (ISO 8601). */
+  since: string;
+}
+
+/** What a caller waits for, handed to {@linkcode LockRequest.onWait}. */
+export interface LockWait {
+  /** The lock file. */
+  path: string;
+  /** The waiting caller's own command. */
+  command: string;
+  /** The waiting caller's subject. */
+  subject?: string;
+  /** The holder, when known: another process's record, or a call in this process. */
+  holder?: LockHolder;
+  /** How long the caller has waited so far, in milliseconds. */
+  waitedMs: number;
+}
+
+/** What a caller is about to do while holding the lock. */
+export interface LockRequest {
+  /** The command, for the holder record and for waiters' messages. */
+  command: string;
+  /** The path or manifest it works on. */
+  subject?: string;
+  /** Called once when the caller has waited `noticeAfterMs`, saying what it waits for. */
+  onWait?: (wait: LockWait) => void;
+  /** How long to wait before `onWait` is called; default 1000 ms. */
+  noticeAfterMs?: number;
+}
+
+/** Thrown by {@linkcode StateLock.runSync} when an async call of this process holds the lock. */
+export class LockHeldByAsyncCallError extends Error {
+  /** The lock file. */
+  readonly path: string;
+  /** The async holder. */
+  readonly holder?: LockHolder;
+
+  /** Describes the conflict. */
+  constructor(path: string, holder?: LockHolder) {
+    super(
+      `the lock ${path} is held by an unfinished asynchronous call of this process` +
+        (holder ? ` (${holder.command}${holder.subject ? ` ${holder.subject}` : ""})` : "") +
+        "; a blocking call cannot wait for it without stopping it: await that call first",
+    );
+    this.name = "LockHeldByAsyncCallError";
+    this.path = path;
+    this.holder = holder;
+  }
+}
+
+interface Shared {
+  readonly path: string;
+  /** The descriptor the synchronous path locks; kept open for the life of the process. */
+  syncFile?: Deno.FsFile;
+  /** Who holds it in this process, if anyone. */
+  holder?: LockHolder;
+  /** Resolves when the last queued in-process async holder lets go. */
+  tail: Promise<void>;
+}
+
+const shared = new Map<string, Shared>();
+const context = new AsyncLocalStorage<ReadonlySet<Shared>>();
+const encoder = new TextEncoder();
+const HOLDER_BYTES = 1024;
+const DEFAULT_NOTICE_MS = 1000;
+// flock locks unlock cleanly, so the descriptor is kept for the next call; on Windows the
+// lock is released by closing the handle.
+const KEEP_OPEN = Deno.build.os !== "windows";
+
+function sharedFor(path: string): Shared {
+  let entry = shared.get(path);
+  if (!entry) {
+    entry = { path, tail: Promise.resolve() };
+    shared.set(path, entry);
+  }
+  return entry;
+}
+
+function openLockFile(path: string): Deno.FsFile {
+  const options = { read: true, write: true, create: true, mode: 0o600 } as const;
+  try {
+    return Deno.openSync(path, options);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+    Deno.mkdirSync(path.slice(0, slash), { recursive: true, mode: 0o700 });
+    return Deno.openSync(path, options);
+  }
+}
+
+// A fixed-size record at the start of the file: no truncation, a reader never sees two.
+function writeHolder(file: Deno.FsFile, holder: LockHolder): void {
+  let text = JSON.stringify(holder);
+  if (text.length > HOLDER_BYTES - 1) {
+    text = JSON.stringify({ ...holder, subject: holder.subject?.slice(0, 200) + "..." });
+  }
+  const bytes = new Uint8Array(HOLDER_BYTES).fill(0x20);
+  bytes.set(encoder.encode(text).subarray(0, HOLDER_BYTES - 1));
+  bytes[HOLDER_BYTES - 1] = 0x0a;
+  file.seekSync(0, Deno.SeekMode.Start);
+  file.writeSync(bytes);
+}
+
+/** The holder recorded in the lock file at `path`, when it can be read. */
+export function readLockHolder(path: string): LockHolder | undefined {
+  try {
+    const parsed = JSON.parse(Deno.readTextFileSync(path).trim());
+    return typeof parsed?.pid === "number" && typeof parsed?.command === "string"
+      ? parsed
+      : undefined;
+  } catch {
+    return undefined; // empty, never written, or locked against reading (Windows)
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * A lock on one file; instances for the same path share their state in a process.
+ *
+ * @example
+ * ```ts
+ * import { StateLock } from "./lock.ts";
+ *
+ * const lock = new StateLock("/tmp/example.lock");
+ * const answer = lock.runSync({ command: "demo" }, () => 42);
+ * ```
+ */
+export class StateLock {
+  /** The lock file (created, with its folder, on first use). */
+  readonly path: string;
+  readonly #shared: Shared;
+
+  /** A lock on the file `path`. */
+  constructor(path: string) {
+    this.path = path;
+    this.#shared = sharedFor(path);
+  }
+
+  /** True when the current call chain holds this lock. */
+  heldHere(): boolean {
+    return context.getStore()?.has(this.#shared) ?? false;
+  }
+
+  /**
+   * Runs `fn` holding the lock, waiting for other processes and for other async calls of this
+   * process first. Re-entrant: inside `fn` (and what it awaits) the lock is already held.
+   */
+  async run<T>(request: LockRequest, fn: () => T | Promise<T>): Promise<T> {
+    if (this.heldHere()) return await fn();
+    const entry = this.#shared;
+    const before = entry.tail;
+    let letGo!: () => void;
+    entry.tail = new Promise((resolve) => letGo = resolve);
+    let file: Deno.FsFile | undefined;
+    try {
+      const started = Date.now();
+      const notice = this.#noticeTimer(request, started, () => entry.holder);
+      try {
+        await before;
+        // Its own descriptor: flock on a second descriptor excludes the synchronous path's.
+        file = openLockFile(this.path);
+        if (!(await file.tryLock(true))) await file.lock(true);
+      } finally {
+        clearTimeout(notice);
+      }
+      const holder = this.#holder(request);
+      writeHolder(file, holder);
+      entry.holder = holder;
+      return await context.run(this.#with(entry), fn);
+    } finally {
+      if (entry.holder && file) entry.holder = undefined;
+      // Closing the descriptor releases its lock everywhere (and Windows, under Wine at
+      // least, refuses an explicit unlock of a whole-file lock with a lock violation).
+      file?.close();
+      letGo();
+    }
+  }
+
+  /**
+   * Runs `fn` holding the lock, blocking until it is free. Re-entrant like
+   * {@linkcode StateLock.run}.
+   *
+   * @throws {LockHeldByAsyncCallError} when an unfinished async call of this process holds it.
+   */
+  runSync<T>(request: LockRequest, fn: () => T): T {
+    if (this.heldHere()) return fn();
+    const entry = this.#shared;
+    if (entry.holder) throw new LockHeldByAsyncCallError(this.path, entry.holder);
+    const file = entry.syncFile ??= openLockFile(this.path);
+    if (!file.tryLockSync(true)) this.#waitSync(file, request);
+    try {
+      const holder = this.#holder(request);
+      writeHolder(file, holder);
+      entry.holder = holder;
+      return context.run(this.#with(entry), fn);
+    } finally {
+      entry.holder = undefined;
+      if (KEEP_OPEN) {
+        file.unlockSync();
+      } else {
+        entry.syncFile = undefined;
+        file.close();
+      }
+    }
+  }
+
+  /** Closes the descriptor the synchronous path keeps open (when the lock is not held). */
+  close(): void {
+    const entry = this.#shared;
+    if (entry.holder) return;
+    entry.syncFile?.close();
+    entry.syncFile = undefined;
+  }
+
+  #holder(request: LockRequest): LockHolder {
+    return {
+      pid: Deno.pid,
+      command: request.command,
+      subject: request.subject,
+      since: new Date().toISOString(),
+    };
+  }
+
+  #with(entry: Shared): ReadonlySet<Shared> {
+    const held = new Set(context.getStore());
+    held.add(entry);
+    return held;
+  }
+
+  #noticeTimer(
+    request: LockRequest,
+    started: number,
+    inProcess: () => LockHolder | undefined,
+  ): number | undefined {
+    if (!request.onWait) return undefined;
+    const timer = setTimeout(() => {
+      request.onWait!({
+        path: this.path,
+        command: request.command,
+        subject: request.subject,
+        holder: inProcess() ?? readLockHolder(this.path),
+        waitedMs: Date.now() - started,
+      });
+    }, request.noticeAfterMs ?? DEFAULT_NOTICE_MS) as unknown as number;
+    // A waiting lock must not be what keeps a finished program alive.
+    Deno.unrefTimer(timer);
+    return timer;
+  }
+
+  #waitSync(file: Deno.FsFile, request: LockRequest): void {
+    const started = Date.now();
+    const noticeAfter = request.noticeAfterMs ?? DEFAULT_NOTICE_MS;
+    let pause = 1;
+    while (Date.now() - started < noticeAfter) {
+      sleepSync(Math.min(pause, noticeAfter));
+      if (file.tryLockSync(true)) return;
+      pause = Math.min(pause * 2, 50);
+    }
+    request.onWait?.({
+      path: this.path,
+      command: request.command,
+      subject: request.subject,
+      holder: readLockHolder(this.path),
+      waitedMs: Date.now() - started,
+    });
+    file.lockSync(true);
+  }
+}
