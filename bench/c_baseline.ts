@@ -34,6 +34,23 @@ const symbols = {
     parameters: ["buffer", /* const char* virt */ "buffer" /* const char* backing */],
     result: "i32", // int: 0 or -errno
   },
+  /** int bl_state_pair(const char* dir, const char* virt, const char* backing, int what) */
+  bl_state_pair: {
+    parameters: [
+      "buffer", // const char* dir
+      "buffer", // const char* virt
+      "buffer", // const char* backing
+      "i32", // int what: 1 lock, 2 intent record, 4 recovery check
+    ],
+    result: "i32", // int: 0 or -errno
+  },
+  /** int bl_attach(const char* virt, const char* backing) */
+  bl_attach: {
+    parameters: ["buffer", /* const char* virt */ "buffer" /* const char* backing */],
+    result: "i32", // int: 0 or -errno
+  },
+  /** int bl_detach(const char* virt) */
+  bl_detach: { parameters: ["buffer" /* const char* virt */], result: "i32" /* int */ },
   /** int64_t bl_spawn_ns(const char* args, int argc, int* status) */
   bl_spawn_ns: {
     parameters: [
@@ -47,9 +64,17 @@ const symbols = {
   bl_now_ns: { parameters: [], result: "i64" /* int64_t */ },
 } as const satisfies Deno.ForeignLibraryInterface;
 
+/** {@linkcode CBaseline.statePair}: an flock on dir/lock around each operation. */
+export const STATE_LOCK = 1;
+/** {@linkcode CBaseline.statePair}: an intent record written and renamed, then unlinked. */
+export const STATE_INTENT = 2;
+/** {@linkcode CBaseline.statePair}: one read of dir/intents before each operation. */
+export const STATE_RECOVERY_CHECK = 4;
+
 const encoder = new TextEncoder();
 
-function c(text: string): Uint8Array<ArrayBuffer> {
+/** `text` as a NUL-terminated C string. */
+export function c(text: string): Uint8Array<ArrayBuffer> {
   const bytes = encoder.encode(text);
   const out = new Uint8Array(bytes.length + 1);
   out.set(bytes);
@@ -130,6 +155,30 @@ export class CBaseline implements Disposable {
   /** Only the kernel's calls: attach and detach `backing` at `virtual`. */
   kernelPair(virtualPath: Uint8Array<ArrayBuffer>, backingPath: Uint8Array<ArrayBuffer>): void {
     check("bl_kernel_pair", this.#lib.symbols.bl_kernel_pair(virtualPath, backingPath));
+  }
+
+  /**
+   * A pair of the kernel's calls only (attach `backing` at `virtual`, detach), with the
+   * state work `what` asks for around each: {@linkcode STATE_LOCK}, {@linkcode STATE_INTENT},
+   * {@linkcode STATE_RECOVERY_CHECK}, in `dir`.
+   */
+  statePair(
+    dir: Uint8Array<ArrayBuffer>,
+    virtualPath: Uint8Array<ArrayBuffer>,
+    backingPath: Uint8Array<ArrayBuffer>,
+    what: number,
+  ): void {
+    check("bl_state_pair", this.#lib.symbols.bl_state_pair(dir, virtualPath, backingPath, what));
+  }
+
+  /** The kernel's calls of a create only: attach a clone of `backing` at `virtual`. */
+  attach(virtualPath: Uint8Array<ArrayBuffer>, backingPath: Uint8Array<ArrayBuffer>): void {
+    check("bl_attach", this.#lib.symbols.bl_attach(virtualPath, backingPath));
+  }
+
+  /** The kernel's call of a remove only: detach the mount at `virtual`. */
+  detach(virtualPath: Uint8Array<ArrayBuffer>): void {
+    check("bl_detach", this.#lib.symbols.bl_detach(virtualPath));
   }
 
   /** Runs `argv` (argv[0] absolute) to its end, output discarded, and times it. */

@@ -17,6 +17,7 @@
  * Every function returns 0, or -errno of the first call that failed.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -203,6 +204,79 @@ int bl_kernel_pair(const char *virt, const char *backing) {
   if (r != 0) return -e;
   return umount2(virt, MNT_DETACH) == 0 ? 0 : -errno;
 }
+
+/* The state work of issue 12 alone, in C: what each piece costs without a runtime. */
+enum { WITH_LOCK = 1, WITH_INTENT = 2, WITH_RECOVERY_CHECK = 4 };
+
+static int recovery_check(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return errno == ENOENT ? 0 : -errno;
+  int found = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (e->d_name[0] != '.') found++;
+  }
+  closedir(d);
+  return found;
+}
+
+static int state_op(const char *dir, const char *virt, const char *backing, int what) {
+  int rc = 0, lock = -1;
+  char intent[4200];
+  if (what & WITH_LOCK) {
+    lock = lock_state(dir);
+    if (lock < 0) return lock;
+  }
+  char intents[4000];
+  snprintf(intents, sizeof intents, "%s/intents", dir);
+  if (what & WITH_RECOVERY_CHECK) {
+    rc = recovery_check(intents);
+    if (rc) goto out;
+  }
+  snprintf(intent, sizeof intent, "%s/%d.intent.json", intents, getpid());
+  if (what & WITH_INTENT) {
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", intent);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FAIL_IF(fd < 0);
+    char text[300];
+    int n = snprintf(text, sizeof text, "{\"version\":1,\"operation\":\"create\",\"steps\":{}}\n");
+    ssize_t w = write(fd, text, (size_t)n);
+    close(fd);
+    FAIL_IF(w != n);
+    FAIL_IF(rename(tmp, intent) != 0);
+  }
+  if (backing) {
+    int tree = open_tree(AT_FDCWD, backing, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    FAIL_IF(tree < 0);
+    int r = move_mount(tree, "", AT_FDCWD, virt, MOVE_MOUNT_F_EMPTY_PATH);
+    int e = errno;
+    close(tree);
+    if (r != 0) {
+      rc = -e;
+      goto out;
+    }
+  } else {
+    FAIL_IF(umount2(virt, MNT_DETACH) != 0);
+  }
+  if (what & WITH_INTENT) FAIL_IF(unlink(intent) != 0);
+out:
+  if (lock >= 0) close(lock);
+  return rc;
+}
+
+/*
+ * A create+remove pair of the kernel's calls only, with the state work `what` asks for
+ * (WITH_LOCK | WITH_INTENT | WITH_RECOVERY_CHECK) around each of the two operations.
+ * `dir` must exist; intents go to dir/intents (which must exist for WITH_INTENT).
+ */
+int bl_state_pair(const char *dir, const char *virt, const char *backing, int what) {
+  int rc = state_op(dir, virt, backing, what);
+  return rc ? rc : state_op(dir, virt, NULL, what);
+}
+
+/* Only the kernel's calls of a create (attach backing at virt) and of a remove (detach). */
+int bl_attach(const char *virt, const char *backing) { return state_op("", virt, backing, 0); }
+int bl_detach(const char *virt) { return state_op("", virt, NULL, 0); }
 
 /*
  * Runs one process and waits for it: `args` holds `argc` NUL-terminated strings back to back
