@@ -44,3 +44,4 @@ export type { BindLinkInfo, LinkSpec, Platform } from "./lib/platform.ts";
 export { linuxPlatform, type LinuxPlatformOptions } from "./lib/linux/platform.ts";
 export { VERSION } from "./lib/version.ts";
 export { windowsPlatform, type WindowsPlatformOptions } from "./lib/windows/platform.ts";
+export type { WindowsVolume } from "./lib/windows/volumes.ts";

@@ -130,16 +130,33 @@ wine_prefix() {
   touch "$cache/.prefix-ok"
 }
 
+# Builds tests/.build/<name>.dll from a C file with extra gcc arguments, atomically.
+build_dll() {
+  local name=$1 source=$2
+  shift 2
+  x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O1 -shared \
+    -o "$repo/tests/.build/$name.dll.$$" "$repo/tests/double/$source" "$@"
+  mv -f "$repo/tests/.build/$name.dll.$$" "$repo/tests/.build/$name.dll"
+}
+
+# The double and its variants: without CreateBindLink, a decoy that reports being loaded,
+# and one importing a helper DLL of its own (the real helper, and a decoy of it).
 build_double() {
   mkdir -p "$repo/tests/.build"
-  x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O1 -shared \
-    -o "$repo/tests/.build/bindlink_double.dll.$$" "$repo/tests/double/bindlink_double.c"
-  mv -f "$repo/tests/.build/bindlink_double.dll.$$" "$repo/tests/.build/bindlink_double.dll"
+  local implib
+  implib=$(mktemp -d)
+  build_dll bindlink_double bindlink_double.c
+  build_dll bindlink_double_nocreate bindlink_double.c -DDOUBLE_NO_CREATE
+  build_dll bindlink_double_decoy bindlink_double.c -DDOUBLE_DECOY
+  build_dll bindlink_helper bindlink_helper.c "-Wl,--out-implib,$implib/libbindlink_helper.a"
+  build_dll bindlink_helper_decoy bindlink_helper.c -DHELPER_DECOY
+  build_dll bindlink_double_helper bindlink_double.c -DDOUBLE_WITH_HELPER "-L$implib" -lbindlink_helper
+  rm -rf "$implib"
 }
 
 run_suite() {
   # Files a killed run of an older rig may have left in the cached prefix.
-  rm -f "$root/root/.wine/drive_c/windows/system32/"{bindlink,bindfltapi}.dll
+  rm -f "$root/root/.wine/drive_c/windows/system32/"{bindlink,bindfltapi,bindlink_helper}.dll
   local layer
   layer=$(mktemp -d "$cache/run.XXXXXX")
   set +e

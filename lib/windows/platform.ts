@@ -1,5 +1,6 @@
 /**
- * The Windows backend: bindflt.sys through `bindlink.dll`.
+ * The Windows backend: bindflt.sys through the bind link API of `System32\bindfltapi.dll`
+ * (or a library named in code), with links listed by `BfGetMappings`.
  *
  * @module
  */
@@ -9,34 +10,47 @@ import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import { NativeLibrary } from "../native_library.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import {
-  bindlinkSymbols,
+  type bindfltapiSymbols,
   CREATE_BIND_LINK_FLAG_MERGED,
   CREATE_BIND_LINK_FLAG_READ_ONLY,
-} from "./bindlink_ffi.ts";
-import { explainHresult } from "./hresult.ts";
-import { INVALID_FILE_ATTRIBUTES, kernel32Symbols } from "./kernel32_ffi.ts";
+} from "./bindfltapi_ffi.ts";
+import { checkCreateAtBoundary, checkRemoveAtBoundary } from "./boundary.ts";
+import {
+  describeFailure,
+  type Failure,
+  findLink,
+  type Lookup,
+  needsLookup,
+} from "./describe_error.ts";
+import { kernel32Symbols } from "./kernel32_ffi.ts";
+import { localDrives, toLinkInfo, volumeMappings, volumeMappingsSync } from "./listing.ts";
+import { type LoadContext, openBindLinkApi } from "./loader.ts";
+import type { RawMapping } from "./mappings.ts";
 import { windowsPathRules } from "./paths.ts";
 import { system32Path } from "./system_root.ts";
 import { englishText, formatMessage } from "./system_text.ts";
+import { readVolumes, type WindowsVolume } from "./volumes.ts";
 import { wideString, wideStringArray } from "./wide.ts";
 
 /** Options for {@linkcode windowsPlatform}. */
 export interface WindowsPlatformOptions {
   /**
-   * An absolute path (or `file:` URL) of a library with `bindlink.dll`'s exports and C
-   * signatures, to use instead of `%SystemRoot%\System32\bindlink.dll`: a pinned copy, or a
-   * test double. Leave it out in production. There is deliberately no environment variable
-   * for this: an elevated tool must not load a DLL its caller's environment names.
+   * An absolute path (or `file:` URL) of a library with the bind link API's exports and C
+   * signatures (`CreateBindLink`, `RemoveBindLink`, optionally `BfGetMappings`), to use
+   * instead of `System32\bindfltapi.dll`: a pinned copy, or a test double. Leave it out in
+   * production. There is deliberately no environment variable for this: an elevated tool must
+   * not load a DLL its caller's environment names.
    */
   libraryPath?: string | URL;
+  /**
+   * The drive letters and their NT devices, used by listing. Windows itself is asked
+   * (GetLogicalDriveStringsW, GetDriveTypeW, QueryDosDeviceW) when this is left out, which is
+   * what production wants; give it to drive a test double off Windows.
+   */
+  volumes?: readonly WindowsVolume[];
 }
 
-interface Context {
-  operation: BindLinkOperation;
-  virtualPath: string;
-  backingPath?: string;
-  exceptionCount: number;
-}
+type Symbols = Deno.DynamicLibrary<typeof bindfltapiSymbols>["symbols"];
 
 const isWindows = Deno.build.os === "windows";
 
@@ -58,24 +72,17 @@ function flagsOf(spec: LinkSpec): number {
     (spec.merged ? CREATE_BIND_LINK_FLAG_MERGED : 0);
 }
 
-function createContext(spec: LinkSpec): Context {
-  return {
-    operation: "create",
-    virtualPath: spec.virtualPath,
-    backingPath: spec.backingPath,
-    exceptionCount: spec.exceptions.length,
-  };
-}
-
-function removeContext(virtualPath: string): Context {
-  return { operation: "remove", virtualPath, exceptionCount: 0 };
+/** The drive a resolved path lies on (`C:`), in any accepted spelling, or undefined. */
+function driveOf(resolved: string): string | undefined {
+  return /^(?:\\\\[?.]\\|\\\?\?\\)?([A-Za-z]:)/.exec(resolved)?.[1].toUpperCase();
 }
 
 class WindowsBindflt implements Platform {
   readonly name = "windows";
   readonly paths = windowsPathRules;
   readonly #configuredPath: string | undefined;
-  readonly #bindlink: NativeLibrary<typeof bindlinkSymbols>;
+  readonly #configuredVolumes: readonly WindowsVolume[] | undefined;
+  readonly #api: NativeLibrary<typeof bindfltapiSymbols>;
   readonly #kernel32 = new NativeLibrary(() =>
     Deno.dlopen(system32Path("kernel32.dll"), kernel32Symbols)
   );
@@ -84,7 +91,10 @@ class WindowsBindflt implements Platform {
     this.#configuredPath = options.libraryPath === undefined
       ? undefined
       : absoluteLibraryPath(options.libraryPath);
-    this.#bindlink = new NativeLibrary(() => Deno.dlopen(this.#libraryPath(), bindlinkSymbols));
+    this.#configuredVolumes = options.volumes?.map((volume) => ({ ...volume }));
+    this.#api = new NativeLibrary(() =>
+      openBindLinkApi(this.#configuredPath, { operation: "create" })
+    );
   }
 
   cwd(): string {
@@ -94,8 +104,8 @@ class WindowsBindflt implements Platform {
   }
 
   createSync(spec: LinkSpec): void {
-    const context = createContext(spec);
-    const symbols = this.#load(context);
+    checkCreateAtBoundary(spec);
+    const symbols = this.#load(this.#where("create", spec));
     const virtualPath = wideString(spec.virtualPath);
     const backingPath = wideString(spec.backingPath);
     const exceptions = wideStringArray(spec.exceptions);
@@ -106,18 +116,18 @@ class WindowsBindflt implements Platform {
       spec.exceptions.length,
       exceptions.pointers,
     );
-    this.#check(hresult, context);
+    if (hresult < 0) throw this.#failureSync(this.#createFailure(spec, hresult));
   }
 
   async create(spec: LinkSpec): Promise<void> {
-    const context = createContext(spec);
-    this.#load(context);
+    checkCreateAtBoundary(spec);
+    this.#load(this.#where("create", spec));
     const args = {
       virtualPath: wideString(spec.virtualPath),
       backingPath: wideString(spec.backingPath),
       exceptions: wideStringArray(spec.exceptions),
     };
-    const hresult = await this.#bindlink.track(args, (symbols) =>
+    const hresult = await this.#api.track(args, (symbols) =>
       symbols.CreateBindLinkNonblocking(
         args.virtualPath,
         args.backingPath,
@@ -125,158 +135,182 @@ class WindowsBindflt implements Platform {
         spec.exceptions.length,
         args.exceptions.pointers,
       ));
-    this.#check(hresult, context);
+    if (hresult < 0) throw await this.#failure(this.#createFailure(spec, hresult));
   }
 
   removeSync(virtualPath: string): void {
-    const context = removeContext(virtualPath);
-    const hresult = this.#load(context).RemoveBindLink(wideString(virtualPath));
-    this.#check(hresult, context);
+    checkRemoveAtBoundary(virtualPath);
+    const symbols = this.#load({ operation: "remove", virtualPath });
+    const hresult = symbols.RemoveBindLink(wideString(virtualPath));
+    if (hresult < 0) throw this.#failureSync(this.#removeFailure(virtualPath, hresult));
   }
 
   async remove(virtualPath: string): Promise<void> {
-    const context = removeContext(virtualPath);
-    this.#load(context);
+    checkRemoveAtBoundary(virtualPath);
+    this.#load({ operation: "remove", virtualPath });
     const wide = wideString(virtualPath);
-    const hresult = await this.#bindlink.track(
+    const hresult = await this.#api.track(
       wide,
       (symbols) => symbols.RemoveBindLinkNonblocking(wide),
     );
-    this.#check(hresult, context);
+    if (hresult < 0) throw await this.#failure(this.#removeFailure(virtualPath, hresult));
   }
 
-  // Placeholder until listing lands (issue 7 / issue 8); it refuses rather than lies.
   listSync(): BindLinkInfo[] {
-    throw new BindLinkError({
-      code: "unknown",
-      operation: "list",
-      summary: "listing links is not built yet",
-      hint: "Update bindlink.",
-    });
+    return this.#listSyncOn();
   }
 
   list(): Promise<BindLinkInfo[]> {
-    return Promise.resolve().then(() => this.listSync());
+    return this.#listOn();
   }
 
   close(): void {
-    this.#bindlink.close();
+    this.#api.close();
     this.#kernel32.close();
   }
 
-  #libraryPath(): string {
-    if (this.#configuredPath !== undefined) return this.#configuredPath;
-    if (!isWindows) {
-      throw new BindLinkError({
-        code: "unsupported-platform",
-        operation: "create",
-        summary: `bind links are a Windows feature and this is ${Deno.build.os}`,
-        hint: "Use the default platform on this system, or pass libraryPath to " +
-          "windowsPlatform() to load a library with bindlink.dll's exports.",
-      });
-    }
-    return system32Path("bindlink.dll");
+  #where(operation: BindLinkOperation, spec: LinkSpec): LoadContext {
+    return { operation, virtualPath: spec.virtualPath, backingPath: spec.backingPath };
   }
 
-  #load(context: Context) {
-    let libraryPath: string | undefined;
+  #load(context: LoadContext): Symbols {
     try {
-      libraryPath = this.#libraryPath();
-      return this.#bindlink.symbols;
+      return this.#api.symbols;
     } catch (error) {
-      throw this.#loadError(error, context, libraryPath);
-    }
-  }
-
-  #loadError(error: unknown, context: Context, libraryPath: string | undefined): BindLinkError {
-    const where = {
-      operation: context.operation,
-      virtualPath: context.virtualPath,
-      backingPath: context.backingPath,
-      libraryPath,
-    };
-    if (error instanceof BindLinkError) {
-      return new BindLinkError({ ...error, ...where, cause: error.cause });
-    }
-    const systemMessage = error instanceof Error ? error.message : String(error);
-    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-      return new BindLinkError({
-        ...where,
-        code: "access-denied",
-        summary: libraryPath
-          ? `Deno is not allowed to load ${libraryPath}`
-          : "Deno's FFI permission does not cover what bindlink needs",
-        hint: "Run with --allow-ffi, not scoped to a path: bindlink reads the Windows folder " +
-          "from the kernel and passes arrays of pointers, which a path-scoped --allow-ffi forbids.",
-        systemMessage,
+      if (error instanceof BindLinkError) {
+        throw new BindLinkError({ ...error, ...context, cause: error.cause });
+      }
+      throw new BindLinkError({
+        ...context,
+        code: "unknown",
+        summary: "the bind link library could not be loaded",
+        hint: "Check that the file is an x64 library that exports CreateBindLink and " +
+          "RemoveBindLink.",
+        systemMessage: error instanceof Error ? error.message : String(error),
         cause: error,
       });
     }
-    const pinned = this.#configuredPath !== undefined;
-    if (libraryPath !== undefined && !this.#exists(libraryPath)) {
-      return pinned
-        ? new BindLinkError({
-          ...where,
-          code: "not-found",
-          summary: `the native library ${libraryPath} does not exist`,
-          hint: "Check the libraryPath given to windowsPlatform().",
-          systemMessage,
-          cause: error,
-        })
-        : new BindLinkError({
-          ...where,
-          code: "unsupported-windows",
-          summary: `this Windows has no bind link support (${libraryPath} does not exist)`,
-          hint: "Bind links need Windows 11 version 24H2 or Windows Server 2025, or later. " +
-            "Update Windows, or run this on a machine that has them.",
-          systemMessage,
-          cause: error,
-        });
+  }
+
+  /** Lists the links on `drives` (default: every local volume), blocking. */
+  #listSyncOn(drives?: readonly string[]): BindLinkInfo[] {
+    const symbols = this.#load({ operation: "list" });
+    const listing = this.#requireListing(symbols.BfGetMappings);
+    const volumes = this.#volumes();
+    const raw: RawMapping[] = [];
+    for (const drive of drives ?? localDrives(volumes)) {
+      raw.push(
+        ...volumeMappingsSync(
+          (flags, path, size, buffer) => listing(flags, null, path, null, size, buffer),
+          drive,
+        ),
+      );
     }
-    const symbolMissing = /symbol/i.test(systemMessage);
-    return new BindLinkError({
-      ...where,
-      code: symbolMissing && !pinned ? "unsupported-windows" : "unknown",
-      summary: symbolMissing
-        ? `${libraryPath} does not export CreateBindLink and RemoveBindLink`
-        : `the native library ${libraryPath} could not be loaded`,
-      hint: symbolMissing && !pinned
-        ? "This Windows predates the bind link API; it needs Windows 11 version 24H2 or " +
-          "Windows Server 2025, or later."
-        : "Check that the file is an x64 library with bindlink.dll's exports.",
-      systemMessage,
-      cause: error,
+    return raw.map((mapping) => toLinkInfo(mapping, volumes));
+  }
+
+  /** Lists the links on `drives` (default: every local volume) off the event loop. */
+  async #listOn(drives?: readonly string[]): Promise<BindLinkInfo[]> {
+    const symbols = this.#load({ operation: "list" });
+    this.#requireListing(symbols.BfGetMappingsNonblocking);
+    const volumes = this.#volumes();
+    const raw: RawMapping[] = [];
+    for (const drive of drives ?? localDrives(volumes)) {
+      const mappings = await volumeMappings(
+        (flags, path, size, buffer) =>
+          this.#api.track(
+            { path, size, buffer },
+            (current) => current.BfGetMappingsNonblocking!(flags, null, path, null, size, buffer),
+          ),
+        drive,
+      );
+      raw.push(...mappings);
+    }
+    return raw.map((mapping) => toLinkInfo(mapping, volumes));
+  }
+
+  /** `symbol`, or the error that says this library cannot list links. */
+  #requireListing<T>(symbol: T | null): T {
+    if (symbol !== null) return symbol;
+    const pinned = this.#configuredPath !== undefined;
+    throw new BindLinkError({
+      code: pinned ? "unknown" : "unsupported-windows",
+      operation: "list",
+      libraryPath: this.#configuredPath,
+      summary: "the bind link library does not export BfGetMappings, which lists links",
+      hint: pinned
+        ? "Use a library that exports BfGetMappings, such as System32\\bindfltapi.dll."
+        : "Listing needs the BfGetMappings function of System32\\bindfltapi.dll.",
     });
   }
 
-  #exists(file: string): boolean {
-    if (isWindows) {
-      try {
-        return this.#kernel32.symbols.GetFileAttributesW(wideString(file)) !==
-          INVALID_FILE_ATTRIBUTES;
-      } catch {
-        return true; // cannot tell; report the load failure as it is
-      }
+  #volumes(): readonly WindowsVolume[] {
+    if (this.#configuredVolumes) return this.#configuredVolumes;
+    if (!isWindows) {
+      throw new BindLinkError({
+        code: "unsupported-platform",
+        operation: "list",
+        summary: `listing Windows links needs Windows' drive table, and this is ${Deno.build.os}`,
+        hint: "Pass volumes to windowsPlatform() to list through a test double off Windows.",
+      });
     }
-    try {
-      Deno.statSync(file);
-      return true;
-    } catch (error) {
-      return !(error instanceof Deno.errors.NotFound);
-    }
+    return readVolumes(this.#kernel32.symbols);
   }
 
-  #check(hresult: number, context: Context): void {
-    if (hresult >= 0) return;
-    const meaning = explainHresult(hresult, context.operation, context.exceptionCount > 0);
-    throw new BindLinkError({
-      ...meaning,
-      operation: context.operation,
-      virtualPath: context.virtualPath,
-      backingPath: context.backingPath,
+  #createFailure(spec: LinkSpec, hresult: number): Failure {
+    return {
+      operation: "create",
+      virtualPath: spec.virtualPath,
+      backingPath: spec.backingPath,
+      exceptionCount: spec.exceptions.length,
       hresult,
       systemMessage: this.#systemText(hresult),
-    });
+    };
+  }
+
+  #removeFailure(virtualPath: string, hresult: number): Failure {
+    return {
+      operation: "remove",
+      virtualPath,
+      exceptionCount: 0,
+      hresult,
+      systemMessage: this.#systemText(hresult),
+    };
+  }
+
+  /** The drives worth listing to find a link at `virtualPath`. */
+  #lookupDrives(virtualPath: string): string[] | undefined {
+    const drive = driveOf(virtualPath);
+    return drive === undefined ? undefined : [drive];
+  }
+
+  #failureSync(failure: Failure): BindLinkError {
+    if (!needsLookup(failure)) return describeFailure(failure);
+    let lookup: Lookup;
+    try {
+      const links = this.#listSyncOn(this.#lookupDrives(failure.virtualPath));
+      lookup = this.#found(links, failure.virtualPath);
+    } catch (error) {
+      lookup = { unknown: error instanceof BindLinkError ? error.summary : String(error) };
+    }
+    return describeFailure(failure, lookup);
+  }
+
+  async #failure(failure: Failure): Promise<BindLinkError> {
+    if (!needsLookup(failure)) return describeFailure(failure);
+    let lookup: Lookup;
+    try {
+      const links = await this.#listOn(this.#lookupDrives(failure.virtualPath));
+      lookup = this.#found(links, failure.virtualPath);
+    } catch (error) {
+      lookup = { unknown: error instanceof BindLinkError ? error.summary : String(error) };
+    }
+    return describeFailure(failure, lookup);
+  }
+
+  #found(links: readonly BindLinkInfo[], virtualPath: string): Lookup {
+    const link = findLink(links, virtualPath, (a, b) => this.paths.same(a, b));
+    return link ? { link } : { none: true };
   }
 
   #systemText(hresult: number): string | undefined {
@@ -292,16 +326,19 @@ class WindowsBindflt implements Platform {
 }
 
 /**
- * The Windows bind link backend. By default it loads
- * `%SystemRoot%\System32\bindlink.dll` by absolute path, where `%SystemRoot%` is read from
- * the kernel rather than from the environment, on first use.
+ * The Windows bind link backend. By default it loads the bind link API on first use, by
+ * absolute path under the Windows folder the kernel reports (not `%SystemRoot%`):
+ * `System32\bindfltapi.dll`, where Windows 11 24H2 and Server 2025 ship it, else
+ * `System32\bindlink.dll`, the name Microsoft's reference pages give. The DLL's own imports
+ * are taken from System32 only.
  *
- * @example The real DLL
+ * @example The API Windows ships
  * ```ts
  * import { BindLinkApi, windowsPlatform } from "@bindlink/bindlink";
  *
  * using api = new BindLinkApi(windowsPlatform());
  * await using link = await api.createBindLink("C:\\Foo", "D:\\Bar", { readOnly: true });
+ * console.log(await api.listBindLinks());
  * ```
  *
  * @example A test double or a pinned copy, named in code

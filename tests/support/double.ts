@@ -1,18 +1,48 @@
 /**
- * The native test double for bindlink.dll: builds it when needed, loads it through the same
- * windowsPlatform() code as the real DLL, and reads back what crossed the boundary.
+ * The native test double for the bind link API (bindfltapi.dll): builds it when needed, loads
+ * it through the same windowsPlatform() code as the real DLL, and reads back what crossed the
+ * boundary.
  */
 import { fileURLToPath } from "node:url";
-import { BindLinkApi, windowsPlatform } from "../../mod.ts";
+import { BindLinkApi, windowsPlatform, type WindowsVolume } from "../../mod.ts";
 import { wideString } from "../../lib/windows/wide.ts";
 
 const isWindows = Deno.build.os === "windows";
 const source = fileURLToPath(new URL("../double/bindlink_double.c", import.meta.url));
 const buildDir = fileURLToPath(new URL("../.build/", import.meta.url));
 
-/** Where the double is; on Windows `deno task test:windows` cross-compiles it beforehand. */
-export const doubleLibraryPath = buildDir +
-  (isWindows ? "bindlink_double.dll" : "libbindlink_double.so");
+/** The variants of the double (see the -D switches at the top of bindlink_double.c). */
+export type DoubleVariant = "double" | "nocreate";
+
+const DEFINES: Record<DoubleVariant, string[]> = {
+  double: [],
+  nocreate: ["-DDOUBLE_NO_CREATE"],
+};
+
+/** Where a variant is; on Windows tools/test_windows.sh cross-compiles them beforehand. */
+export function doubleVariantPath(variant: DoubleVariant): string {
+  const name = variant === "double" ? "bindlink_double" : `bindlink_double_${variant}`;
+  return buildDir + (isWindows ? `${name}.dll` : `lib${name}.so`);
+}
+
+/** Where the double is. */
+export const doubleLibraryPath = doubleVariantPath("double");
+
+/** A Windows-only build product of tools/test_windows.sh, by file name. */
+export function windowsBuild(name: string): string {
+  return buildDir + name;
+}
+
+/**
+ * The drives a double on Linux pretends to have; on Windows the system's own are used (Wine
+ * has C: and Z:), and the double asks QueryDosDeviceW for the devices.
+ */
+export const LINUX_VOLUMES: readonly WindowsVolume[] = [
+  { drive: "C:", device: "\\Device\\HarddiskVolume3" },
+  { drive: "D:", device: "\\Device\\HarddiskVolume4" },
+  { drive: "Z:", device: "\\Device\\HarddiskVolume2" },
+  { drive: "N:", device: "\\Device\\LanmanRedirector\\;N:0000\\nas\\media", local: false },
+];
 
 function mtime(file: string): number | undefined {
   try {
@@ -22,18 +52,19 @@ function mtime(file: string): number | undefined {
   }
 }
 
-/** Builds the double with `cc` unless an up-to-date build exists. */
-export function buildDouble(): string {
-  const built = mtime(doubleLibraryPath);
+/** Builds a variant of the double with `cc` unless an up-to-date build exists. */
+export function buildDouble(variant: DoubleVariant = "double"): string {
+  const library = doubleVariantPath(variant);
+  const built = mtime(library);
   if (isWindows) {
     if (built === undefined) {
-      throw new Error(`${doubleLibraryPath} is missing: run the suite with deno task test:windows`);
+      throw new Error(`${library} is missing: run the suite with deno task test:windows`);
     }
-    return doubleLibraryPath;
+    return library;
   }
-  if (built !== undefined && built >= (mtime(source) ?? Infinity)) return doubleLibraryPath;
+  if (built !== undefined && built >= (mtime(source) ?? Infinity)) return library;
   Deno.mkdirSync(buildDir, { recursive: true });
-  const temporary = `${doubleLibraryPath}.${Deno.pid}.tmp`;
+  const temporary = `${library}.${Deno.pid}.tmp`;
   const result = new Deno.Command("cc", {
     args: [
       "-std=c11",
@@ -43,6 +74,7 @@ export function buildDouble(): string {
       "-O1",
       "-shared",
       "-fPIC",
+      ...DEFINES[variant],
       "-o",
       temporary,
       source,
@@ -51,8 +83,8 @@ export function buildDouble(): string {
   if (!result.success) {
     throw new Error(`building the test double failed:\n${new TextDecoder().decode(result.stderr)}`);
   }
-  Deno.renameSync(temporary, doubleLibraryPath);
-  return doubleLibraryPath;
+  Deno.renameSync(temporary, library);
+  return library;
 }
 
 const controlSymbols = {
@@ -76,12 +108,37 @@ const controlSymbols = {
   },
   double_add_existing: { parameters: ["buffer" /* PCWSTR path */], result: "void" },
   double_set_delay: { parameters: ["u32" /* uint32_t milliseconds */], result: "void" },
+  double_script_mappings: {
+    parameters: [
+      "i32", // int32_t hresult
+      "u32", // uint32_t required: what *bufferSize is set to
+    ],
+    result: "void",
+  },
+  double_script_mappings_raw: {
+    parameters: [
+      "buffer", // const uint8_t* bytes
+      "u32", // uint32_t length
+    ],
+    result: "void",
+  },
+  double_set_volume: {
+    parameters: [
+      "buffer", // PCWSTR drive ("C:")
+      "buffer", // PCWSTR device ("\\Device\\HarddiskVolume3")
+    ],
+    result: "void",
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** One call as the double decoded it. */
 export interface RecordedCall {
-  fn: "CreateBindLink" | "RemoveBindLink";
-  virtualPath: string | null;
+  fn: "CreateBindLink" | "RemoveBindLink" | "BfGetMappings";
+  virtualPath?: string | null;
+  /** BfGetMappings: the path whose volume was asked about. */
+  path?: string | null;
+  /** BfGetMappings: `*bufferSize` on entry. */
+  bufferSize?: number;
   backingPath?: string | null;
   flags?: number;
   exceptionCount?: number;
@@ -101,12 +158,38 @@ export class Double implements Disposable {
   constructor() {
     this.path = buildDouble();
     this.#control = Deno.dlopen(this.path, controlSymbols);
-    this.api = new BindLinkApi(windowsPlatform({ libraryPath: this.path }));
+    this.api = new BindLinkApi(
+      windowsPlatform({ libraryPath: this.path, volumes: isWindows ? undefined : LINUX_VOLUMES }),
+    );
     this.reset();
   }
 
+  /** Forgets everything; off Windows, declares {@linkcode LINUX_VOLUMES} again. */
   reset(): void {
     this.#control.symbols.double_reset();
+    if (!isWindows) {
+      for (const volume of LINUX_VOLUMES) this.setVolume(volume.drive, volume.device);
+    }
+  }
+
+  /** The calls other than listing ones (BfGetMappings), which lookups add. */
+  linkCalls(): RecordedCall[] {
+    return this.calls().filter((call) => call.fn !== "BfGetMappings");
+  }
+
+  /** The next BfGetMappings returns `hresult` and says it needs `required` bytes. */
+  scriptMappings(hresult: number, required: number): void {
+    this.#control.symbols.double_script_mappings(hresult | 0, required);
+  }
+
+  /** The next BfGetMappings with room for them answers exactly `bytes`. */
+  scriptMappingsRaw(bytes: Uint8Array<ArrayBuffer>): void {
+    this.#control.symbols.double_script_mappings_raw(bytes, bytes.length);
+  }
+
+  /** Drive `drive` is the NT device `device` in the double's listings. */
+  setVolume(drive: string, device: string): void {
+    this.#control.symbols.double_set_volume(wideString(drive), wideString(device));
   }
 
   calls(): RecordedCall[] {

@@ -1,10 +1,10 @@
 /** HRESULT decoding and the messages built from it. */
 import assert from "node:assert/strict";
-import { BindLinkError, formatHresult } from "../mod.ts";
-import { explainHresult, hresultFromWin32, win32ErrorOf } from "../lib/windows/hresult.ts";
-import { englishText } from "../lib/windows/system_text.ts";
-import { Double } from "./support/double.ts";
-import { rejectsCode } from "./support/expect_error.ts";
+import { BindLinkError, formatHresult } from "../../mod.ts";
+import { explainHresult, hresultFromWin32, win32ErrorOf } from "../../lib/windows/hresult.ts";
+import { englishText } from "../../lib/windows/system_text.ts";
+import { Double } from "../support/double.ts";
+import { rejectsCode } from "../support/expect_error.ts";
 
 Deno.test("HRESULTs split into their Win32 error, signed or not", () => {
   assert.equal(win32ErrorOf(0x80070005), 5);

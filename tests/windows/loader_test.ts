@@ -4,11 +4,11 @@
  * prefix of `deno task test:windows`. The library itself never reads this variable.
  */
 import assert from "node:assert/strict";
-import { BindLinkApi, createBindLink, removeBindLink, windowsPlatform } from "../mod.ts";
-import { bindlinkSymbols } from "../lib/windows/bindlink_ffi.ts";
-import { system32Path } from "../lib/windows/system_root.ts";
-import { buildDouble } from "./support/double.ts";
-import { rejectsCode } from "./support/expect_error.ts";
+import { BindLinkApi, createBindLink, removeBindLink, windowsPlatform } from "../../mod.ts";
+import { bindfltapiSymbols } from "../../lib/windows/bindfltapi_ffi.ts";
+import { system32Path } from "../../lib/windows/system_root.ts";
+import { buildDouble } from "../support/double.ts";
+import { rejectsCode } from "../support/expect_error.ts";
 
 const isWindows = Deno.build.os === "windows";
 const rig = isWindows && Deno.env.get("BINDLINK_TEST_WRITE_SYSTEM32") === "1";
@@ -50,7 +50,7 @@ Deno.test({
     await Deno.copyFile(buildDouble(), dll);
     // The same file is the same module: this handle sees the state the plain functions made.
     const control = Deno.dlopen(dll, {
-      ...bindlinkSymbols,
+      ...bindfltapiSymbols,
       double_link_count: { parameters: [], result: "u32" },
     });
     try {

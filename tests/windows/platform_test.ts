@@ -3,9 +3,9 @@
  * from UTF-16 on the far side, flags, the exception pointer array, results and threads.
  */
 import assert from "node:assert/strict";
-import { BindLink, type BindLinkOptions } from "../mod.ts";
-import { Double } from "./support/double.ts";
-import { rejectsCode, throwsCode } from "./support/expect_error.ts";
+import { BindLink, type BindLinkOptions } from "../../mod.ts";
+import { Double } from "../support/double.ts";
+import { rejectsCode, throwsCode } from "../support/expect_error.ts";
 
 const V = "C:\\Foo";
 const B = "C:\\Bar";

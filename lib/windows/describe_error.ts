@@ -1,0 +1,123 @@
+/**
+ * Words a failed CreateBindLink or RemoveBindLink as what really happened. Windows (build
+ * 26100) answers a create on a path that already has a link with E_INVALIDARG, not
+ * ERROR_ALREADY_EXISTS, and is reported to answer a remove of a path with no link the same
+ * way; so before an E_INVALIDARG is worded, the virtual path is looked up among the live
+ * links, and the error says what is really there.
+ *
+ * @module
+ */
+import { BindLinkError } from "../errors.ts";
+import type { BindLinkInfo } from "../platform.ts";
+import { explainHresult, win32ErrorOf } from "./hresult.ts";
+
+const ERROR_INVALID_PARAMETER = 87;
+
+/** A failed call, with what it was about. */
+export interface Failure {
+  /** The operation that failed. */
+  readonly operation: "create" | "remove";
+  /** The virtual path as it was passed to Windows. */
+  readonly virtualPath: string;
+  /** The backing path (create). */
+  readonly backingPath?: string;
+  /** How many exception paths the create passed. */
+  readonly exceptionCount: number;
+  /** The HRESULT Windows returned. */
+  readonly hresult: number;
+  /** Windows' own text for it. */
+  readonly systemMessage?: string;
+}
+
+/**
+ * What looking the virtual path up found: the live link there, that there is none, or that it
+ * could not be told (and why).
+ */
+export type Lookup =
+  | { readonly link: BindLinkInfo }
+  | { readonly none: true }
+  | { readonly unknown: string };
+
+/**
+ * True when the failure cannot be worded truthfully without knowing whether a link is there.
+ *
+ * @example
+ * ```ts
+ * needsLookup({ operation: "create", virtualPath: "C:\\v", exceptionCount: 0, hresult: 0x80070057 | 0 }); // true
+ * ```
+ */
+export function needsLookup(failure: Failure): boolean {
+  return win32ErrorOf(failure.hresult) === ERROR_INVALID_PARAMETER;
+}
+
+/**
+ * The link in `links` whose virtual path is `virtualPath`, compared by `same` (the
+ * platform's path identity, as the filter compares).
+ *
+ * @example
+ * ```ts
+ * findLink(links, "C:\\v", (a, b) => a.toUpperCase() === b.toUpperCase());
+ * ```
+ */
+export function findLink(
+  links: readonly BindLinkInfo[],
+  virtualPath: string,
+  same: (a: string, b: string) => boolean,
+): BindLinkInfo | undefined {
+  return links.find((link) => same(link.virtualPath, virtualPath));
+}
+
+/**
+ * The error for `failure`, using `lookup` when {@linkcode needsLookup} asked for one.
+ *
+ * @example
+ * ```ts
+ * const error = describeFailure(
+ *   { operation: "create", virtualPath: "C:\\v", backingPath: "C:\\b", exceptionCount: 0, hresult: 0x80070057 | 0 },
+ *   { link: { virtualPath: "C:\\v", backingPath: "D:\\old", readOnly: false, merged: false, exceptions: [] } },
+ * );
+ * error.code; // "already-exists"
+ * ```
+ */
+export function describeFailure(failure: Failure, lookup?: Lookup): BindLinkError {
+  const meaning = explainHresult(failure.hresult, failure.operation, failure.exceptionCount > 0);
+  const base = {
+    operation: failure.operation,
+    virtualPath: failure.virtualPath,
+    backingPath: failure.backingPath,
+    hresult: failure.hresult,
+    systemMessage: failure.systemMessage,
+  };
+  if (lookup && "link" in lookup && failure.operation === "create") {
+    const { link } = lookup;
+    const traits = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
+    return new BindLinkError({
+      ...base,
+      code: "already-exists",
+      summary: `a bind link already exists at ${link.virtualPath}: it shows ${link.backingPath}` +
+        (traits.length ? ` (${traits.join(", ")})` : ""),
+      hint: `Remove it first (bindlink remove ${link.virtualPath}), or choose another virtual ` +
+        "path.",
+    });
+  }
+  if (lookup && "none" in lookup && failure.operation === "remove") {
+    return new BindLinkError({
+      ...base,
+      code: "not-found",
+      summary: "there is no bind link at this path",
+      hint: "Check the spelling of the virtual path (bindlink list shows the live links); " +
+        "links vanish when Windows restarts.",
+    });
+  }
+  const unchecked = lookup && "unknown" in lookup
+    ? ` (bindlink could not check the live links: ${lookup.unknown})`
+    : "";
+  return new BindLinkError({
+    ...base,
+    ...meaning,
+    hint: meaning.hint +
+      (unchecked && failure.operation === "create"
+        ? ` Windows also answers this way when a link already exists at the virtual path${unchecked}.`
+        : ""),
+  });
+}
