@@ -39,7 +39,14 @@ export {
   formatHresult,
 } from "./lib/errors.ts";
 export type { BindLinkOptions } from "./lib/options.ts";
-export type { PathProblem, PathRole, PathRules, Resolved } from "./lib/paths.ts";
+export type {
+  PathLike,
+  PathProblem,
+  PathRole,
+  PathRules,
+  Resolved,
+  ResolvedPath,
+} from "./lib/paths.ts";
 export type { BindLinkInfo, LinkSpec, Platform } from "./lib/platform.ts";
 export { linuxPlatform, type LinuxPlatformOptions } from "./lib/linux/platform.ts";
 export { VERSION } from "./lib/version.ts";

@@ -116,6 +116,11 @@ function describeSystemCode(init: BindLinkErrorInit): string | undefined {
   return undefined;
 }
 
+/** Ends `text` with a full stop unless `ending` (by default `text`) already ends a sentence. */
+function sentence(text: string, ending = text): string {
+  return /[.!?]$/.test(ending) ? text : `${text}.`;
+}
+
 function composeMessage(init: BindLinkErrorInit): string {
   const target = init.operation === "create"
     ? `Could not create the bind link ${init.virtualPath ?? "(no virtual path)"} -> ${
@@ -126,12 +131,14 @@ function composeMessage(init: BindLinkErrorInit): string {
     : init.operation === "list"
     ? "Could not list the bind links"
     : `bindlink ${init.operation} failed`;
-  const parts = [`${target}: ${init.summary}.`];
+  const parts = [sentence(`${target}: ${init.summary}`)];
   const code = describeSystemCode(init);
   const text = init.systemMessage?.trim();
-  if (code && text) parts.push(`The system reports ${code}: "${text}".`);
+  // The system's text is quoted once, as it is; a full stop follows only when it has none
+  // ("Access is denied." stays one sentence, never "Access is denied.".).
+  if (code && text) parts.push(sentence(`The system reports ${code}: "${text}"`, text));
   else if (code) parts.push(`The system reports ${code} (it has no description for it).`);
-  else if (text) parts.push(`The system reports: "${text}".`);
+  else if (text) parts.push(sentence(`The system reports: "${text}"`, text));
   parts.push(init.hint);
   return parts.join(" ");
 }

@@ -15,20 +15,79 @@ export interface PathProblem {
   hint: string;
 }
 
-/** The result of resolving a path: the absolute path, or why it cannot be used. */
-export type Resolved = { path: string; problem?: undefined } | {
-  path?: undefined;
+/**
+ * A path resolved by a platform's rules, in the three forms bindlink needs. Every comparison
+ * (same place, below, duplicates, listings) uses `identity` and nothing else.
+ *
+ * @example
+ * ```ts
+ * import type { ResolvedPath } from "@bindlink/bindlink";
+ *
+ * // What Windows' rules make of "C:\v." typed by a user:
+ * const v: ResolvedPath = { text: "C:\\v", identity: "C:\\V", shown: "C:\\v" };
+ * ```
+ */
+export interface ResolvedPath {
+  /** What is handed to the system call: absolute, with no `.` or `..` segment. */
+  readonly text: string;
+  /**
+   * The place the path leads to, in a form where two paths name the same place exactly when
+   * their identities are equal (upcased on Windows, links and short names followed).
+   */
+  readonly identity: string;
+  /** How bindlink reports the path: the link as the system makes it. */
+  readonly shown: string;
+}
+
+/** The result of resolving a path: the resolved path, or why it cannot be used. */
+export type Resolved = (ResolvedPath & { problem?: undefined }) | {
+  text?: undefined;
   problem: PathProblem;
 };
+
+/** A resolved path, or an absolute path in the platform's spelling (from a listing, say). */
+export type PathLike = string | ResolvedPath;
 
 /** How a platform turns user input into the absolute paths its system call expects. */
 export interface PathRules {
   /** Resolves `input` against the current directory `cwd`, by the platform's rules. */
   resolve(input: string, role: PathRole, cwd: string): Resolved;
-  /** True when `child` lies strictly below `parent` (both resolved). */
-  isBelow(child: string, parent: string): boolean;
-  /** True when both resolved paths name the same place. */
-  same(a: string, b: string): boolean;
+  /** The identity of an absolute path (one the platform produced or listed). */
+  identify(path: string): string;
+  /** True when `child` lies strictly below `parent`, by identity. */
+  isBelow(child: PathLike, parent: PathLike): boolean;
+  /** True when both name the same place, by identity. */
+  same(a: PathLike, b: PathLike): boolean;
+}
+
+/**
+ * The identity of `path` under `rules`: a resolved path carries it, a string is identified.
+ *
+ * @example
+ * ```ts
+ * import { identityOf } from "./paths.ts";
+ * import { linuxPathRules } from "./linux/paths.ts";
+ * identityOf(linuxPathRules, "/srv/data"); // "/srv/data"
+ * ```
+ */
+export function identityOf(rules: Pick<PathRules, "identify">, path: PathLike): string {
+  return typeof path === "string" ? rules.identify(path) : path.identity;
+}
+
+/**
+ * True when identity `child` lies strictly below identity `parent`, whose names are
+ * separated by `separator`.
+ *
+ * @example
+ * ```ts
+ * import { identityIsBelow } from "./paths.ts";
+ * identityIsBelow("C:\\V\\E", "C:\\V", "\\"); // true
+ * identityIsBelow("C:\\VE", "C:\\V", "\\"); // false
+ * ```
+ */
+export function identityIsBelow(child: string, parent: string, separator: string): boolean {
+  const prefix = parent.endsWith(separator) ? parent : parent + separator;
+  return child.length > prefix.length && child.startsWith(prefix);
 }
 
 /** Shown for a path that is not text at all. */

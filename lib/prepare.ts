@@ -6,7 +6,7 @@
  */
 import { BindLinkError, type BindLinkOperation } from "./errors.ts";
 import { checkOptions } from "./options.ts";
-import { checkPathString, type PathRole } from "./paths.ts";
+import { checkPathString, type PathRole, type ResolvedPath } from "./paths.ts";
 import type { LinkSpec, Platform } from "./platform.ts";
 
 interface Context {
@@ -20,7 +20,7 @@ function resolveOrThrow(
   input: unknown,
   role: PathRole,
   context: Context,
-): string {
+): ResolvedPath {
   const refused = checkPathString(input, role);
   const resolved = refused
     ? { problem: refused }
@@ -28,7 +28,7 @@ function resolveOrThrow(
   if (resolved.problem) {
     throw new BindLinkError({ code: "invalid-path", ...context, ...resolved.problem });
   }
-  return resolved.path;
+  return resolved;
 }
 
 function shown(value: unknown): string | undefined {
@@ -57,26 +57,26 @@ export function prepareCreate(
     });
   }
   const virtual = resolveOrThrow(platform, virtualPath, "virtual path", context);
-  context.virtualPath = virtual;
+  context.virtualPath = virtual.shown;
   const backing = resolveOrThrow(platform, backingPath, "backing path", context);
-  context.backingPath = backing;
+  context.backingPath = backing.shown;
   if (platform.paths.same(virtual, backing)) {
     throw new BindLinkError({
       code: "invalid-path",
       ...context,
-      summary: "the virtual path and the backing path are the same place",
+      summary: `the virtual path and the backing path are the same place (${virtual.shown})`,
       hint: "A link must show a different path; pick another backing path.",
     });
   }
   const opts = (options ?? {}) as { readOnly?: boolean; merged?: boolean; exceptions?: unknown[] };
-  const exceptions: string[] = [];
+  const exceptions: ResolvedPath[] = [];
   for (const raw of opts.exceptions ?? []) {
     const exception = resolveOrThrow(platform, raw, "exception path", context);
     if (!platform.paths.isBelow(exception, virtual)) {
       throw new BindLinkError({
         code: "invalid-path",
         ...context,
-        summary: `the exception path ${exception} is not below the virtual path`,
+        summary: `the exception path ${exception.shown} is not below the virtual path`,
         hint: "An exception names a place inside the virtual path where the link does not apply; " +
           "give a path below the virtual path.",
       });
@@ -85,19 +85,40 @@ export function prepareCreate(
       throw new BindLinkError({
         code: "invalid-path",
         ...context,
-        summary: `the exception path ${exception} is given twice`,
+        summary: `the exception path ${exception.shown} is given twice`,
         hint: "Name each exception once.",
       });
     }
     exceptions.push(exception);
   }
   return {
-    virtualPath: virtual,
-    backingPath: backing,
+    virtualPath: virtual.text,
+    backingPath: backing.text,
     readOnly: opts.readOnly ?? false,
     merged: opts.merged ?? false,
-    exceptions,
+    exceptions: exceptions.map((exception) => exception.text),
   };
+}
+
+/**
+ * Validates and resolves one path (the virtual path of a remove, the path of a list), keeping
+ * all three forms: the text for the system, the identity to compare, the spelling to report.
+ *
+ * @example
+ * ```ts
+ * import { preparePath } from "./prepare.ts";
+ * import { windowsPlatform } from "./windows/platform.ts";
+ * const path = preparePath(windowsPlatform(), "C:\\v.", "virtual path", "list");
+ * console.log(path.shown); // C:\v
+ * ```
+ */
+export function preparePath(
+  platform: Platform,
+  input: unknown,
+  role: PathRole,
+  operation: BindLinkOperation,
+): ResolvedPath {
+  return resolveOrThrow(platform, input, role, { operation, virtualPath: shown(input) });
 }
 
 /** Validates and resolves the virtual path of a remove (or the path of a list) call. */
@@ -106,8 +127,5 @@ export function prepareRemove(
   virtualPath: unknown,
   operation: BindLinkOperation = "remove",
 ): string {
-  return resolveOrThrow(platform, virtualPath, "virtual path", {
-    operation,
-    virtualPath: shown(virtualPath),
-  });
+  return preparePath(platform, virtualPath, "virtual path", operation).text;
 }

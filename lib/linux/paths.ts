@@ -4,7 +4,7 @@
  * @module
  */
 import path from "node:path";
-import type { PathRules, Resolved } from "../paths.ts";
+import { identityIsBelow, identityOf, type PathRules, type Resolved } from "../paths.ts";
 
 /** Longest path Linux system calls accept (PATH_MAX, in bytes, with the final NUL). */
 export const LINUX_PATH_MAX = 4096;
@@ -22,11 +22,18 @@ export const linuxPathRules: PathRules = {
         },
       };
     }
-    return { path: resolved };
+    // Linux names are compared byte for byte: the resolved path is its own identity.
+    return { text: resolved, identity: resolved, shown: resolved };
   },
+  identify: (path) => path,
   isBelow(child, parent) {
-    const prefix = parent.endsWith("/") ? parent : parent + "/";
-    return child.length > prefix.length && child.startsWith(prefix);
+    return identityIsBelow(
+      identityOf(linuxPathRules, child),
+      identityOf(linuxPathRules, parent),
+      "/",
+    );
   },
-  same: (a, b) => a === b,
+  same(a, b) {
+    return identityOf(linuxPathRules, a) === identityOf(linuxPathRules, b);
+  },
 };

@@ -1,163 +1,217 @@
 /**
- * Windows path rules, applied the same way on every operating system so that a script's paths
- * are checked identically on a Linux build box and on the Windows machine that runs it.
+ * Windows paths as Windows reads them: one resolver turns what a user typed into the text
+ * that goes to Windows, the identity every comparison uses, and the spelling bindlink reports.
+ * The rules are those of the reference sheet ("How Windows reads a path"); they apply on
+ * every host, so a script's paths are judged the same on a Linux build box. Only the identity
+ * asks the file system, and only on Windows (see identity.ts).
  *
  * @module
  */
-import path from "node:path";
-import type { PathProblem, PathRole, PathRules, Resolved } from "../paths.ts";
+import {
+  identityIsBelow,
+  identityOf,
+  type PathProblem,
+  type PathRole,
+  type PathRules,
+  type Resolved,
+} from "../paths.ts";
+import { type LookupScope, type PlaceLookup, withPlaceLookup } from "./identity.ts";
+import { ntFormLength, type Place, shownForm, textForWindows, win32Form } from "./place.ts";
+import { parseWindowsPath, quote } from "./path_syntax.ts";
+import { upcaseOrdinal } from "./upcase.ts";
 
-/** Longest path, in UTF-16 code units, that Windows accepts with long-path support. */
+export { upcaseOrdinal };
+
+/** Longest NT form (`\??\C:\...`, `\??\UNC\...`) Windows accepts, in UTF-16 units. */
 export const WINDOWS_MAX_PATH = 32_767;
 
-const VERBATIM = "\\\\?\\";
-const DEVICE = "\\\\.\\";
-const DRIVE_ABSOLUTE = /^[A-Za-z]:\\/;
-const DRIVE_RELATIVE = /^([A-Za-z]):(?!\\)/;
-// Characters Win32 refuses in a file name, control characters included.
+// Characters Win32 refuses in a name, control characters included.
 // deno-lint-ignore no-control-regex
-const FORBIDDEN = /[<>"|?*\x01-\x1f]/;
+const FORBIDDEN = /[<>"|?*:/\x01-\x1f]/;
 
-/**
- * Upper-cases one UTF-16 code unit at a time, as NTFS's upcase table does: a character whose
- * upper case is longer (German ß becomes SS) is left alone, so lengths never change.
- */
-export function upcaseOrdinal(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const unit = text[i];
-    const upper = unit.toUpperCase();
-    out += upper.length === 1 ? upper : unit;
-  }
-  return out;
-}
-
-/** The root of an absolute Windows path: `C:\` or `\\server\share\`. */
-function rootOf(absolute: string): string {
-  return path.win32.parse(absolute).root || absolute.slice(0, 3);
-}
-
-/** Drops trailing separators, except the one of a drive root (`C:\`); `\\srv\share\` loses it. */
-function stripTrailingSeparator(absolute: string): string {
-  const root = rootOf(absolute);
-  const keep = absolute.startsWith("\\\\") ? root.replace(/\\$/, "").length : root.length;
-  let end = absolute.length;
-  while (end > keep && absolute[end - 1] === "\\") end--;
-  return absolute.slice(0, end);
-}
-
-function problem(summary: string, hint: string): { problem: PathProblem } {
+function refused(summary: string, hint: string): { problem: PathProblem } {
   return { problem: { summary, hint } };
 }
 
-function checkCharacters(
-  rest: string,
-  role: PathRole,
-  shown: string,
-): { problem: PathProblem } | undefined {
-  const bad = FORBIDDEN.exec(rest);
-  if (bad) {
-    const ch = bad[0].charCodeAt(0) < 0x20
-      ? `control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}`
+function checkNames(place: Place, said: string): { problem: PathProblem } | undefined {
+  for (const name of place.names) {
+    const bad = FORBIDDEN.exec(name);
+    if (!bad) continue;
+    const code = bad[0].charCodeAt(0);
+    if (bad[0] === ":") {
+      return refused(
+        `${said} contains a colon outside the drive letter (in the name ${quote(name)})`,
+        "Use a path of the form C:\\folder; a colon is only allowed after the drive letter.",
+      );
+    }
+    const what = code < 0x20
+      ? `control character U+${code.toString(16).padStart(4, "0").toUpperCase()}`
       : `character ${bad[0]}`;
-    return problem(
-      `the ${role} ${shown} contains the ${ch}, which Windows does not allow in a path`,
-      'Remove the character; Windows paths cannot contain < > " | ? * or control characters.',
-    );
-  }
-  if (rest.includes(":")) {
-    return problem(
-      `the ${role} ${shown} contains a colon outside the drive letter`,
-      "Use a path of the form C:\\folder; a colon is only allowed after the drive letter.",
+    return refused(
+      `${said} contains the ${what}, which Windows does not allow in a name`,
+      'Remove the character; Windows names cannot contain < > " | ? * : / or control characters.',
     );
   }
   return undefined;
 }
 
+const NOT_LOCAL_HINT =
+  "A virtual path must be local; only the backing path may be a share. Use a folder on a " +
+  "local drive, such as C:\\links\\name.";
+
 /**
- * Resolves a path by Windows rules: `/` becomes `\`, `.` and `..` are folded, a relative path
- * is joined to `cwd`, a rooted path (`\dir`) takes the drive of `cwd`, UNC paths are kept.
- * A drive-relative path (`D:dir`) on another drive than `cwd` resolves to that drive's root:
- * Windows would consult a hidden per-drive environment variable, and we never let the
- * environment steer an elevated tool.
+ * Resolves `input` by Windows' rules against the current folder `cwd` (a full Windows path).
+ * `lookup` answers the questions only the system can (drive letters of volumes, network
+ * drives, where folders lead); by default the system's on Windows, none elsewhere.
  *
  * @example
  * ```ts
  * import { resolveWindowsPath } from "./paths.ts";
- * resolveWindowsPath("logs/../data", "virtual path", "C:\\Users\\me"); // { path: "C:\\Users\\me\\data" }
+ * resolveWindowsPath("C:\\v .. ", "virtual path", "C:\\Users\\me");
+ * // off Windows: { text: "C:\\v", identity: "C:\\V", shown: "C:\\v" }
  * ```
  */
-export function resolveWindowsPath(input: string, role: PathRole, cwd: string): Resolved {
-  const shown = JSON.stringify(input);
-  let p = input.replaceAll("/", "\\");
-  if (p.startsWith(VERBATIM)) {
-    // Windows hands \\?\ paths to the file system unchanged, so we do too.
-    const rest = p.startsWith(VERBATIM + "UNC\\") ? p.slice(8) : p.slice(6);
-    const bad = checkCharacters(rest, role, shown);
-    if (bad) return bad;
-    if (!/^[A-Za-z]:/.test(p.slice(4)) && !p.startsWith(VERBATIM + "UNC\\")) {
-      return problem(
-        `the ${role} ${shown} is a \\\\?\\ path that names neither a drive nor a UNC share`,
-        "Use \\\\?\\C:\\folder or \\\\?\\UNC\\server\\share\\folder, or a plain path.",
-      );
-    }
-    return finish(p, role, shown);
+export function resolveWindowsPath(
+  input: string,
+  role: PathRole,
+  cwd: string | undefined,
+  lookup?: PlaceLookup,
+): Resolved {
+  if (lookup === undefined) {
+    return withPlaceLookup((system) => resolveWindowsPath(input, role, cwd, system));
   }
-  if (p.startsWith(DEVICE)) {
-    return problem(
-      `the ${role} ${shown} is a device path (\\\\.\\), which cannot take part in a bind link`,
-      "Use a plain path such as C:\\folder.",
+  const said = `the ${role} ${quote(input)}`;
+  if (typeof input !== "string") return refused(`the ${role} is not a string`, "Pass a string.");
+  const nul = input.indexOf("\0");
+  if (nul >= 0) {
+    return refused(
+      `the ${role} contains a NUL character at position ${nul}`,
+      "Paths cannot contain NUL characters; check how the path was built.",
     );
   }
-  if (p.startsWith("\\\\")) {
-    const [server, share] = p.slice(2).split("\\");
-    if (!server || !share) {
-      return problem(
-        `the ${role} ${shown} is a UNC path without a server and share name`,
-        "Write network paths as \\\\server\\share\\folder.",
+  const parsed = parseWindowsPath(input, said, cwd);
+  if ("problem" in parsed) return parsed;
+  let place: Place;
+  if ("ntPath" in parsed) {
+    const mapped = lookup.placeOfDevicePath(parsed.ntPath);
+    if (mapped === undefined) {
+      return refused(
+        `${said} names the NT device path ${parsed.ntPath}, which is no volume with a drive ` +
+          "letter and no network share",
+        "Write the path with its drive letter (C:\\...) or as \\\\?\\Volume{GUID}\\....",
       );
     }
+    place = mapped;
   } else {
-    const driveRelative = DRIVE_RELATIVE.exec(p);
-    if (driveRelative) {
-      const drive = driveRelative[1].toUpperCase();
-      const sameDrive = upcaseOrdinal(cwd.slice(0, 2)) === `${drive}:`;
-      p = sameDrive ? `${cwd}\\${p.slice(2)}` : `${drive}:\\${p.slice(2)}`;
-    } else if (p.startsWith("\\")) {
-      p = rootOf(cwd) + p.slice(1);
-    } else if (!DRIVE_ABSOLUTE.test(p)) {
-      p = `${cwd}\\${p}`;
+    place = parsed.place;
+  }
+  if (place.kind === "volume") {
+    const drive = lookup.driveOfVolume(place.root);
+    if (drive !== undefined) place = { kind: "drive", root: drive, names: place.names };
+  }
+  const bad = checkNames(place, said);
+  if (bad) return bad;
+  if (role === "virtual path") {
+    if (place.kind === "unc") {
+      return refused(`${said} is on a network share (${place.root})`, NOT_LOCAL_HINT);
+    }
+    if (place.kind === "drive" && lookup.isRemoteDrive(place.root)) {
+      return refused(`${said} is on ${place.root}, a mapped network drive`, NOT_LOCAL_HINT);
     }
   }
-  const rootLength = rootOf(p).length;
-  const bad = checkCharacters(p.slice(p.startsWith("\\\\") ? 2 : rootLength), role, shown);
-  if (bad) return bad;
-  return finish(stripTrailingSeparator(path.win32.normalize(p)), role, shown);
-}
-
-function finish(resolved: string, role: PathRole, shown: string): Resolved {
-  if (resolved.length > WINDOWS_MAX_PATH) {
-    return problem(
-      `the ${role} ${
-        shown.slice(0, 40)
-      }... is ${resolved.length} characters long; Windows allows at most ${WINDOWS_MAX_PATH}`,
+  const ntLength = ntFormLength(place);
+  if (ntLength > WINDOWS_MAX_PATH) {
+    return refused(
+      `the ${role} ${quote(input.slice(0, 40))}... is ${ntLength} characters long in its NT ` +
+        `form (with \\??\\); Windows allows at most ${WINDOWS_MAX_PATH}`,
       "Use a shorter path.",
     );
   }
-  return { path: resolved };
+  const identity = lookup.identify(place);
+  if (role === "virtual path" && identity.kind === "unc") {
+    return refused(
+      `${said} leads to the network share ${win32Form(identity)} (through a link or a ` +
+        "substituted drive)",
+      NOT_LOCAL_HINT,
+    );
+  }
+  return {
+    text: textForWindows(place),
+    identity: upcaseOrdinal(win32Form(identity)),
+    shown: shownForm(place),
+  };
 }
 
-/** True when `child` lies strictly below `parent`, compared case-insensitively as NTFS does. */
-export function isBelowWindows(child: string, parent: string): boolean {
-  const c = upcaseOrdinal(child);
-  const p = upcaseOrdinal(parent);
-  const prefix = p.endsWith("\\") ? p : p + "\\";
-  return c.length > prefix.length && c.startsWith(prefix);
+/**
+ * The identity of a full Windows path that bindlink produced or listed: what
+ * {@linkcode resolveWindowsPath} would give it. A string no rule can read is compared by its
+ * upcased text.
+ *
+ * @example
+ * ```ts
+ * import { identifyWindowsPath } from "./paths.ts";
+ * identifyWindowsPath("\\\\?\\c:\\Foo\\"); // "C:\\FOO" (off Windows)
+ * ```
+ */
+export function identifyWindowsPath(path: string, lookup?: PlaceLookup): string {
+  const resolved = resolveWindowsPath(path, "backing path", undefined, lookup);
+  return resolved.problem ? upcaseOrdinal(path) : resolved.identity;
 }
 
-/** The Windows path rules. */
-export const windowsPathRules: PathRules = {
-  resolve: resolveWindowsPath,
-  isBelow: isBelowWindows,
-  same: (a, b) => upcaseOrdinal(a) === upcaseOrdinal(b),
-};
+/**
+ * True when `child` lies strictly below `parent`, by identity (strings are identified first).
+ *
+ * @example
+ * ```ts
+ * import { isBelowWindows } from "./paths.ts";
+ * isBelowWindows("c:\\FOO\\bar", "C:\\foo"); // true
+ * isBelowWindows("C:\\FooBar", "C:\\Foo"); // false
+ * ```
+ */
+export function isBelowWindows(
+  child: Parameters<PathRules["isBelow"]>[0],
+  parent: Parameters<PathRules["isBelow"]>[1],
+): boolean {
+  return identityIsBelow(
+    identityOf(windowsPathRules, child),
+    identityOf(windowsPathRules, parent),
+    "\\",
+  );
+}
+
+/**
+ * Windows path rules whose system questions `scope` answers: a platform told its drives (a
+ * test double off Windows) passes a scope over `tableLookup` (identity.ts), so that a path on its
+ * network drive is refused as Windows would refuse it.
+ *
+ * @example
+ * ```ts
+ * import { windowsPathRulesWith } from "./paths.ts";
+ * import { tableLookup } from "./identity.ts";
+ * const lookup = tableLookup([{ drive: "N:", device: "\\Device\\Mup\\nas\\media", local: false }]);
+ * const rules = windowsPathRulesWith((use) => use(lookup));
+ * rules.resolve("N:\\v", "virtual path", "C:\\"); // refused: a mapped network drive
+ * ```
+ */
+export function windowsPathRulesWith(scope: LookupScope): PathRules {
+  const rules: PathRules = {
+    resolve: (input, role, cwd) => scope((lookup) => resolveWindowsPath(input, role, cwd, lookup)),
+    identify: (path) => scope((lookup) => identifyWindowsPath(path, lookup)),
+    isBelow: (child, parent) =>
+      identityIsBelow(identityOf(rules, child), identityOf(rules, parent), "\\"),
+    same: (a, b) => identityOf(rules, a) === identityOf(rules, b),
+  };
+  return rules;
+}
+
+/**
+ * The Windows path rules of this host, as a platform's `paths`: kernel32 is asked on Windows,
+ * nothing elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { windowsPathRules } from "./paths.ts";
+ * windowsPathRules.same("C:\\v.", "\\\\.\\c:\\V\\"); // true
+ * ```
+ */
+export const windowsPathRules: PathRules = windowsPathRulesWith(withPlaceLookup);
