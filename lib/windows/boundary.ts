@@ -29,18 +29,20 @@ function refuse(operation: BindLinkOperation, where: Where, summary: string, hin
 
 /** Why `path` is not in resolved form, or undefined when it is. */
 function unresolved(path: string): { reason: string; instead?: string } | undefined {
+  if (path.includes("/")) return { reason: "contains /, which Windows reads as \\" };
   const verbatim = path.startsWith("\\\\?\\") || path.startsWith("\\??\\");
   if (!verbatim && !/^(?:[A-Za-z]:\\|\\\\[^\\?.])/.test(path)) {
     return /^\\\\[?.]/.test(path) || /^\\\\$/.test(path)
       ? { reason: "is a device path, not a resolved one" }
       : { reason: "is not absolute" };
   }
-  if (path.includes("/")) return { reason: "contains /, which Windows reads as \\" };
   const dots = path.split("\\").find((name) => name === "." || name === "..");
   if (dots !== undefined) return { reason: `has a "${dots}" segment` };
   if (verbatim) return undefined;
   const parsed = parseWindowsPath(path, "the path");
-  if ("place" in parsed && win32Form(parsed.place) !== path) {
+  // The drive letter's case is the only thing Windows folds that bindlink also writes its way.
+  const asGiven = /^[a-z]:/.test(path) ? path[0].toUpperCase() + path.slice(1) : path;
+  if ("place" in parsed && win32Form(parsed.place) !== asGiven) {
     return { reason: "is not in the form Windows reads it in", instead: win32Form(parsed.place) };
   }
   return undefined;
