@@ -21,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import("./create.ts"),
   },
   remove: { usage: "remove <virtual>", load: () => import("./remove.ts") },
+  list: { usage: "list [path]", load: () => import("./list.ts") },
 };
 
 /** The command registered under `name`, compared case-insensitively (the sample's CREATE). */

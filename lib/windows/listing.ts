@@ -82,7 +82,10 @@ function step(
       hresult,
     );
   }
-  return { done: parseMappings(buffer) };
+  // Windows reports the bytes it wrote in *bufferSize; read no further than that, so the rest
+  // of a larger buffer (zeros) cannot pass for part of the answer.
+  const written = size[0] > 0 && size[0] <= buffer.length ? size[0] : buffer.length;
+  return { done: parseMappings(buffer.subarray(0, written)) };
 }
 
 function request(drive: string) {

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { BindLinkApi, windowsPlatform, type WindowsVolume } from "../../mod.ts";
+import { bindfltapiSymbols } from "../../lib/windows/bindfltapi_ffi.ts";
 import { wideString } from "../../lib/windows/wide.ts";
 
 const isWindows = Deno.build.os === "windows";
@@ -122,6 +123,8 @@ const controlSymbols = {
     ],
     result: "void",
   },
+  CreateBindLink: bindfltapiSymbols.CreateBindLink,
+  RemoveBindLink: bindfltapiSymbols.RemoveBindLink,
   double_set_volume: {
     parameters: [
       "buffer", // PCWSTR drive ("C:")
@@ -185,6 +188,22 @@ export class Double implements Disposable {
   /** The next BfGetMappings with room for them answers exactly `bytes`. */
   scriptMappingsRaw(bytes: Uint8Array<ArrayBuffer>): void {
     this.#control.symbols.double_script_mappings_raw(bytes, bytes.length);
+  }
+
+  /** Calls the double's CreateBindLink directly, past every check of bindlink's. */
+  rawCreate(virtualPath: string, backingPath: string, flags = 0): number {
+    return this.#control.symbols.CreateBindLink(
+      wideString(virtualPath),
+      wideString(backingPath),
+      flags,
+      0,
+      null,
+    );
+  }
+
+  /** Calls the double's RemoveBindLink directly. */
+  rawRemove(virtualPath: string): number {
+    return this.#control.symbols.RemoveBindLink(wideString(virtualPath));
   }
 
   /** Drive `drive` is the NT device `device` in the double's listings. */
