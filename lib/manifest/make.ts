@@ -1,0 +1,149 @@
+/**
+ * Carrying out a plan all or nothing: take away what is to be replaced (deepest first), make
+ * the links in order, and when a step fails undo every step before it (newest first) and
+ * throw an error that names the link, why, and that nothing was changed.
+ *
+ * @module
+ */
+import { BindLinkError, type BindLinkOperation } from "../errors.ts";
+import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
+import type { PlannedLink } from "./plan.ts";
+import { specOf } from "./recover.ts";
+
+/** Progress while links are made: `done` of `total`, and the link about to be made. */
+export type ProgressCallback = (done: number, total: number, link: LinkSpec) => void;
+
+/** The links of a plan that change, and what comes off first, in the order they are done. */
+export function changesOf(plan: readonly PlannedLink[]): {
+  removes: PlannedLink[];
+  creates: PlannedLink[];
+} {
+  const creates = plan.filter((p) => p.action !== "unchanged");
+  const removes = creates.filter((p) => p.action === "replace").reverse();
+  return { removes, creates };
+}
+
+/** Undoes steps, newest first; returns what could not be undone, in words. */
+async function undo(
+  platform: Platform,
+  made: readonly LinkSpec[],
+  taken: readonly BindLinkInfo[],
+): Promise<string[]> {
+  const left: string[] = [];
+  for (const spec of [...made].reverse()) {
+    try {
+      await platform.remove(spec.virtualPath);
+    } catch (error) {
+      left.push(`${spec.virtualPath} is still linked (${(error as Error).message})`);
+    }
+  }
+  for (const info of [...taken].reverse()) {
+    try {
+      await platform.create(specOf(info));
+    } catch (error) {
+      left.push(`${info.virtualPath} could not be linked again (${(error as Error).message})`);
+    }
+  }
+  return left;
+}
+
+/**
+ * Carries out `plan`. On failure everything this call did is undone and a
+ * {@linkcode BindLinkError} naming the failed link is thrown; its `undone` tells the caller
+ * whether the undo was complete (then the intent record may go).
+ *
+ * @example
+ * ```ts
+ * import { carryOut } from "./make.ts";
+ * import type { PlannedLink } from "./plan.ts";
+ * import type { Platform } from "../platform.ts";
+ *
+ * declare const platform: Platform, plan: PlannedLink[];
+ * await carryOut(platform, plan, { operation: "apply", file: "bindlink.json" });
+ * ```
+ */
+export async function carryOut(
+  platform: Platform,
+  plan: readonly PlannedLink[],
+  context: { operation: BindLinkOperation; file?: string; onProgress?: ProgressCallback },
+): Promise<void> {
+  const { removes, creates } = changesOf(plan);
+  const made: LinkSpec[] = [];
+  const taken: BindLinkInfo[] = [];
+  let current: PlannedLink | undefined;
+  let step = "";
+  try {
+    for (const p of removes) {
+      current = p;
+      step = `removing the link that was there (-> ${p.live!.backingPath})`;
+      await platform.remove(p.live!.virtualPath);
+      taken.push(p.live!);
+    }
+    for (const [i, p] of creates.entries()) {
+      current = p;
+      step = "making it";
+      context.onProgress?.(i, creates.length, p.link);
+      await platform.create(p.link);
+      made.push(p.link);
+    }
+    if (creates.length) context.onProgress?.(creates.length, creates.length, creates.at(-1)!.link);
+  } catch (error) {
+    const left = await undo(platform, made, taken);
+    const p = current!;
+    const cause = error instanceof BindLinkError ? error : undefined;
+    throw new MakeError(left.length === 0, {
+      code: cause?.code ?? "unknown",
+      operation: context.operation,
+      virtualPath: p.link.virtualPath,
+      backingPath: p.link.backingPath,
+      hresult: cause?.hresult,
+      errno: cause?.errno,
+      errnoName: cause?.errnoName,
+      systemMessage: cause?.systemMessage,
+      summary: `${context.file ?? "the links"}: links[${p.index}] ` +
+        `${p.link.virtualPath} -> ${p.link.backingPath} failed while ${step}: ${
+          cause?.summary ?? String(error)
+        }; ` +
+        (left.length === 0
+          ? `the links this ${context.operation} had changed were put back, so nothing was changed`
+          : `undoing the rest failed: ${left.join("; ")}`),
+      hint: cause?.hint ?? "See the message above.",
+      cause: error,
+    });
+  }
+}
+
+/** The error of {@linkcode carryOut}: a BindLinkError that says whether the undo was whole. */
+export class MakeError extends BindLinkError {
+  /** True when every step before the failed one was undone. */
+  readonly undone: boolean;
+
+  /** See {@linkcode carryOut}. */
+  constructor(undone: boolean, init: ConstructorParameters<typeof BindLinkError>[0]) {
+    super(init);
+    this.undone = undone;
+  }
+}
+
+/**
+ * Removes links this process made, deepest first (the reverse of `made`), only where the
+ * listing still shows them as made. Returns what could not be removed, in words.
+ */
+export async function takeDown(
+  platform: Platform,
+  made: readonly LinkSpec[],
+  isLive: (live: readonly BindLinkInfo[], spec: LinkSpec) => boolean,
+): Promise<string[]> {
+  const live = await platform.list();
+  const left: string[] = [];
+  for (const spec of [...made].reverse()) {
+    if (!isLive(live, spec)) continue;
+    try {
+      await platform.remove(spec.virtualPath);
+    } catch (error) {
+      if (error instanceof BindLinkError && error.code === "not-found") continue;
+      left.push(`${spec.virtualPath} (${(error as Error).message})`);
+    }
+  }
+  return left;
+}

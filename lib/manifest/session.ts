@@ -1,0 +1,129 @@
+/**
+ * The frame every command that changes several links runs in: take the state folder's lock,
+ * clean up after dead operations, do the work, let go. The lock is lib/state's
+ * {@linkcode StateLock} (a file lock the kernel releases when its holder dies, re-entrant in
+ * this process), so the platform's own create and remove, which take it too, run inside.
+ *
+ * @module
+ */
+import { BindLinkError, type BindLinkOperation } from "../errors.ts";
+import type { Platform } from "../platform.ts";
+import { type LockWait, StateLock } from "../state/lock.ts";
+import { Journal, type ProcessFacts } from "./journal.ts";
+import { recoverInterrupted } from "./recover.ts";
+import type { RecoveredOperation } from "./types.ts";
+
+/**
+ * Where operations keep their lock and records, and how record owners are judged.
+ *
+ * @example
+ * ```ts
+ * import type { StateOptions } from "@bindlink/bindlink";
+ *
+ * const options: StateOptions = { stateDir: "/run/bindlink-test" };
+ * ```
+ */
+export interface StateOptions {
+  /**
+   * The folder of the lock file and the operation records. Default: `/run/bindlink` on Linux;
+   * on Windows the protected `bindlink` folder under ProgramData, which only administrators
+   * can write. Tests pass their own.
+   */
+  stateDir?: string;
+  /** How record owners are judged; default this operating system's. */
+  processFacts?: ProcessFacts;
+  /** Told once, after a second, when another bindlink command holds the lock. */
+  onWait?: (message: string) => void;
+}
+
+/** What a changing operation gets inside the frame. */
+export interface Session {
+  /** The operation records. */
+  readonly journal: Journal;
+  /** Dead operations cleaned up before this one began. */
+  readonly recovered: readonly RecoveredOperation[];
+}
+
+const LINUX_STATE_DIR = "/run/bindlink";
+
+/** The state folder for `platform`, from the options or the default. */
+export function stateFolder(platform: Platform, options: StateOptions): string {
+  if (options.stateDir !== undefined) return options.stateDir;
+  if (platform.name === "linux") return LINUX_STATE_DIR;
+  // TODO(#13 wiring): the protected ProgramData\bindlink folder from
+  // lib/windows/program_data.ts, once it lands. Until then the folder must be passed in, so
+  // that no elevated bindlink keeps its lock and records where ordinary users can write.
+  throw new BindLinkError({
+    code: "not-supported",
+    operation: "apply",
+    summary: `no state folder is set up for the ${platform.name} platform`,
+    hint: "Pass stateDir: a folder only administrators can write.",
+  });
+}
+
+/** The process facts of this operating system (the host's, whatever the platform). */
+export async function hostProcessFacts(): Promise<ProcessFacts> {
+  if (Deno.build.os === "windows") {
+    return (await import("../windows/process.ts")).windowsProcessFacts();
+  }
+  return (await import("../linux/process.ts")).linuxProcessFacts();
+}
+
+function waitMessage(wait: LockWait): string {
+  const holder = wait.holder
+    ? `${wait.holder.command}${
+      wait.holder.subject ? ` ${wait.holder.subject}` : ""
+    } (process ${wait.holder.pid}, since ${wait.holder.since})`
+    : "another bindlink command";
+  return `bindlink ${wait.command}: waiting for ${holder} to finish (lock ${wait.path})`;
+}
+
+/**
+ * Runs `work` holding the lock of `platform`'s state folder, after finishing or rolling back
+ * any operation whose process died.
+ *
+ * @example
+ * ```ts
+ * import { linuxPlatform } from "@bindlink/bindlink";
+ * import { changeLinks } from "./session.ts";
+ *
+ * await changeLinks(linuxPlatform(), {}, "apply", "bindlink.json", async (session) => {
+ *   console.log(session.recovered.length, "interrupted operations cleaned up");
+ * });
+ * ```
+ */
+export async function changeLinks<T>(
+  platform: Platform,
+  options: StateOptions,
+  operation: BindLinkOperation,
+  subject: string | undefined,
+  work: (session: Session) => Promise<T>,
+): Promise<T> {
+  const dir = stateFolder(platform, options);
+  const facts = options.processFacts ?? await hostProcessFacts();
+  const lock = new StateLock(joinPath(dir, "lock"));
+  return await lock.run(
+    {
+      command: operation,
+      subject,
+      onWait: options.onWait && ((wait) => options.onWait!(waitMessage(wait))),
+    },
+    async () => {
+      const journal = new Journal(dir, facts);
+      const recovered = await recoverInterrupted(platform, journal, operation);
+      return await work({ journal, recovered });
+    },
+  );
+}
+
+/** A journal over `platform`'s state folder, for commands that only look. */
+export async function readJournal(platform: Platform, options: StateOptions): Promise<Journal> {
+  return new Journal(
+    stateFolder(platform, options),
+    options.processFacts ?? await hostProcessFacts(),
+  );
+}
+
+function joinPath(dir: string, name: string): string {
+  return /[\\/]$/.test(dir) ? dir + name : `${dir}${dir.includes("\\") ? "\\" : "/"}${name}`;
+}
