@@ -153,6 +153,40 @@ export const kernel32Symbols = {
     ],
     result: "u32", // DWORD: WCHARs stored, 0 on failure
   },
+  /** HANDLE OpenProcess(DWORD, BOOL, DWORD): who owns an intent record (lib/windows/process.ts) */
+  OpenProcess: {
+    parameters: [
+      "u32", // DWORD dwDesiredAccess
+      "i32", // BOOL bInheritHandle
+      "u32", // DWORD dwProcessId
+    ],
+    result: "pointer", // HANDLE: NULL on failure
+  },
+  /** BOOL GetProcessTimes(HANDLE, LPFILETIME x4) */
+  GetProcessTimes: {
+    parameters: [
+      "pointer", // HANDLE hProcess
+      "buffer", // LPFILETIME lpCreationTime
+      "buffer", // LPFILETIME lpExitTime
+      "buffer", // LPFILETIME lpKernelTime
+      "buffer", // LPFILETIME lpUserTime
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode) */
+  GetExitCodeProcess: {
+    parameters: ["pointer" /* HANDLE hProcess */, "buffer" /* LPDWORD lpExitCode */],
+    result: "i32", // BOOL
+  },
+  /** HANDLE GetCurrentProcess(void): the pseudo handle (-1) */
+  GetCurrentProcess: { parameters: [], result: "pointer" /* HANDLE */ },
+  /** ULONGLONG GetTickCount64(void): milliseconds since boot */
+  GetTickCount64: { parameters: [], result: "u64" /* ULONGLONG */ },
+  /** void GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime) */
+  GetSystemTimeAsFileTime: {
+    parameters: ["buffer" /* LPFILETIME lpSystemTimeAsFileTime */],
+    result: "void",
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** LoadLibraryExW: search the module's imports in System32 only. */
