@@ -42,6 +42,8 @@ export interface ResolvedPath {
 /** The result of resolving a path: the resolved path, or why it cannot be used. */
 export type Resolved = (ResolvedPath & { problem?: undefined }) | {
   text?: undefined;
+  identity?: undefined;
+  shown?: undefined;
   problem: PathProblem;
 };
 
