@@ -3,9 +3,23 @@
  *
  * @module
  */
+import path from "node:path";
 import { BindLinkError } from "./errors.ts";
-import { linuxPathRules } from "./linux/paths.ts";
+import { identityIsBelow, identityOf, type PathRules } from "./paths.ts";
 import type { Platform } from "./platform.ts";
+
+// This OS's own path rules (node:path for the host), never another platform's: they only
+// shape the error messages, since nothing here ever reaches a system call.
+const hostPathRules: PathRules = {
+  resolve(input, _role, cwd) {
+    const resolved = path.resolve(cwd, input);
+    return { text: resolved, identity: resolved, shown: resolved };
+  },
+  identify: (p) => p,
+  isBelow: (child, parent) =>
+    identityIsBelow(identityOf(hostPathRules, child), identityOf(hostPathRules, parent), path.sep),
+  same: (a, b) => identityOf(hostPathRules, a) === identityOf(hostPathRules, b),
+};
 
 /** A platform whose every operation fails with `unsupported-platform`, naming `os`. */
 export function unsupportedPlatform(os: string): Platform {
@@ -25,7 +39,7 @@ export function unsupportedPlatform(os: string): Platform {
   };
   return {
     name: "unsupported",
-    paths: linuxPathRules,
+    paths: hostPathRules,
     cwd: () => Deno.cwd(),
     createSync: (spec) => refuse(spec, "create"),
     create: (spec) => Promise.resolve().then(() => refuse(spec, "create")),
