@@ -40,7 +40,7 @@ const symbols = {
       "buffer", // const char* dir
       "buffer", // const char* virt
       "buffer", // const char* backing
-      "i32", // int what: 1 lock, 2 intent record, 4 recovery check
+      "i32", // int what: 1 lock, 2 intent record, 4 recovery check, 8 kernel calls
     ],
     result: "i32", // int: 0 or -errno
   },
@@ -70,6 +70,8 @@ export const STATE_LOCK = 1;
 export const STATE_INTENT = 2;
 /** {@linkcode CBaseline.statePair}: one read of dir/intents before each operation. */
 export const STATE_RECOVERY_CHECK = 4;
+/** {@linkcode CBaseline.statePair}: the kernel's calls (attach, detach) too. */
+export const STATE_KERNEL = 8;
 
 const encoder = new TextEncoder();
 
@@ -158,9 +160,9 @@ export class CBaseline implements Disposable {
   }
 
   /**
-   * A pair of the kernel's calls only (attach `backing` at `virtual`, detach), with the
-   * state work `what` asks for around each: {@linkcode STATE_LOCK}, {@linkcode STATE_INTENT},
-   * {@linkcode STATE_RECOVERY_CHECK}, in `dir`.
+   * The state work `what` asks for ({@linkcode STATE_LOCK}, {@linkcode STATE_INTENT},
+   * {@linkcode STATE_RECOVERY_CHECK}, in `dir`) of a create+remove pair, around the kernel's
+   * calls (attach `backing` at `virtual`, detach) when {@linkcode STATE_KERNEL} is set.
    */
   statePair(
     dir: Uint8Array<ArrayBuffer>,

@@ -20,8 +20,9 @@ export interface BenchContext {
   readonly quick: boolean;
 }
 
-/** The message of whatever was thrown, on one line. */
-export function errorText(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.replace(/\s+/g, " ").slice(0, 400);
+/** The message of whatever was thrown, on one line, with the scratch folder as <scratch>. */
+export function errorText(error: unknown, scratch?: string): string {
+  let text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (scratch) text = text.replaceAll(scratch, "<scratch>");
+  return text.replace(/\s+/g, " ").slice(0, 500);
 }

@@ -12,6 +12,7 @@ import { pairRows, scaleRows } from "./library_pairs.ts";
 import { cliRows, manyLinksRows } from "./processes.ts";
 import { printReport, type Row } from "./report.ts";
 import { stateRows } from "./state_costs.ts";
+import { profilePairs } from "./profile.ts";
 
 // Mounting over /run outside a private namespace would hurt the machine; only main.ts,
 // which starts this file under unshare, sets this.
@@ -29,6 +30,12 @@ function sh(cmd: string, ...args: string[]): void {
 
 sh("mount", "-t", "tmpfs", "bindlink-bench", scratch);
 sh("mount", "-t", "tmpfs", "bindlink-bench-run", "/run");
+
+if (Deno.args[0] === "--profile") {
+  const [variant = "plain", pairs = "2000", live = "0"] = Deno.args.slice(1);
+  profilePairs(scratch, variant, Number(pairs), Number(live));
+  Deno.exit(0);
+}
 
 using baseline = new CBaseline(buildSharedLibrary("baseline"), `${scratch}/c-state`);
 const context: BenchContext = {

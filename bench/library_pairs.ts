@@ -69,7 +69,7 @@ export function pairRows(context: BenchContext): Row[] {
         target: { op: "<=", limit: 1.5 },
       });
     } catch (error) {
-      rows.push({ name, measured: "", error: errorText(error) });
+      rows.push({ name, measured: "", error: errorText(error, context.scratch) });
     }
   }
   rows.push(kernelFloorRow(context));
@@ -94,7 +94,7 @@ function kernelFloorRow(context: BenchContext): Row {
         "the C baseline above adds the lock, stats, statx and record file work.",
     };
   } catch (error) {
-    return { name, measured: "", error: errorText(error) };
+    return { name, measured: "", error: errorText(error, context.scratch) };
   }
 }
 
@@ -176,7 +176,7 @@ export function scaleRows(context: BenchContext): Row[] {
     rows.push({
       name: `pairs at ${few} and ${many} live links`,
       measured: "",
-      error: errorText(error),
+      error: errorText(error, context.scratch),
     });
   }
   return rows;

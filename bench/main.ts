@@ -5,6 +5,9 @@
  *
  * Set BINDLINK_BENCH_QUICK=1 for smaller counts (a quick look, not the numbers to quote).
  *
+ * `deno task bench --profile <plain|merged|exceptions> [pairs] [live links]` instead runs one
+ * loop of library pairs under `--cpu-prof` and prints where its time goes, by function.
+ *
  * @module
  */
 import { buildSharedLibrary } from "./build_c.ts";
@@ -21,7 +24,10 @@ const scratch = Deno.makeTempDirSync({ prefix: "bindlink-bench-" });
 try {
   const inner = new URL("./in_namespace.ts", import.meta.url).pathname;
   const { code } = new Deno.Command("unshare", {
-    args: ["-m", "--propagation", "private", Deno.execPath(), "run", "--allow-all", inner],
+    args: [
+      ...["-m", "--propagation", "private", Deno.execPath(), "run", "--allow-all", inner],
+      ...Deno.args,
+    ],
     env: { BINDLINK_BENCH_IN_PRIVATE_NAMESPACE: "1", BINDLINK_BENCH_SCRATCH: scratch },
     stdin: "null",
     stdout: "inherit",

@@ -116,7 +116,7 @@ function manyLinks(context: BenchContext, flags: readonly string[]): Row[] {
         "includes Deno's start-up.",
     }];
   } catch (error) {
-    return [{ name, measured: "", error: errorText(error) }];
+    return [{ name, measured: "", error: errorText(error, context.scratch) }];
   }
 }
 
@@ -149,7 +149,11 @@ function cli(context: BenchContext, flags: readonly string[]): Row[] {
       });
     }
   } catch (error) {
-    rows.push({ name: "bindlink --version / help", measured: "", error: errorText(error) });
+    rows.push({
+      name: "bindlink --version / help",
+      measured: "",
+      error: errorText(error, context.scratch),
+    });
   }
   const name = "CLI create + remove (2 processes)";
   try {
@@ -192,7 +196,7 @@ function cli(context: BenchContext, flags: readonly string[]): Row[] {
       note: "Information, not a target of the issue: what bindlink adds over two Deno start-ups.",
     });
   } catch (error) {
-    rows.push({ name, measured: "", error: errorText(error) });
+    rows.push({ name, measured: "", error: errorText(error, context.scratch) });
   }
   return rows;
 }

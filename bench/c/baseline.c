@@ -206,7 +206,7 @@ int bl_kernel_pair(const char *virt, const char *backing) {
 }
 
 /* The state work of issue 12 alone, in C: what each piece costs without a runtime. */
-enum { WITH_LOCK = 1, WITH_INTENT = 2, WITH_RECOVERY_CHECK = 4 };
+enum { WITH_LOCK = 1, WITH_INTENT = 2, WITH_RECOVERY_CHECK = 4, WITH_KERNEL = 8 };
 
 static int recovery_check(const char *dir) {
   DIR *d = opendir(dir);
@@ -245,7 +245,9 @@ static int state_op(const char *dir, const char *virt, const char *backing, int 
     FAIL_IF(w != n);
     FAIL_IF(rename(tmp, intent) != 0);
   }
-  if (backing) {
+  if (!(what & WITH_KERNEL)) {
+    /* the state work alone */
+  } else if (backing) {
     int tree = open_tree(AT_FDCWD, backing, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     FAIL_IF(tree < 0);
     int r = move_mount(tree, "", AT_FDCWD, virt, MOVE_MOUNT_F_EMPTY_PATH);
@@ -265,8 +267,8 @@ out:
 }
 
 /*
- * A create+remove pair of the kernel's calls only, with the state work `what` asks for
- * (WITH_LOCK | WITH_INTENT | WITH_RECOVERY_CHECK) around each of the two operations.
+ * The state work `what` asks for (WITH_LOCK | WITH_INTENT | WITH_RECOVERY_CHECK) of a
+ * create+remove pair, around the kernel's calls when WITH_KERNEL is set, alone otherwise.
  * `dir` must exist; intents go to dir/intents (which must exist for WITH_INTENT).
  */
 int bl_state_pair(const char *dir, const char *virt, const char *backing, int what) {
@@ -275,8 +277,10 @@ int bl_state_pair(const char *dir, const char *virt, const char *backing, int wh
 }
 
 /* Only the kernel's calls of a create (attach backing at virt) and of a remove (detach). */
-int bl_attach(const char *virt, const char *backing) { return state_op("", virt, backing, 0); }
-int bl_detach(const char *virt) { return state_op("", virt, NULL, 0); }
+int bl_attach(const char *virt, const char *backing) {
+  return state_op("", virt, backing, WITH_KERNEL);
+}
+int bl_detach(const char *virt) { return state_op("", virt, NULL, WITH_KERNEL); }
 
 /*
  * Runs one process and waits for it: `args` holds `argc` NUL-terminated strings back to back
