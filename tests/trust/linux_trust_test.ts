@@ -80,7 +80,10 @@ Deno.test({
       const open = folder(`${dir}/open`, 0o777);
       const inOpen = file(`${open}/bindlink.json`);
       const error = throwsCode(() => checkTrustedFile(inOpen, options), "untrusted");
-      assert.match(error.message, new RegExp(`every user \\(mode 0777\\) can change the folder ${open}`));
+      assert.match(
+        error.message,
+        new RegExp(`every user \\(mode 0777\\) can change the folder ${open}`),
+      );
 
       const sticky = folder(`${dir}/sticky`, 0o1777);
       const inSticky = file(`${sticky}/bindlink.json`);

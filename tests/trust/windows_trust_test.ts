@@ -17,27 +17,41 @@ const trusted = new Set([...Object.keys(ADMIN_SIDS), ME]);
 const names = new Map([[USERS, "BUILTIN\\Users"]]);
 
 Deno.test("an admin-owned file whose DACL grants others only reading is trusted", () => {
-  const findings = judgeSecurity("C:\\x\\m.json", "file", {
-    owner: "S-1-5-32-544",
-    nullDacl: false,
-    allowed: [
-      { sid: "S-1-5-18", mask: 0x1f01ff },
-      { sid: USERS, mask: 0x1200a9 }, // read and execute
-      { sid: ME, mask: 0x1f01ff },
-    ],
-  }, FILE_RIGHTS, trusted, names);
+  const findings = judgeSecurity(
+    "C:\\x\\m.json",
+    "file",
+    {
+      owner: "S-1-5-32-544",
+      nullDacl: false,
+      allowed: [
+        { sid: "S-1-5-18", mask: 0x1f01ff },
+        { sid: USERS, mask: 0x1200a9 }, // read and execute
+        { sid: ME, mask: 0x1f01ff },
+      ],
+    },
+    FILE_RIGHTS,
+    trusted,
+    names,
+  );
   assert.deepEqual(findings, []);
 });
 
 Deno.test("write data, delete, WRITE_DAC or an untrusted owner make a file untrusted", () => {
-  const findings = judgeSecurity("C:\\x\\m.json", "file", {
-    owner: "S-1-5-21-9-9-9-1002",
-    nullDacl: false,
-    allowed: [
-      { sid: USERS, mask: 0x2 }, // FILE_WRITE_DATA
-      { sid: AUTHENTICATED, mask: 0x1_0000 | 0x4_0000 }, // DELETE, WRITE_DAC
-    ],
-  }, FILE_RIGHTS, trusted, names);
+  const findings = judgeSecurity(
+    "C:\\x\\m.json",
+    "file",
+    {
+      owner: "S-1-5-21-9-9-9-1002",
+      nullDacl: false,
+      allowed: [
+        { sid: USERS, mask: 0x2 }, // FILE_WRITE_DATA
+        { sid: AUTHENTICATED, mask: 0x1_0000 | 0x4_0000 }, // DELETE, WRITE_DAC
+      ],
+    },
+    FILE_RIGHTS,
+    trusted,
+    names,
+  );
   assert.equal(findings.length, 3);
   assert.match(findings[0].who, /its owner, S-1-5-21-9-9-9-1002/);
   assert.match(findings[0].fix, /setowner/);
@@ -47,26 +61,47 @@ Deno.test("write data, delete, WRITE_DAC or an untrusted owner make a file untru
 });
 
 Deno.test("on a folder, adding entries does not count; FILE_DELETE_CHILD does", () => {
-  const addOnly = judgeSecurity("C:\\ProgramData", "folder", {
-    owner: "S-1-5-18",
-    nullDacl: false,
-    allowed: [{ sid: USERS, mask: 0x2 | 0x4 | 0x10 | 0x100 }], // add file/subfolder, EA, attributes
-  }, FOLDER_RIGHTS, trusted, names);
+  const addOnly = judgeSecurity(
+    "C:\\ProgramData",
+    "folder",
+    {
+      owner: "S-1-5-18",
+      nullDacl: false,
+      allowed: [{ sid: USERS, mask: 0x2 | 0x4 | 0x10 | 0x100 }], // add file/subfolder, EA, attributes
+    },
+    FOLDER_RIGHTS,
+    trusted,
+    names,
+  );
   assert.deepEqual(addOnly, []);
-  const deleteChild = judgeSecurity("C:\\tools", "folder", {
-    owner: "S-1-5-18",
-    nullDacl: false,
-    allowed: [{ sid: USERS, mask: 0x40 }],
-  }, FOLDER_RIGHTS, trusted, names);
+  const deleteChild = judgeSecurity(
+    "C:\\tools",
+    "folder",
+    {
+      owner: "S-1-5-18",
+      nullDacl: false,
+      allowed: [{ sid: USERS, mask: 0x40 }],
+    },
+    FOLDER_RIGHTS,
+    trusted,
+    names,
+  );
   assert.equal(deleteChild[0].who, "BUILTIN\\Users (delete what it holds)");
 });
 
 Deno.test("no DACL at all means everyone: untrusted", () => {
-  const findings = judgeSecurity("C:\\x", "folder", {
-    owner: "S-1-5-18",
-    nullDacl: true,
-    allowed: [],
-  }, FOLDER_RIGHTS, trusted, names);
+  const findings = judgeSecurity(
+    "C:\\x",
+    "folder",
+    {
+      owner: "S-1-5-18",
+      nullDacl: true,
+      allowed: [],
+    },
+    FOLDER_RIGHTS,
+    trusted,
+    names,
+  );
   assert.match(findings[0].who, /everyone/);
 });
 
