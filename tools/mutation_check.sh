@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Proves the Windows run can fail: applies deliberately wrong marshalling to a scratch copy
-# of the project (never to the working tree) and requires the Windows suite to fail on each.
+# Proves the Windows run can fail: applies deliberately wrong marshalling (and a loader that
+# lets the API DLL's imports come from beside deno.exe) to a scratch copy of the project
+# (never to the working tree) and requires the Windows suite to fail on each.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -12,6 +13,7 @@ mutants=(
   'swapped virtual and backing path|lib/windows/platform.ts|s/(symbols\.CreateBindLinkNonblocking\(\s*)args\.virtualPath,(\s*)args\.backingPath,/$1args.backingPath,$2args.virtualPath,/'
   'UTF-8 instead of UTF-16|lib/windows/wide.ts|s/const units = new Uint16Array\(text\.length \+ 1\);\n.*\n  return units;/const b = new TextEncoder().encode(text + "\\0\\0\\0");\n  return new Uint16Array(b.buffer, 0, b.length >> 1);/'
   'exception count off by one|lib/windows/platform.ts|s/spec\.exceptions\.length,\n(\s*)args\.exceptions\.pointers/Math.max(0, spec.exceptions.length - 1),\n$1args.exceptions.pointers/'
+  "the API DLL's imports searched beside deno.exe|lib/windows/loader.ts|s/k\.LoadLibraryExW\(wide, null, LOAD_LIBRARY_SEARCH_SYSTEM32\)/k.LoadLibraryExW(wide, null, 0)/"
 )
 
 for mutant in "${mutants[@]}"; do

@@ -130,13 +130,17 @@ wine_prefix() {
   touch "$cache/.prefix-ok"
 }
 
-# Builds tests/.build/<name>.dll from a C file with extra gcc arguments, atomically.
+# Builds tests/.build/<name>.dll from a C file with extra gcc arguments, atomically. It is
+# linked under its final name (in a folder of its own): a DLL records its own name, and an
+# import library made from it names that DLL.
 build_dll() {
-  local name=$1 source=$2
+  local name=$1 source=$2 scratch
   shift 2
+  scratch=$(mktemp -d)
   x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O1 -shared \
-    -o "$repo/tests/.build/$name.dll.$$" "$repo/tests/double/$source" "$@"
-  mv -f "$repo/tests/.build/$name.dll.$$" "$repo/tests/.build/$name.dll"
+    -o "$scratch/$name.dll" "$repo/tests/double/$source" "$@"
+  mv -f "$scratch/$name.dll" "$repo/tests/.build/$name.dll"
+  rm -rf "$scratch"
 }
 
 # The double and its variants: without CreateBindLink, a decoy that reports being loaded,
