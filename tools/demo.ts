@@ -8,6 +8,7 @@
  */
 import path from "node:path";
 import { BindLinkApi, BindLinkError, linuxPlatform, windowsPlatform } from "../mod.ts";
+import { main } from "../cli.ts";
 import { readMountInfo } from "../lib/linux/mountinfo.ts";
 import { type Check, runScenario, scenarios } from "./scenarios.ts";
 
@@ -91,7 +92,15 @@ async function windows(): Promise<number> {
   try {
     using api = new BindLinkApi(windowsPlatform());
     console.log(`bindlink demo on Windows, under ${scratch}`);
-    return (await show(api, scratch, "windows")) ? 0 : 1;
+    const ok = await show(api, scratch, "windows");
+    // What Windows lists now, as `bindlink list` prints it: every scenario removed its link.
+    console.log("\n$ bindlink list");
+    const code = await main(["list"], { platform: api.platform });
+    const left = (await api.listBindLinks()).filter((link) =>
+      api.platform.paths.isBelow(link.virtualPath, scratch)
+    );
+    console.log(`links left under ${scratch}: ${left.length}`);
+    return ok && code === 0 && left.length === 0 ? 0 : 1;
   } finally {
     Deno.removeSync(scratch, { recursive: true });
   }
