@@ -66,7 +66,7 @@ function checkEntry(
       path: entry,
       kind,
       who: `its owner, ${describe(uid, names.users, "uid")}`,
-      fix: `sudo chown root ${JSON.stringify(entry)}`,
+      fix: `sudo chown root "${entry}"`,
     });
   }
   const sticky = info.isDirectory && (mode & S_ISVTX) !== 0;
@@ -78,7 +78,7 @@ function checkEntry(
       path: entry,
       kind,
       who: `the members of group ${describe(gid, names.groups, "gid")} (mode ${octal})`,
-      fix: `sudo chmod g-w ${JSON.stringify(entry)}`,
+      fix: `sudo chmod g-w "${entry}"`,
     });
   }
   if ((mode & OTHER_WRITE) && !stickyProtects) {
@@ -86,7 +86,7 @@ function checkEntry(
       path: entry,
       kind,
       who: `every user (mode ${octal})`,
-      fix: `sudo chmod o-w ${JSON.stringify(entry)}`,
+      fix: `sudo chmod o-w "${entry}"`,
     });
   }
   return findings;

@@ -54,6 +54,8 @@ export function findUntrusted(
   return checkLinuxFile(file, { user });
 }
 
+const MAX_SHOWN = 3;
+
 /** The error that names the file, who else can change it and how to fix it. */
 export function untrustedError(
   file: string,
@@ -63,12 +65,17 @@ export function untrustedError(
   const windows = (options.os ?? Deno.build.os) === "windows";
   const admins = windows ? "SYSTEM and Administrators" : "root";
   const trusted = options.allowUser ? `${admins} and you` : admins;
-  const who = findings.map((f) =>
+  // The nearest places first; a long list would hide the one to fix.
+  const shown = findings.slice(0, MAX_SHOWN);
+  const who = shown.map((f) =>
     f.path === file || f.kind === "file"
       ? `${f.who} can change the ${options.role} ${f.path}`
       : `${f.who} can change the folder ${f.path} on its path`
   );
-  const fixes = [...new Set(findings.map((f) => f.fix))];
+  if (findings.length > shown.length) {
+    who.push(`and ${findings.length - shown.length} more (run it again after fixing these)`);
+  }
+  const fixes = [...new Set(shown.map((f) => f.fix))];
   return new BindLinkError({
     code: "untrusted",
     operation: options.operation,

@@ -72,7 +72,7 @@ export function judgeSecurity(
   names: ReadonlyMap<string, string>,
 ): TrustFinding[] {
   const name = (sid: string) => names.get(sid) ?? ADMIN_SIDS[sid] ?? sid;
-  const quoted = JSON.stringify(entry);
+  const quoted = `"${entry}"`;
   const findings: TrustFinding[] = [];
   if (!trusted.has(security.owner)) {
     findings.push({

@@ -1,0 +1,274 @@
+/**
+ * startup on Windows, under Windows Deno (Wine in CI): the protected ProgramData folder and
+ * its ACL, install/status/remove through the recording runner with the task XML exactly.
+ * Wine keeps files' owners as the Unix user, so what it cannot show (an owner set to
+ * Administrators) is left to the pure tests of the rule.
+ */
+import assert from "node:assert/strict";
+import { windowsPlatform } from "../../lib/windows/platform.ts";
+import { writeBootLog } from "../../lib/startup/boot_log.ts";
+import { checkProgramTrusted, installStartup } from "../../lib/startup/install.ts";
+import type { StartupTargets } from "../../lib/startup/layout.ts";
+import type { StartupProgram } from "../../lib/startup/program.ts";
+import { removeStartup } from "../../lib/startup/remove.ts";
+import { type RecordedCall, RecordingRunner } from "../../lib/startup/runner.ts";
+import { startupStatus } from "../../lib/startup/status.ts";
+import { taskXml } from "../../lib/startup/task_xml.ts";
+import {
+  ensureProtectedWindowsFolder,
+  folderSecurity,
+  programDataFolder,
+} from "../../lib/windows/program_data.ts";
+import { system32Path } from "../../lib/windows/system_root.ts";
+import { rejectsCode, throwsCode } from "../support/expect_error.ts";
+
+const windows = Deno.build.os === "windows";
+const FULL = 0x1f01ff;
+const EVERYONE = "S-1-1-0";
+
+function withTemp(fn: (dir: string) => Promise<void> | void) {
+  const dir = Deno.makeTempDirSync({ prefix: "bindlink-startup-" });
+  return Promise.resolve().then(() => fn(dir)).finally(() =>
+    Deno.removeSync(dir, { recursive: true })
+  );
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "Windows: ProgramData comes from SHGetKnownFolderPath",
+  ignore: !windows,
+  fn: () => {
+    const folder = programDataFolder();
+    assert.match(folder, /^[A-Za-z]:\\ProgramData$/i);
+  },
+});
+
+Deno.test({
+  name: "Windows: the protected folder gets SYSTEM and Administrators only, nothing inherited",
+  ignore: !windows,
+  fn: () =>
+    withTemp((dir) => {
+      const plain = `${dir}\\plain`;
+      Deno.mkdirSync(plain);
+      // An ordinary folder inherits read access for everyone (under Wine: from the Unix mode).
+      assert.ok(folderSecurity(plain).allowed.some((ace) => ace.sid === EVERYONE));
+
+      const folder = `${dir}\\bindlink`;
+      assert.deepEqual(ensureProtectedWindowsFolder(folder), { created: true });
+      const security = folderSecurity(folder);
+      const allowedSids = new Set(["S-1-5-18", "S-1-5-32-544", security.owner]);
+      for (const ace of security.allowed) {
+        assert.ok(allowedSids.has(ace.sid), `unexpected ACE ${JSON.stringify(ace)}`);
+      }
+      assert.ok(security.allowed.some((ace) => ace.sid === "S-1-5-18" && ace.mask === FULL));
+    }),
+});
+
+Deno.test({
+  name: "Windows: a pre-made bindlink folder owned by someone else is refused, with what to do",
+  ignore: !windows,
+  fn: () =>
+    withTemp((dir) => {
+      const folder = `${dir}\\bindlink`;
+      Deno.mkdirSync(folder); // owned by this (non-SYSTEM) user
+      const error = throwsCode(() => ensureProtectedWindowsFolder(folder), "untrusted");
+      assert.match(
+        error.message,
+        /already exists and is owned by .*, not by SYSTEM or Administrators/,
+      );
+      assert.match(error.hint, /rd \/s/);
+      assert.match(error.hint, /startup install/);
+      const file = `${dir}\\file`;
+      Deno.writeTextFileSync(file, "");
+      assert.match(
+        throwsCode(() => ensureProtectedWindowsFolder(file), "untrusted").message,
+        /is a file/,
+      );
+    }),
+});
+
+Deno.test({
+  name: "Windows: a program the user can change is refused for the task (SYSTEM runs it)",
+  ignore: !windows,
+  fn: () =>
+    withTemp((dir) => {
+      const program = `${dir}\\bindlink.exe`;
+      Deno.writeTextFileSync(program, "");
+      const error = throwsCode(
+        () =>
+          checkProgramTrusted({
+            command: { program, args: [] },
+            kind: "compiled",
+            files: [],
+            trees: [],
+          }, "windows"),
+        "untrusted",
+      );
+      assert.match(error.message, /as SYSTEM at every boot/);
+      assert.match(error.hint, /%ProgramFiles%\\bindlink\\/);
+    }),
+});
+
+Deno.test({
+  name: "Windows: install writes the copy and the task XML exactly, then status and remove",
+  ignore: !windows,
+  fn: () =>
+    withTemp(async (dir) => {
+      const schtasks = system32Path("schtasks.exe");
+      const targets: StartupTargets = { os: "windows", folder: `${dir}\\bindlink`, schtasks };
+      Deno.mkdirSync(`${dir}\\user`);
+      const manifest = `${dir}\\user\\bindlink.json`;
+      Deno.writeTextFileSync(
+        manifest,
+        JSON.stringify({
+          links: [
+            { virtual: "app\\config", backing: "..\\configs", readOnly: true },
+            { virtual: "C:\\data", backing: "\\\\fileserver\\share\\data" },
+          ],
+        }),
+      );
+      const program = "C:\\Program Files\\bindlink\\bindlink.exe";
+      const checked: StartupProgram[] = [];
+      let xmlAtCreate: Uint8Array | undefined;
+      let registered = "";
+      const runner = new RecordingRunner((call: RecordedCall) => {
+        if (call.args[0] === "/Create") {
+          xmlAtCreate = Deno.readFileSync(call.args[2]);
+          registered = new TextDecoder("utf-16le").decode(xmlAtCreate.subarray(2));
+          return undefined;
+        }
+        if (call.args[0] === "/Query") {
+          return registered ? { code: 0, stdout: registered } : { code: 1, stderr: "no task" };
+        }
+        if (call.args[0] === "/Delete") registered = "";
+        return undefined;
+      });
+      const platform = windowsPlatform();
+      const result = await installStartup({
+        manifest,
+        targets,
+        runner,
+        platform,
+        program: { os: "windows", execPath: program, cliUrl: "file:///C:/x/cli.ts" },
+        checkProgram: (p) => checked.push(p),
+      });
+      assert.deepEqual(checked.map((p) => p.command.program), [program]);
+      const copy = `${dir}\\bindlink\\startup.json`;
+      const bootLog = `${dir}\\bindlink\\boot-log.json`;
+      const xmlFile = `${dir}\\bindlink\\task.xml`;
+      assert.equal(result.copy, copy);
+      assert.equal(result.task, "bindlink");
+      assert.deepEqual(runner.calls, [
+        { cmd: schtasks, args: ["/Query", "/TN", "bindlink", "/XML"] },
+        { cmd: schtasks, args: ["/Create", "/XML", xmlFile, "/TN", "bindlink", "/F"] },
+      ]);
+      assert.deepEqual([...xmlAtCreate!.subarray(0, 2)], [0xff, 0xfe]);
+      assert.equal(
+        registered,
+        taskXml({
+          program: { program, args: [] },
+          manifest: copy,
+          bootLog,
+          needsNetwork: true,
+          timeoutSeconds: 300,
+        }),
+      );
+      assert.match(registered, /<UserId>S-1-5-18<\/UserId>/);
+      assert.match(registered, /<Command>C:\\Program Files\\bindlink\\bindlink.exe<\/Command>/);
+      assert.equal(exists(xmlFile), false, "the XML file is removed after registering");
+      assert.equal(result.warnings.length, 1);
+      assert.match(result.warnings[0], /computer's account/);
+
+      const written = JSON.parse(Deno.readTextFileSync(copy));
+      const real = Deno.realPathSync(dir);
+      assert.equal(
+        written.links[0].virtual.toLowerCase(),
+        `${real}\\user\\app\\config`.toLowerCase(),
+      );
+      assert.equal(written.links[0].backing.toLowerCase(), `${real}\\configs`.toLowerCase());
+      assert.equal(written.links[1].backing, "\\\\fileserver\\share\\data");
+      for (const link of written.links) {
+        assert.match(link.virtual, /^[A-Za-z]:\\/);
+        assert.match(link.backing, /^([A-Za-z]:\\|\\\\)/);
+      }
+
+      let status = await startupStatus({ targets, runner });
+      assert.equal(status.copy.present, true);
+      assert.deepEqual(status.task, { name: "bindlink", present: true, enabled: true });
+      assert.equal(status.source.state, "unchanged");
+      assert.equal(status.lastBoot.state, "none");
+      // Wine gives every file the Unix user as owner, so there the copy is (rightly) reported
+      // as changeable by that user; on Windows the folder's ACL makes it administrators' only.
+      assert.equal(status.ok, status.copy.problem === undefined, JSON.stringify(status));
+      writeBootLog(bootLog, {
+        startedAt: "2026-01-03T00:00:00.000Z",
+        finishedAt: "2026-01-03T00:02:00.000Z",
+        exitCode: 1,
+        links: 2,
+        failed: [{
+          virtual: "C:\\data",
+          backing: "\\\\fileserver\\share\\data",
+          code: "access-denied",
+          message: "Access is denied.",
+        }],
+        waitedSeconds: 0,
+      });
+      status = await startupStatus({ targets, runner });
+      assert.equal(status.ok, false);
+      assert.equal(status.lastBoot.state, "failed");
+
+      const removed = await removeStartup({ targets, runner });
+      assert.equal(removed.task, true);
+      assert.deepEqual(runner.calls.at(-1), {
+        cmd: schtasks,
+        args: ["/Delete", "/TN", "bindlink", "/F"],
+      });
+      assert.equal(exists(targets.folder), false);
+    }),
+});
+
+Deno.test({
+  name: "Windows: a task named bindlink that is not ours is neither replaced nor deleted",
+  ignore: !windows,
+  fn: () =>
+    withTemp(async (dir) => {
+      const targets: StartupTargets = {
+        os: "windows",
+        folder: `${dir}\\bindlink`,
+        schtasks: system32Path("schtasks.exe"),
+      };
+      const runner = new RecordingRunner((call) =>
+        call.args[0] === "/Query"
+          ? { code: 0, stdout: "<Task><Exec>other.exe</Exec></Task>" }
+          : undefined
+      );
+      await rejectsCode(removeStartup({ targets, runner }), "invalid-argument");
+      assert.ok(runner.calls.every((c) => c.args[0] === "/Query"));
+      const manifest = `${dir}\\bindlink.json`;
+      Deno.writeTextFileSync(manifest, '{"links":[]}');
+      await rejectsCode(
+        installStartup({
+          manifest,
+          targets,
+          runner,
+          platform: windowsPlatform(),
+          program: {
+            os: "windows",
+            execPath: "C:\\b\\bindlink.exe",
+            cliUrl: "file:///C:/b/cli.ts",
+          },
+          checkProgram: () => {},
+        }),
+        "already-exists",
+      );
+      assert.equal(exists(targets.folder), false);
+    }),
+});
