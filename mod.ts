@@ -1,7 +1,8 @@
 /**
  * Windows bind links for Deno: make a local virtual path show a backing path (local or a
- * network share), read-only or merged, with exceptions, without copying a byte. Calls
- * `bindlink.dll` (Windows 11 24H2, Windows Server 2025 and later) through `Deno.dlopen`.
+ * network share), read-only or merged, with exceptions, without copying a byte. Calls the bind
+ * link API of `System32\bindfltapi.dll` (Windows 11 24H2, Windows Server 2025 and later)
+ * through `Deno.dlopen`.
  *
  * Run with `--allow-ffi` from an elevated prompt.
  *

@@ -18,8 +18,8 @@
  *   virtual path.
  * - `busy`: the link cannot be removed while another link lives below it, or it is in use.
  * - `not-supported`: the file system or volume does not support the operation.
- * - `unsupported-windows`: this Windows has no `bindlink.dll` (it needs Windows 11 24H2 or
- *   Windows Server 2025, or later).
+ * - `unsupported-windows`: this Windows has no bind link API (`System32\bindfltapi.dll` with
+ *   `CreateBindLink`: Windows 11 24H2 or Windows Server 2025, or later).
  * - `unsupported-platform`: this operating system has no bind link backend.
  * - `untrusted`: an elevated bindlink was asked to read or run a file that someone other than
  *   administrators and the person running it can change (see lib/trust/).

@@ -1,6 +1,7 @@
 /**
- * What an HRESULT from bindlink.dll means for the user: the stable code, the failure in plain
- * words, and the next step.
+ * What an HRESULT from the bind link API (bindfltapi.dll) means for the user: the stable code,
+ * the failure in plain words, and the next step. An E_INVALIDARG is worded only after a look at
+ * the live links (describe_error.ts): Windows answers a duplicate create with it.
  *
  * @module
  */
@@ -72,7 +73,8 @@ export function explainHresult(
           : "Windows rejected the arguments",
         hint: hasExceptions
           ? "Create the virtual folder first, or drop the exceptions."
-          : "Check the options and paths; this may be a bug in bindlink, please report it.",
+          : "Check the options and paths (bindlink list shows the live links); if they are " +
+            "right, report this message.",
       };
     case 123: // ERROR_INVALID_NAME
     case 161: // ERROR_BAD_PATHNAME

@@ -2,7 +2,7 @@
  * Where Windows is installed, read without consulting the environment.
  *
  * `%SystemRoot%` is an environment variable the caller controls; an elevated tool that
- * trusted it would load whatever `bindlink.dll` the variable pointed at. The kernel maps the
+ * trusted it would load whatever `bindfltapi.dll` the variable pointed at. The kernel maps the
  * real value, read-only, into every process: KUSER_SHARED_DATA lives at the fixed address
  * 0x7FFE0000 on every x64 Windows, and its NtSystemRoot field (WCHAR[260] at offset 0x30) has
  * held the Windows directory since Windows NT.
