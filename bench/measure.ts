@@ -57,25 +57,100 @@ export function interleave(rounds: number, contestants: readonly Contestant[]): 
 
 /**
  * Times `count` create+remove pairs, create and remove apart; returns milliseconds spent in
- * each and in both.
+ * each and in both. With `spacing`, each create and each remove is preceded by a busy wait of
+ * that many milliseconds, which is not timed.
  */
 export function timePairs(
   count: number,
   create: (i: number) => void,
   remove: (i: number) => void,
-): { create: number; remove: number; pair: number } {
+  spacing?: { create: number; remove: number },
+): PairTimes {
   let creating = 0;
   let removing = 0;
   for (let i = 0; i < count; i++) {
+    if (spacing) spin(spacing.create);
     const t0 = performance.now();
     create(i);
     const t1 = performance.now();
-    remove(i);
+    if (spacing) spin(spacing.remove);
     const t2 = performance.now();
+    remove(i);
+    const t3 = performance.now();
     creating += t1 - t0;
-    removing += t2 - t1;
+    removing += t3 - t2;
   }
   return { create: creating, remove: removing, pair: creating + removing };
+}
+
+/** Create and remove, each once per pair. */
+export interface PairOps {
+  create(i: number): void;
+  remove(i: number): void;
+}
+
+/** Per-operation milliseconds of create, remove and both. */
+export type PairTimes = Record<"create" | "remove" | "pair", number>;
+
+/** Busy-waits `ms` milliseconds: the CPU stays as busy as the library keeps it. */
+export function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) { /* busy, like the library between its system calls */ }
+}
+
+/**
+ * The library's pairs against the C baseline's, interleaved round by round. The C baseline
+ * runs twice: in a tight loop, and spaced like the library, that is, each C operation preceded
+ * by a busy wait as long as the library's extra time for that operation (from the rounds
+ * so far), so that the kernel sees the same rhythm of work between system calls from both.
+ * Only the operations themselves are timed.
+ *
+ * @example
+ * ```ts
+ * const r = libraryAgainstC(10, 20, libraryOps, cOps);
+ * r.library.pair / r.spaced.pair; // the ratio the targets speak of
+ * ```
+ */
+export function libraryAgainstC(
+  rounds: number,
+  batch: number,
+  library: PairOps,
+  c: PairOps,
+): { library: PairTimes; spaced: PairTimes; tight: PairTimes } {
+  const last = { library: { create: 0, remove: 0 }, tight: { create: 0, remove: 0 } };
+  const gap = (part: "create" | "remove") => Math.max(0, last.library[part] - last.tight[part]);
+  const r = interleave(rounds, [
+    {
+      name: "library",
+      ops: batch,
+      run: () => {
+        const t = timePairs(batch, library.create, library.remove);
+        last.library = { create: t.create / batch, remove: t.remove / batch };
+        return t;
+      },
+    },
+    {
+      name: "tight",
+      ops: batch,
+      run: () => {
+        const t = timePairs(batch, c.create, c.remove);
+        last.tight = { create: t.create / batch, remove: t.remove / batch };
+        return t;
+      },
+    },
+    {
+      name: "spaced",
+      ops: batch,
+      run: () =>
+        timePairs(batch, c.create, c.remove, { create: gap("create"), remove: gap("remove") }),
+    },
+  ]);
+  const times = (name: string): PairTimes => ({
+    create: r[name].create,
+    remove: r[name].remove,
+    pair: r[name].pair,
+  });
+  return { library: times("library"), spaced: times("spaced"), tight: times("tight") };
 }
 
 /** Milliseconds `fn` takes. */
