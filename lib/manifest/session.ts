@@ -9,6 +9,7 @@
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
 import { type LockWait, StateLock } from "../state/lock.ts";
+import { ensureProtectedWindowsFolder, programDataFolder } from "../windows/program_data.ts";
 import { Journal, type ProcessFacts } from "./journal.ts";
 import { recoverInterrupted } from "./recover.ts";
 import type { RecoveredOperation } from "./types.ts";
@@ -50,15 +51,26 @@ const LINUX_STATE_DIR = "/run/bindlink";
 export function stateFolder(platform: Platform, options: StateOptions): string {
   if (options.stateDir !== undefined) return options.stateDir;
   if (platform.name === "linux") return LINUX_STATE_DIR;
-  // TODO(#13 wiring): the protected ProgramData\bindlink folder from
-  // lib/windows/program_data.ts, once it lands. Until then the folder must be passed in, so
-  // that no elevated bindlink keeps its lock and records where ordinary users can write.
+  if (platform.name === "windows" && Deno.build.os === "windows") {
+    return `${protectedWindowsFolder()}\\state`;
+  }
   throw new BindLinkError({
     code: "not-supported",
     operation: "apply",
-    summary: `no state folder is set up for the ${platform.name} platform`,
+    summary: `no state folder is set up for the ${platform.name} platform on ${Deno.build.os}`,
     hint: "Pass stateDir: a folder only administrators can write.",
   });
+}
+
+/**
+ * ProgramData\bindlink, checked (owned by SYSTEM or Administrators, not a reparse point) or
+ * made with an ACL that lets only them write: a lock or a record there is one no ordinary
+ * user can hold or forge.
+ */
+function protectedWindowsFolder(): string {
+  const folder = `${programDataFolder()}\\bindlink`;
+  ensureProtectedWindowsFolder(folder);
+  return folder;
 }
 
 /** The process facts of this operating system (the host's, whatever the platform). */

@@ -1,0 +1,116 @@
+/** `bindlink apply`: put a manifest's links in place, idempotently. @module */
+import { applyBindLinks } from "../manifest/apply.ts";
+import type { LinkResult } from "../manifest/types.ts";
+import type { CliContext } from "./command.ts";
+import { EXIT_CODES } from "./help.ts";
+import {
+  describeLink,
+  describeRecovered,
+  linkJson,
+  MANIFEST_HELP,
+  MANIFEST_OPTIONS,
+  manifestFromArgs,
+  progressLine,
+} from "./manifest_input.ts";
+import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Help for `apply`. */
+export const help = `Usage: bindlink apply [-f <file>] [options]
+
+Put the manifest's links in place. A link already live as described is left alone, so
+running apply twice changes nothing the second time. A place that shows something else is
+refused (nothing is changed) unless --replace. Links are made in order (a link that shows or
+lies inside another link's virtual path after it), all or nothing: if one fails, the links
+this apply made are removed again and the error names the one that failed.
+
+The manifest (bindlink.json) looks like this; relative paths resolve against its folder:
+  { "links": [ { "virtual": "deps", "backing": "../shared/deps", "readOnly": true } ] }
+Its JSON Schema is bindlink.schema.json in bindlink's folder (for "$schema").
+
+Options:
+${MANIFEST_HELP}
+      --replace                 replace links that show something else
+  -n, --dry-run                 say what apply would do; change nothing
+      --json                    print one JSON object, with a top-level "changed"
+  -h, --help                    show this help
+
+${EXIT_CODES}
+`;
+
+/** The options of `apply`. */
+export const options: OptionSpec = {
+  ...MANIFEST_OPTIONS,
+  replace: { type: "boolean" },
+  "dry-run": { type: "boolean", short: "n" },
+};
+
+function line(result: LinkResult, dryRun: boolean): string {
+  const verb = dryRun
+    ? { created: "would create", unchanged: "unchanged", replaced: "would replace" }
+    : { created: "created", unchanged: "unchanged", replaced: "replaced" };
+  const was = result.previous ? ` (it showed ${result.previous.backingPath})` : "";
+  return `  ${verb[result.action].padEnd(13)} ${describeLink(result.link)}${was}\n`;
+}
+
+/** Runs `apply`. */
+export async function run(args: ParsedArgs, context: CliContext): Promise<number> {
+  if (args.positionals.length) {
+    throw new UsageError(
+      `apply takes no arguments (name the manifest with -f), but got ${
+        plural(args.positionals.length, "argument")
+      }`,
+      "apply",
+    );
+  }
+  const platform = await context.platform();
+  const manifest = await manifestFromArgs(args, platform, "apply");
+  const progress = progressLine(context);
+  const dryRun = args.flag("dry-run");
+  let result;
+  try {
+    result = await applyBindLinks(manifest, {
+      platform,
+      replace: args.flag("replace"),
+      dryRun,
+      stateDir: context.stateDir,
+      onProgress: progress.onProgress,
+      onWait: (message) => context.stderr(message + "\n"),
+    });
+  } finally {
+    progress.clear();
+  }
+  if (context.json) {
+    context.stdout(
+      JSON.stringify({
+        ok: true,
+        operation: "apply",
+        file: manifest.file,
+        changed: result.changed,
+        dryRun,
+        links: result.links.map((r) => ({
+          index: r.index,
+          action: r.action,
+          ...linkJson(r.link),
+          previous: r.previous,
+        })),
+        recovered: result.recovered,
+      }) + "\n",
+    );
+    return 0;
+  }
+  const count = (action: LinkResult["action"]) =>
+    result.links.filter((r) => r.action === action).length;
+  const summary = !result.changed
+    ? `Nothing to do: ${
+      result.links.length === 1 ? "the link is" : `all ${result.links.length} links are`
+    } live as described in ${manifest.file}.\n`
+    : `${dryRun ? "Dry run, nothing was changed: would create" : "Created"} ${count("created")}, ${
+      dryRun ? "would replace" : "replaced"
+    } ${count("replaced")}, ${count("unchanged")} unchanged (${manifest.file}).\n`;
+  context.stdout(
+    describeRecovered(result.recovered) + result.links.map((r) => line(r, dryRun)).join("") +
+      summary,
+  );
+  return 0;
+}

@@ -1,0 +1,101 @@
+/**
+ * What the manifest commands (apply, status, down, run) share: the `-f` option, the trust
+ * gate an elevated bindlink passes a manifest through, the progress line, and how a link and
+ * a recovery are described.
+ *
+ * @module
+ */
+import type { BindLinkOperation } from "../errors.ts";
+import { DEFAULT_MANIFEST, loadManifest } from "../manifest/load.ts";
+import type { Manifest, RecoveredOperation } from "../manifest/types.ts";
+import type { LinkSpec, Platform } from "../platform.ts";
+import { assertTrustedManifest } from "../trust/manifest_gate.ts";
+import type { CliContext } from "./command.ts";
+import type { OptionSpec, ParsedArgs } from "./options.ts";
+
+/** `-f <file>` and `--allow-untrusted-manifest`. */
+export const MANIFEST_OPTIONS: OptionSpec = {
+  file: { type: "string", short: "f" },
+  "allow-untrusted-manifest": { type: "boolean" },
+};
+
+/** The help lines of {@linkcode MANIFEST_OPTIONS}. */
+export const MANIFEST_HELP =
+  `  -f, --file <file>             the manifest (default ${DEFAULT_MANIFEST} in this folder)
+      --allow-untrusted-manifest
+                                elevated, bindlink reads only a manifest that administrators
+                                and you alone can change; this skips that check`;
+
+/**
+ * Loads the manifest the command line names, after the trust gate: when elevated, a manifest
+ * another user can change is refused (code `untrusted`) unless `--allow-untrusted-manifest`.
+ */
+export async function manifestFromArgs(
+  args: ParsedArgs,
+  platform: Platform,
+  operation: BindLinkOperation,
+): Promise<Manifest> {
+  const file = args.string("file") ?? DEFAULT_MANIFEST;
+  const readFrom = assertTrustedManifest(file, {
+    operation,
+    allowUntrusted: args.flag("allow-untrusted-manifest"),
+  });
+  return await loadManifest(file, platform, { operation, readFrom });
+}
+
+/** `/a -> /b (read-only, merged; exceptions: /a/x)` */
+export function describeLink(link: LinkSpec): string {
+  const traits = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
+  const exceptions = link.exceptions.length ? `exceptions: ${link.exceptions.join(", ")}` : "";
+  const extra = [traits.join(", "), exceptions].filter(Boolean).join("; ");
+  return `${link.virtualPath} -> ${link.backingPath}${extra ? ` (${extra})` : ""}`;
+}
+
+/** A link as JSON output shows it. */
+export function linkJson(link: LinkSpec): Record<string, unknown> {
+  return {
+    virtualPath: link.virtualPath,
+    backingPath: link.backingPath,
+    readOnly: link.readOnly,
+    merged: link.merged,
+    exceptions: link.exceptions,
+  };
+}
+
+/** One line per interrupted operation that was cleaned up first. */
+export function describeRecovered(recovered: readonly RecoveredOperation[]): string {
+  return recovered.map((r) => {
+    const what = [
+      r.removed.length ? `removed ${r.removed.join(", ")}` : "",
+      r.restored.length ? `linked again ${r.restored.join(", ")}` : "",
+    ].filter(Boolean).join("; ");
+    return `Cleaned up an interrupted ${r.operation} of process ${r.pid}: ${r.outcome}${
+      what ? ` (${what})` : ""
+    }\n`;
+  }).join("");
+}
+
+/**
+ * A progress line on a terminal (stderr), redrawn in place while links are made, and
+ * cleared at the end; nothing when stderr is not a terminal or `--json` is given.
+ */
+export function progressLine(context: CliContext): {
+  onProgress?: (done: number, total: number, link: LinkSpec) => void;
+  clear(): void;
+} {
+  if (!context.isTerminal || context.json) return { clear() {} };
+  let shown = false;
+  return {
+    onProgress(done, total, link) {
+      shown = true;
+      const text = done < total
+        ? `[${done + 1}/${total}] linking ${link.virtualPath}`
+        : `[${total}/${total}] done`;
+      context.stderr(`\r\x1b[K${text.slice(0, 200)}`);
+    },
+    clear() {
+      if (shown) context.stderr("\r\x1b[K");
+      shown = false;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/** `bindlink status`: is every link of the manifest live as described? @module */
+import type { PendingOperation } from "../manifest/recover.ts";
+import { bindLinkStatus, type LinkStatus } from "../manifest/status.ts";
+import type { CliContext } from "./command.ts";
+import {
+  describeLink,
+  linkJson,
+  MANIFEST_HELP,
+  MANIFEST_OPTIONS,
+  manifestFromArgs,
+} from "./manifest_input.ts";
+import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Help for `status`. */
+export const help = `Usage: bindlink status [-f <file>] [options]
+
+Compare the manifest's links with the live ones. Changes nothing. Also reports operations
+that were left half done (a killed apply, down or run) and which command will clean them up.
+
+Options:
+${MANIFEST_HELP}
+      --json                    print one JSON object
+  -h, --help                    show this help
+
+Exit codes:
+  0  every link is live as described, and nothing is half done
+  1  a link is missing, shows another backing path or has other flags, or an operation
+     is half done (the report says which); or status itself failed
+  2  usage error: the command line itself is wrong
+`;
+
+/** The options of `status`. */
+export const options: OptionSpec = { ...MANIFEST_OPTIONS };
+
+function flags(l: { readOnly: boolean; merged: boolean }): string {
+  return [l.readOnly && "read-only", l.merged && "merged"].filter(Boolean).join(", ") || "plain";
+}
+
+function line(s: LinkStatus): string {
+  switch (s.problem) {
+    case undefined:
+      return `  ok             ${describeLink(s.link)}\n`;
+    case "missing":
+      return `  missing        ${describeLink(s.link)}\n`;
+    case "other-backing":
+      return `  other backing  ${s.link.virtualPath} shows ${
+        s.live!.backingPath
+      }, not ${s.link.backingPath}\n`;
+    case "other-flags":
+      return `  other flags    ${s.link.virtualPath} is ${flags(s.live!)}${
+        s.live!.exceptions.length ? ` (exceptions: ${s.live!.exceptions.join(", ")})` : ""
+      }; the manifest asks for ${describeLink(s.link)}\n`;
+  }
+}
+
+function pendingLine(p: PendingOperation): string {
+  const how = [
+    p.made.length ? `links it made: ${p.made.join(", ")}` : "",
+    p.taken.length ? `links it removed: ${p.taken.join(", ")}` : "",
+  ].filter(Boolean).join("; ");
+  const what = p.state === "running" ? "running" : p.state === "dead" ? "half done" : "stale";
+  return `  ${what.padEnd(14)} ${p.operation}${p.file ? ` of ${p.file}` : ""} by process ${p.pid}` +
+    ` (started ${p.startedAt})${how ? `; ${how}` : ""}: ${p.next}\n`;
+}
+
+/** Runs `status`. */
+export async function run(args: ParsedArgs, context: CliContext): Promise<number> {
+  if (args.positionals.length) {
+    throw new UsageError(
+      `status takes no arguments (name the manifest with -f), but got ${
+        plural(args.positionals.length, "argument")
+      }`,
+      "status",
+    );
+  }
+  const platform = await context.platform();
+  const manifest = await manifestFromArgs(args, platform, "status");
+  const status = await bindLinkStatus(manifest, { platform, stateDir: context.stateDir });
+  if (context.json) {
+    context.stdout(
+      JSON.stringify({
+        ok: status.ok,
+        operation: "status",
+        file: manifest.file,
+        links: status.links.map((s) => ({
+          index: s.index,
+          state: s.problem ?? "ok",
+          ...linkJson(s.link),
+          live: s.live,
+        })),
+        pending: status.pending,
+      }) + "\n",
+    );
+  } else {
+    const bad = status.links.filter((s) => s.problem).length;
+    const summary = status.ok
+      ? `All ${plural(status.links.length, "link")} of ${manifest.file} are live as described.\n`
+      : bad
+      ? `${bad} of ${plural(status.links.length, "link")} of ${manifest.file} ${
+        bad === 1 ? "is" : "are"
+      } not as described; bindlink apply puts them in place.\n`
+      : `The links of ${manifest.file} are live as described, but an operation is half done.\n`;
+    const pending = status.pending.length
+      ? "Operations not finished:\n" + status.pending.map(pendingLine).join("")
+      : "";
+    context.stdout(status.links.map(line).join("") + pending + summary);
+  }
+  return status.ok ? 0 : 1;
+}
