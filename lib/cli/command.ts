@@ -18,6 +18,8 @@ export interface CliContext {
   readonly json: boolean;
   /** Whether stderr is a terminal, so a progress line may be redrawn in place. */
   readonly isTerminal: boolean;
+  /** The state folder the caller chose (tests), else undefined: the platform's default. */
+  readonly stateDir?: string;
   /** The platform: the one the caller passed in, else this OS's, loaded on first use. */
   platform(): Promise<Platform>;
   /** The bind link API over {@linkcode CliContext.platform}. */

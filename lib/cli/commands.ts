@@ -22,6 +22,17 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   remove: { usage: "remove <virtual>", load: () => import("./remove.ts") },
   list: { usage: "list [path]", load: () => import("./list.ts") },
+  apply: {
+    usage: "apply [-f <file>] [--replace] [--dry-run]",
+    load: () => import("./apply.ts"),
+  },
+  status: { usage: "status [-f <file>]", load: () => import("./status.ts") },
+  down: { usage: "down [-f <file>] [--dry-run]", load: () => import("./down.ts") },
+  run: {
+    usage: "run [-f <file>] [--link <virtual>=<backing>[,ro][,merged]]... -- <command>",
+    load: () => import("./run.ts"),
+  },
+  prune: { usage: "prune [--dry-run]", load: () => import("./prune.ts") },
 };
 
 /** The command registered under `name`, compared case-insensitively (the sample's CREATE). */

@@ -20,6 +20,11 @@ export interface CliIo {
   stderr?: (text: string) => void;
   /** The platform to drive; by default the one for this OS. */
   platform?: Platform;
+  /**
+   * The folder of the lock and operation records of apply, down, run and prune; by default
+   * the platform's protected one. For tests that drive a test double.
+   */
+  stateDir?: string;
 }
 
 /** 0: done. */
@@ -114,6 +119,7 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
     stderr,
     json,
     isTerminal: !io.stderr && Deno.stderr.isTerminal(),
+    stateDir: io.stateDir,
     platform: async () =>
       platform ??= await (await import("./load_platform.ts")).loadDefaultPlatform(),
     api: async () => api ??= new (await import("../api.ts")).BindLinkApi(await context.platform()),
