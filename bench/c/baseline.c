@@ -1,18 +1,24 @@
 /*
  * The C baseline of `deno task bench`: what a bind-link backend costs when nothing but the
  * kernel's work and the unavoidable file work is done. Loaded by the bench through
- * Deno.dlopen, so its calls are interleaved pair by pair with the library's, in the same
- * process, against the same mounts.
+ * Deno.dlopen, so its calls are interleaved with the library's, in the same process, against
+ * the same mounts.
  *
- * Each create and remove does what a careful backend must (issue 8 and issue 12):
+ * Each create and remove does what a careful backend must (issues 8 and 12), the way the
+ * Linux backend is designed to (fd-based, race-free):
  *   - an flock on a lock file in its state folder, held from the first check to the record;
- *   - stat() of the paths it checks (backing, virtual, each exception);
- *   - the mount work through file descriptors: open_tree + move_mount (exceptions attached
- *     inside the still-detached tree), or fsopen/fsconfig/fsmount for a merged (overlay) link;
- *   - statx(STATX_MNT_ID_UNIQUE) of the link to know it is ours;
+ *   - each path opened once with openat2(O_PATH, RESOLVE_NO_MAGICLINKS), its kind from statx
+ *     on the descriptor;
+ *   - the link built detached: open_tree(OPEN_TREE_CLONE | AT_RECURSIVE) of the backing
+ *     descriptor, or an overlay from fsopen/fsconfig (layers by descriptor; redirect_dir,
+ *     metacopy, index off)/fsmount; each exception cloned with open_tree and moved into the
+ *     detached tree at a target opened with RESOLVE_BENEATH; the tree's unique mount ID from
+ *     statx(STATX_MNT_ID_UNIQUE); then attached with one move_mount;
  *   - create: a small record written to a temporary name and renamed;
- *     remove: the record read, its mount ID compared, umount2(MNT_DETACH), the record unlinked.
- * bl_kernel_pair does only the mount calls, for the kernel's own floor.
+ *     remove: the record read, the mount's unique ID compared, umount2(MNT_DETACH |
+ *     UMOUNT_NOFOLLOW), the record unlinked (and a merged link's work folder removed).
+ * Not done here (section 5 of the bench times them on their own): intent records and the
+ * recovery check's directory read.
  *
  * Every function returns 0, or -errno of the first call that failed.
  */
@@ -20,6 +26,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,12 +35,19 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #ifndef STATX_MNT_ID_UNIQUE
 #define STATX_MNT_ID_UNIQUE 0x4000U
+#endif
+#ifndef UMOUNT_NOFOLLOW
+#define UMOUNT_NOFOLLOW 0x8
+#endif
+#ifndef FSCONFIG_SET_FD
+#define FSCONFIG_SET_FD 5
 #endif
 
 extern char **environ;
@@ -59,11 +73,24 @@ static int lock_state(const char *state_dir) {
   return fd;
 }
 
-static int unique_mount_id(const char *path, uint64_t *id) {
+/* openat2(O_PATH) with RESOLVE_NO_MAGICLINKS (| RESOLVE_BENEATH): a path opened once. */
+static int open_path(int dirfd, const char *path, int beneath) {
+  struct open_how how = {
+      .flags = O_PATH | O_CLOEXEC,
+      .resolve = RESOLVE_NO_MAGICLINKS | (beneath ? RESOLVE_BENEATH : 0),
+  };
+  int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+  return fd < 0 ? -errno : fd;
+}
+
+/* Kind and unique mount ID of what `fd` (or `path` below it) is, from one statx. */
+static int facts(int fd, const char *path, mode_t *mode, uint64_t *mount_id) {
   struct statx sx;
-  if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID_UNIQUE, &sx) != 0) return -errno;
+  int flags = AT_SYMLINK_NOFOLLOW | (*path ? 0 : AT_EMPTY_PATH);
+  if (statx(fd, path, flags, STATX_TYPE | STATX_MNT_ID_UNIQUE, &sx) != 0) return -errno;
   if (!(sx.stx_mask & STATX_MNT_ID_UNIQUE)) return -ENOSYS;
-  *id = sx.stx_mnt_id;
+  if (mode) *mode = sx.stx_mode;
+  if (mount_id) *mount_id = sx.stx_mnt_id;
   return 0;
 }
 
@@ -100,9 +127,9 @@ static int read_record_mount_id(const char *state_dir, const char *name, uint64_
   return 0;
 }
 
-/* Attaches `exceptions` (newline-separated paths relative to virt) inside the detached tree. */
-static int attach_exceptions(int tree, const char *virt, const char *exceptions) {
-  char rel[4096], full[8300];
+/* Clones each exception (newline-separated, relative to virt) into the detached tree. */
+static int graft_exceptions(int tree, int virt, const char *exceptions) {
+  char rel[4096];
   const char *p = exceptions;
   while (p && *p) {
     const char *end = strchr(p, '\n');
@@ -110,58 +137,92 @@ static int attach_exceptions(int tree, const char *virt, const char *exceptions)
     if (len >= sizeof rel) return -ENAMETOOLONG;
     memcpy(rel, p, len);
     rel[len] = 0;
-    snprintf(full, sizeof full, "%s/%s", virt, rel);
-    struct stat st;
-    if (stat(full, &st) != 0) return -errno;
-    int e = open_tree(AT_FDCWD, full, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-    if (e < 0) return -errno;
-    int r = move_mount(e, "", tree, rel, MOVE_MOUNT_F_EMPTY_PATH);
-    int err = errno;
-    close(e);
-    if (r != 0) return -err;
+    int source = open_path(virt, rel, 1);
+    if (source < 0) return source;
+    mode_t mode;
+    int rc = facts(source, "", &mode, NULL);
+    int clone = rc ? -1
+                   : open_tree(source, "",
+                               OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+    if (!rc && clone < 0) rc = -errno;
+    close(source);
+    if (rc) return rc;
+    int target = open_path(tree, rel, 1);
+    if (target < 0) {
+      close(clone);
+      return target;
+    }
+    int moved = move_mount(clone, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+    int e = errno;
+    close(target);
+    close(clone);
+    if (moved != 0) return -e;
     p = end ? end + 1 : NULL;
   }
   return 0;
 }
 
 /*
- * Creates a link at `virt` showing `backing`. `merged`: an overlay with virt as the lower
- * layer and backing as the upper one, `work` its work folder (made here). `exceptions`:
+ * Creates a link at `virt` showing `backing`. `merged`: a writable overlay with virt as the
+ * lower layer and backing as the upper one, `work` its work folder (made here). `exceptions`:
  * newline-separated paths relative to virt, or "".
  */
-int bl_create(const char *state_dir, const char *name, const char *virt, const char *backing,
-              int merged, const char *work, const char *exceptions) {
-  int rc = 0, tree = -1, fs = -1;
+int bl_create(const char *state_dir, const char *name, const char *virt_path,
+              const char *backing_path, int merged, const char *work_path,
+              const char *exceptions) {
+  int rc = 0, tree = -1, fs = -1, virt = -1, backing = -1, work = -1;
   int lock = lock_state(state_dir);
   if (lock < 0) return lock;
-  struct stat st;
-  FAIL_IF(stat(backing, &st) != 0);
-  FAIL_IF(stat(virt, &st) != 0);
+  mode_t virt_mode, backing_mode;
+  uint64_t id = 0;
+  backing = open_path(AT_FDCWD, backing_path, 0);
+  if (backing < 0) {
+    rc = backing;
+    goto out;
+  }
+  virt = open_path(AT_FDCWD, virt_path, 0);
+  if (virt < 0) {
+    rc = virt;
+    goto out;
+  }
+  if ((rc = facts(backing, "", &backing_mode, NULL))) goto out;
+  if ((rc = facts(virt, "", &virt_mode, NULL))) goto out;
+  if ((virt_mode & S_IFMT) != (backing_mode & S_IFMT)) {
+    rc = -ENOTDIR;
+    goto out;
+  }
   if (merged) {
-    FAIL_IF(mkdir(work, 0700) != 0);
+    FAIL_IF(mkdir(work_path, 0700) != 0);
+    work = open_path(AT_FDCWD, work_path, 0);
+    if (work < 0) {
+      rc = work;
+      goto out;
+    }
     fs = fsopen("overlay", FSOPEN_CLOEXEC);
     FAIL_IF(fs < 0);
-    FAIL_IF(fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", virt, 0) != 0);
-    FAIL_IF(fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", backing, 0) != 0);
-    FAIL_IF(fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) != 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, virt) != 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_SET_FD, "upperdir", NULL, backing) != 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, work) != 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_SET_STRING, "redirect_dir", "off", 0) != 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_SET_STRING, "metacopy", "off", 0) != 0);
+    FAIL_IF(fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0) != 0);
     FAIL_IF(fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0);
     tree = fsmount(fs, FSMOUNT_CLOEXEC, 0);
     FAIL_IF(tree < 0);
   } else {
-    tree = open_tree(AT_FDCWD, backing, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    tree = open_tree(backing, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
     FAIL_IF(tree < 0);
   }
-  if (exceptions && *exceptions) {
-    rc = attach_exceptions(tree, virt, exceptions);
-    if (rc) goto out;
-  }
-  FAIL_IF(move_mount(tree, "", AT_FDCWD, virt, MOVE_MOUNT_F_EMPTY_PATH) != 0);
-  uint64_t id = 0;
-  rc = unique_mount_id(virt, &id);
-  if (rc == 0) rc = write_record(state_dir, name, virt, backing, id);
+  if ((rc = facts(tree, "", NULL, &id))) goto out;
+  if (exceptions && *exceptions && (rc = graft_exceptions(tree, virt, exceptions))) goto out;
+  FAIL_IF(move_mount(tree, "", virt, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0);
+  rc = write_record(state_dir, name, virt_path, backing_path, id);
 out:
   if (tree >= 0) close(tree);
   if (fs >= 0) close(fs);
+  if (work >= 0) close(work);
+  if (virt >= 0) close(virt);
+  if (backing >= 0) close(backing);
   close(lock);
   return rc;
 }
@@ -173,15 +234,15 @@ int bl_remove(const char *state_dir, const char *name, const char *virt, const c
   if (lock < 0) return lock;
   uint64_t recorded = 0, current = 0;
   rc = read_record_mount_id(state_dir, name, &recorded);
-  if (rc == 0) rc = unique_mount_id(virt, &current);
+  if (rc == 0) rc = facts(AT_FDCWD, virt, NULL, &current);
   if (rc == 0 && recorded != current) rc = -ESTALE;
   if (rc) goto out;
-  FAIL_IF(umount2(virt, MNT_DETACH) != 0);
+  FAIL_IF(umount2(virt, MNT_DETACH | UMOUNT_NOFOLLOW) != 0);
   char file[4096];
   snprintf(file, sizeof file, "%s/%s.json", state_dir, name);
   FAIL_IF(unlink(file) != 0);
   if (work && *work) {
-    /* overlay made work/work (and index/ on some setups) inside the work folder */
+    /* overlay made work/work inside the work folder */
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/work", work);
     rmdir(sub);
