@@ -50,21 +50,63 @@ export function needsLookup(failure: Failure): boolean {
   return win32ErrorOf(failure.hresult) === ERROR_INVALID_PARAMETER;
 }
 
+/** Compares two paths as the filter does (the platform's path identity). */
+export type SamePlace = (a: string, b: string) => boolean;
+
+function found(links: readonly BindLinkInfo[], virtualPath: string, same: SamePlace): Lookup {
+  const link = links.find((candidate) => same(candidate.virtualPath, virtualPath));
+  return link ? { link } : { none: true };
+}
+
+function unknown(error: unknown): Lookup {
+  return { unknown: error instanceof BindLinkError ? error.summary : String(error) };
+}
+
 /**
- * The link in `links` whose virtual path is `virtualPath`, compared by `same` (the
- * platform's path identity, as the filter compares).
+ * The error for `failure`, after looking `failure.virtualPath` up in what `list` returns when
+ * {@linkcode needsLookup} says the wording depends on it.
  *
  * @example
  * ```ts
- * findLink(links, "C:\\v", (a, b) => a.toUpperCase() === b.toUpperCase());
+ * const error = describeFailureSync(failure, () => platform.listSync(), (a, b) => a === b);
  * ```
  */
-export function findLink(
-  links: readonly BindLinkInfo[],
-  virtualPath: string,
-  same: (a: string, b: string) => boolean,
-): BindLinkInfo | undefined {
-  return links.find((link) => same(link.virtualPath, virtualPath));
+export function describeFailureSync(
+  failure: Failure,
+  list: () => BindLinkInfo[],
+  same: SamePlace,
+): BindLinkError {
+  if (!needsLookup(failure)) return describeFailure(failure);
+  let lookup: Lookup;
+  try {
+    lookup = found(list(), failure.virtualPath, same);
+  } catch (error) {
+    lookup = unknown(error);
+  }
+  return describeFailure(failure, lookup);
+}
+
+/**
+ * The non-blocking twin of {@linkcode describeFailureSync}.
+ *
+ * @example
+ * ```ts
+ * const error = await describeFailureAsync(failure, () => platform.list(), (a, b) => a === b);
+ * ```
+ */
+export async function describeFailureAsync(
+  failure: Failure,
+  list: () => Promise<BindLinkInfo[]>,
+  same: SamePlace,
+): Promise<BindLinkError> {
+  if (!needsLookup(failure)) return describeFailure(failure);
+  let lookup: Lookup;
+  try {
+    lookup = found(await list(), failure.virtualPath, same);
+  } catch (error) {
+    lookup = unknown(error);
+  }
+  return describeFailure(failure, lookup);
 }
 
 /**

@@ -199,3 +199,61 @@ export function localDrives(volumes: readonly WindowsVolume[]): string[] {
     .map((volume) => volume.drive.toUpperCase());
   return [...new Set(drives)].sort();
 }
+
+/**
+ * Every link on `drives` (default: every local volume), blocking.
+ *
+ * @example
+ * ```ts
+ * const links = listLinksSync(call, [{ drive: "C:", device: "\\Device\\HarddiskVolume3" }]);
+ * ```
+ */
+export function listLinksSync(
+  call: MappingsCall<number>,
+  volumes: readonly WindowsVolume[],
+  drives: readonly string[] = localDrives(volumes),
+): BindLinkInfo[] {
+  const raw = drives.flatMap((drive) => volumeMappingsSync(call, drive));
+  return raw.map((mapping) => toLinkInfo(mapping, volumes));
+}
+
+/**
+ * Every link on `drives` (default: every local volume), one volume after the other, each call
+ * off the event loop.
+ *
+ * @example
+ * ```ts
+ * const links = await listLinks(call, [{ drive: "C:", device: "\\Device\\HarddiskVolume3" }]);
+ * ```
+ */
+export async function listLinks(
+  call: MappingsCall<Promise<number>>,
+  volumes: readonly WindowsVolume[],
+  drives: readonly string[] = localDrives(volumes),
+): Promise<BindLinkInfo[]> {
+  const raw: RawMapping[] = [];
+  for (const drive of drives) raw.push(...await volumeMappings(call, drive));
+  return raw.map((mapping) => toLinkInfo(mapping, volumes));
+}
+
+/**
+ * The error for a bind link library without `BfGetMappings`: on the default load path this
+ * Windows cannot list; for a library named in code, that library cannot.
+ *
+ * @example
+ * ```ts
+ * throw noListingError(undefined);
+ * ```
+ */
+export function noListingError(libraryPath: string | undefined): BindLinkError {
+  const pinned = libraryPath !== undefined;
+  return new BindLinkError({
+    code: pinned ? "unknown" : "unsupported-windows",
+    operation: "list",
+    libraryPath,
+    summary: "the bind link library does not export BfGetMappings, which lists links",
+    hint: pinned
+      ? "Use a library that exports BfGetMappings, such as System32\\bindfltapi.dll."
+      : "Listing needs the BfGetMappings function of System32\\bindfltapi.dll.",
+  });
+}

@@ -15,21 +15,14 @@ import {
   CREATE_BIND_LINK_FLAG_READ_ONLY,
 } from "./bindfltapi_ffi.ts";
 import { checkCreateAtBoundary, checkRemoveAtBoundary } from "./boundary.ts";
-import {
-  describeFailure,
-  type Failure,
-  findLink,
-  type Lookup,
-  needsLookup,
-} from "./describe_error.ts";
+import { describeFailureAsync, describeFailureSync, type Failure } from "./describe_error.ts";
 import { kernel32Symbols } from "./kernel32_ffi.ts";
-import { localDrives, toLinkInfo, volumeMappings, volumeMappingsSync } from "./listing.ts";
+import { listLinks, listLinksSync, noListingError } from "./listing.ts";
 import { type LoadContext, openBindLinkApi } from "./loader.ts";
-import type { RawMapping } from "./mappings.ts";
 import { windowsPathRules } from "./paths.ts";
 import { system32Path } from "./system_root.ts";
 import { englishText, formatMessage } from "./system_text.ts";
-import { readVolumes, type WindowsVolume } from "./volumes.ts";
+import { noVolumeTable, readVolumes, type WindowsVolume } from "./volumes.ts";
 import { wideString, wideStringArray } from "./wide.ts";
 
 /** Options for {@linkcode windowsPlatform}. */
@@ -72,9 +65,10 @@ function flagsOf(spec: LinkSpec): number {
     (spec.merged ? CREATE_BIND_LINK_FLAG_MERGED : 0);
 }
 
-/** The drive a resolved path lies on (`C:`), in any accepted spelling, or undefined. */
-function driveOf(resolved: string): string | undefined {
-  return /^(?:\\\\[?.]\\|\\\?\?\\)?([A-Za-z]:)/.exec(resolved)?.[1].toUpperCase();
+/** The drive to list to find a link at `resolved` (in any accepted spelling), or all. */
+function drivesOf(resolved: string): string[] | undefined {
+  const drive = /^(?:\\\\[?.]\\|\\\?\?\\)?([A-Za-z]:)/.exec(resolved)?.[1].toUpperCase();
+  return drive === undefined ? undefined : [drive];
 }
 
 class WindowsBindflt implements Platform {
@@ -194,66 +188,33 @@ class WindowsBindflt implements Platform {
 
   /** Lists the links on `drives` (default: every local volume), blocking. */
   #listSyncOn(drives?: readonly string[]): BindLinkInfo[] {
-    const symbols = this.#load({ operation: "list" });
-    const listing = this.#requireListing(symbols.BfGetMappings);
-    const volumes = this.#volumes();
-    const raw: RawMapping[] = [];
-    for (const drive of drives ?? localDrives(volumes)) {
-      raw.push(
-        ...volumeMappingsSync(
-          (flags, path, size, buffer) => listing(flags, null, path, null, size, buffer),
-          drive,
-        ),
-      );
-    }
-    return raw.map((mapping) => toLinkInfo(mapping, volumes));
+    const listing = this.#load({ operation: "list" }).BfGetMappings;
+    if (listing === null) throw noListingError(this.#configuredPath);
+    return listLinksSync(
+      (flags, path, size, buffer) => listing(flags, null, path, null, size, buffer),
+      this.#volumes(),
+      drives,
+    );
   }
 
   /** Lists the links on `drives` (default: every local volume) off the event loop. */
-  async #listOn(drives?: readonly string[]): Promise<BindLinkInfo[]> {
-    const symbols = this.#load({ operation: "list" });
-    this.#requireListing(symbols.BfGetMappingsNonblocking);
-    const volumes = this.#volumes();
-    const raw: RawMapping[] = [];
-    for (const drive of drives ?? localDrives(volumes)) {
-      const mappings = await volumeMappings(
-        (flags, path, size, buffer) =>
-          this.#api.track(
-            { path, size, buffer },
-            (current) => current.BfGetMappingsNonblocking!(flags, null, path, null, size, buffer),
-          ),
-        drive,
-      );
-      raw.push(...mappings);
-    }
-    return raw.map((mapping) => toLinkInfo(mapping, volumes));
-  }
-
-  /** `symbol`, or the error that says this library cannot list links. */
-  #requireListing<T>(symbol: T | null): T {
-    if (symbol !== null) return symbol;
-    const pinned = this.#configuredPath !== undefined;
-    throw new BindLinkError({
-      code: pinned ? "unknown" : "unsupported-windows",
-      operation: "list",
-      libraryPath: this.#configuredPath,
-      summary: "the bind link library does not export BfGetMappings, which lists links",
-      hint: pinned
-        ? "Use a library that exports BfGetMappings, such as System32\\bindfltapi.dll."
-        : "Listing needs the BfGetMappings function of System32\\bindfltapi.dll.",
-    });
+  #listOn(drives?: readonly string[]): Promise<BindLinkInfo[]> {
+    const listing = this.#load({ operation: "list" }).BfGetMappingsNonblocking;
+    if (listing === null) throw noListingError(this.#configuredPath);
+    return listLinks(
+      (flags, path, size, buffer) =>
+        this.#api.track(
+          { path, size, buffer },
+          (symbols) => symbols.BfGetMappingsNonblocking!(flags, null, path, null, size, buffer),
+        ),
+      this.#volumes(),
+      drives,
+    );
   }
 
   #volumes(): readonly WindowsVolume[] {
     if (this.#configuredVolumes) return this.#configuredVolumes;
-    if (!isWindows) {
-      throw new BindLinkError({
-        code: "unsupported-platform",
-        operation: "list",
-        summary: `listing Windows links needs Windows' drive table, and this is ${Deno.build.os}`,
-        hint: "Pass volumes to windowsPlatform() to list through a test double off Windows.",
-      });
-    }
+    if (!isWindows) throw noVolumeTable();
     return readVolumes(this.#kernel32.symbols);
   }
 
@@ -278,39 +239,21 @@ class WindowsBindflt implements Platform {
     };
   }
 
-  /** The drives worth listing to find a link at `virtualPath`. */
-  #lookupDrives(virtualPath: string): string[] | undefined {
-    const drive = driveOf(virtualPath);
-    return drive === undefined ? undefined : [drive];
-  }
-
+  /** The error for a failed call, after a look at the live links on its drive if needed. */
   #failureSync(failure: Failure): BindLinkError {
-    if (!needsLookup(failure)) return describeFailure(failure);
-    let lookup: Lookup;
-    try {
-      const links = this.#listSyncOn(this.#lookupDrives(failure.virtualPath));
-      lookup = this.#found(links, failure.virtualPath);
-    } catch (error) {
-      lookup = { unknown: error instanceof BindLinkError ? error.summary : String(error) };
-    }
-    return describeFailure(failure, lookup);
+    return describeFailureSync(
+      failure,
+      () => this.#listSyncOn(drivesOf(failure.virtualPath)),
+      (a, b) => this.paths.same(a, b),
+    );
   }
 
-  async #failure(failure: Failure): Promise<BindLinkError> {
-    if (!needsLookup(failure)) return describeFailure(failure);
-    let lookup: Lookup;
-    try {
-      const links = await this.#listOn(this.#lookupDrives(failure.virtualPath));
-      lookup = this.#found(links, failure.virtualPath);
-    } catch (error) {
-      lookup = { unknown: error instanceof BindLinkError ? error.summary : String(error) };
-    }
-    return describeFailure(failure, lookup);
-  }
-
-  #found(links: readonly BindLinkInfo[], virtualPath: string): Lookup {
-    const link = findLink(links, virtualPath, (a, b) => this.paths.same(a, b));
-    return link ? { link } : { none: true };
+  #failure(failure: Failure): Promise<BindLinkError> {
+    return describeFailureAsync(
+      failure,
+      () => this.#listOn(drivesOf(failure.virtualPath)),
+      (a, b) => this.paths.same(a, b),
+    );
   }
 
   #systemText(hresult: number): string | undefined {

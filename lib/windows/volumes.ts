@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { BindLinkError } from "../errors.ts";
 import {
   DRIVE_FIXED,
   DRIVE_RAMDISK,
@@ -81,4 +82,21 @@ export function readVolumes(kernel32: Kernel32): WindowsVolume[] {
     volumes.push({ drive: drive.toUpperCase(), device, local: LOCAL_TYPES.has(type) });
   }
   return volumes;
+}
+
+/**
+ * The error for listing Windows links off Windows without a volume table given in code.
+ *
+ * @example
+ * ```ts
+ * throw noVolumeTable();
+ * ```
+ */
+export function noVolumeTable(): BindLinkError {
+  return new BindLinkError({
+    code: "unsupported-platform",
+    operation: "list",
+    summary: `listing Windows links needs Windows' drive table, and this is ${Deno.build.os}`,
+    hint: "Pass volumes to windowsPlatform() to list through a test double off Windows.",
+  });
 }

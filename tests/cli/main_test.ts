@@ -110,10 +110,10 @@ Deno.test("--json reports success and failure as one object on stdout", async ()
   const { ok, error } = JSON.parse(failed.stdout);
   assert.equal(ok, false);
   assert.equal(error.code, "already-exists");
-  assert.equal(error.hresult, "0x800700B7");
+  assert.equal(error.hresult, "0x80070057", "Windows answers a duplicate with E_INVALIDARG");
   assert.equal(error.operation, "create");
   assert.equal(error.virtualPath, "C:\\Foo");
-  assert.match(error.message, /a bind link already exists at the virtual path/);
+  assert.match(error.message, /a bind link already exists at C:\\Foo: it shows C:\\Bar/);
   const removed = JSON.parse((await run(double, "remove", "C:\\Foo", "--json")).stdout);
   assert.deepEqual(removed, { ok: true, operation: "remove", virtualPath: "C:\\Foo" });
   const usage = await run(double, "--json", "remove");

@@ -4,7 +4,7 @@
  * retried; malformed answers refused; and the lookups that word E_INVALIDARG truthfully.
  */
 import assert from "node:assert/strict";
-import { type BindLinkInfo, type LinkSpec } from "../../mod.ts";
+import type { BindLinkInfo, LinkSpec } from "../../mod.ts";
 import { localDrives, MAX_ATTEMPTS, win32Path } from "../../lib/windows/listing.ts";
 import { Double, LINUX_VOLUMES } from "../support/double.ts";
 import { encodeMappings, mappingField, writeU32 } from "../support/mappings_buffer.ts";
@@ -119,7 +119,7 @@ Deno.test("a duplicate create is already-exists, naming what the existing link s
   for (
     const attempt of [
       () => double.api.createBindLink("c:/foo/", "C:\\Other"),
-      async () => double.api.createBindLinkSync("C:\\FOO", "C:\\Other"),
+      () => Promise.resolve().then(() => double.api.createBindLinkSync("C:\\FOO", "C:\\Other")),
     ]
   ) {
     const error = await rejectsCode(attempt(), "already-exists");
