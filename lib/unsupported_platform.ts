@@ -8,16 +8,17 @@ import { BindLinkError } from "./errors.ts";
 import { identityIsBelow, identityOf, type PathRules } from "./paths.ts";
 import type { Platform } from "./platform.ts";
 
-// This OS's own path rules (node:path for the host), never another platform's: they only
-// shape the error messages, since nothing here ever reaches a system call.
+// Plain POSIX rules, never another backend's: every OS Deno runs on without a backend here
+// (macOS, the BSDs, Solaris, Android...) is POSIX, and these rules only shape the error
+// messages, since nothing here ever reaches a system call.
 const hostPathRules: PathRules = {
   resolve(input, _role, cwd) {
-    const resolved = path.resolve(cwd, input);
+    const resolved = path.posix.resolve(cwd, input);
     return { text: resolved, identity: resolved, shown: resolved };
   },
   identify: (p) => p,
   isBelow: (child, parent) =>
-    identityIsBelow(identityOf(hostPathRules, child), identityOf(hostPathRules, parent), path.sep),
+    identityIsBelow(identityOf(hostPathRules, child), identityOf(hostPathRules, parent), "/"),
   same: (a, b) => identityOf(hostPathRules, a) === identityOf(hostPathRules, b),
 };
 
