@@ -33,6 +33,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import("./run.ts"),
   },
   prune: { usage: "prune [--dry-run]", load: () => import("./prune.ts") },
+  startup: {
+    usage: "startup install -f <file> | startup remove | startup status",
+    load: () => import("./startup.ts"),
+  },
 };
 
 /** The command registered under `name`, compared case-insensitively (the sample's CREATE). */
