@@ -50,6 +50,41 @@ export type {
 } from "./lib/paths.ts";
 export type { BindLinkInfo, LinkSpec, Platform } from "./lib/platform.ts";
 export { linuxPlatform, type LinuxPlatformOptions } from "./lib/linux/platform.ts";
+export { type ApplyOptions, applyBindLinks } from "./lib/manifest/apply.ts";
+export {
+  type DownAction,
+  type DownOptions,
+  type DownResult,
+  downBindLinks,
+} from "./lib/manifest/down.ts";
+export {
+  DEFAULT_MANIFEST,
+  loadManifest,
+  loadManifestSync,
+  type LoadOptions,
+} from "./lib/manifest/load.ts";
+export { ManifestError, type ManifestErrorInit } from "./lib/manifest/manifest_error.ts";
+export { type PruneOptions, type PruneResult, pruneBindLinks } from "./lib/manifest/prune.ts";
+export type { PendingOperation } from "./lib/manifest/recover.ts";
+export { type ScopedOptions, withBindLinks } from "./lib/manifest/scoped.ts";
+export type { StateOptions } from "./lib/manifest/session.ts";
+export {
+  bindLinkStatus,
+  type LinkStatus,
+  type StatusOptions,
+  type StatusResult,
+} from "./lib/manifest/status.ts";
+export type {
+  ApplyResult,
+  LinkAction,
+  LinkProblem,
+  LinkResult,
+  Manifest,
+  ManifestDocument,
+  ManifestLink,
+  RecoveredOperation,
+} from "./lib/manifest/types.ts";
+export type { ProcessFacts } from "./lib/state/intents.ts";
 export { VERSION } from "./lib/version.ts";
 export { windowsPlatform, type WindowsPlatformOptions } from "./lib/windows/platform.ts";
 export type { WindowsVolume } from "./lib/windows/volumes.ts";

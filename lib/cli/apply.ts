@@ -32,6 +32,8 @@ Options:
 ${MANIFEST_HELP}
       --replace                 replace links that show something else
   -n, --dry-run                 say what apply would do; change nothing
+      --boot-log <file>         as the startup task runs it: wait (bounded) for backing
+                                paths, and write the outcome to <file>
       --json                    print one JSON object, with a top-level "changed"
   -h, --help                    show this help
 
@@ -43,6 +45,7 @@ export const options: OptionSpec = {
   ...MANIFEST_OPTIONS,
   replace: { type: "boolean" },
   "dry-run": { type: "boolean", short: "n" },
+  "boot-log": { type: "string" },
 };
 
 function line(result: LinkResult, dryRun: boolean): string {
@@ -65,6 +68,17 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   }
   const platform = await context.platform();
   const manifest = await manifestFromArgs(args, platform, "apply");
+  const bootLog = args.string("boot-log");
+  if (bootLog !== undefined) {
+    const { bootApply } = await import("../startup/boot_apply.ts");
+    const log = await bootApply(manifest, {
+      platform,
+      logFile: bootLog,
+      stateDir: context.stateDir,
+    });
+    if (context.json) context.stdout(JSON.stringify({ ok: log.exitCode === 0, ...log }) + "\n");
+    return log.exitCode;
+  }
   const progress = progressLine(context);
   const dryRun = args.flag("dry-run");
   let result;

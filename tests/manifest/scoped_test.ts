@@ -66,7 +66,7 @@ Deno.test("withBindLinks: relative paths from the current directory; an identica
   t.double.rawCreate("C:\\Stage", "D:\\Data");
   const result = await withBindLinks(
     [{ virtual: "C:\\Stage", backing: "D:\\Data" }, { virtual: "C:\\Other", backing: "x" }],
-    async (links) => {
+    (links) => {
       assert.deepEqual(links.map((l) => l.action), ["unchanged", "created"]);
       return links[1].link.backingPath;
     },
