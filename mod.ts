@@ -50,12 +50,12 @@ export type {
 } from "./lib/paths.ts";
 export type { BindLinkInfo, LinkSpec, Platform } from "./lib/platform.ts";
 export { linuxPlatform, type LinuxPlatformOptions } from "./lib/linux/platform.ts";
-export { type ApplyOptions, applyBindLinks } from "./lib/manifest/apply.ts";
+export { applyBindLinks, type ApplyOptions } from "./lib/manifest/apply.ts";
 export {
   type DownAction,
+  downBindLinks,
   type DownOptions,
   type DownResult,
-  downBindLinks,
 } from "./lib/manifest/down.ts";
 export {
   DEFAULT_MANIFEST,
@@ -64,7 +64,7 @@ export {
   type LoadOptions,
 } from "./lib/manifest/load.ts";
 export { ManifestError, type ManifestErrorInit } from "./lib/manifest/manifest_error.ts";
-export { type PruneOptions, type PruneResult, pruneBindLinks } from "./lib/manifest/prune.ts";
+export { pruneBindLinks, type PruneOptions, type PruneResult } from "./lib/manifest/prune.ts";
 export type { PendingOperation } from "./lib/manifest/recover.ts";
 export { type ScopedOptions, withBindLinks } from "./lib/manifest/scoped.ts";
 export type { StateOptions } from "./lib/manifest/session.ts";
