@@ -63,7 +63,8 @@ export interface FoundRecord {
   readonly pending: PendingIntent<OperationSteps>;
 }
 
-const PREFIX = "operation.";
+/** The default prefix of operation records' file names. */
+export const PREFIX = "operation.";
 const KINDS: readonly string[] = ["apply", "down", "run", "prune"];
 
 function isSteps(value: unknown): value is OperationSteps {
@@ -89,10 +90,14 @@ export class Journal {
   readonly dir: string;
   readonly #store: IntentStore;
 
-  /** A journal over `dir` (created on first write), owners judged by `facts`. */
-  constructor(dir: string, facts: ProcessFacts) {
+  /**
+   * A journal over `dir` (created on first write), owners judged by `facts`. `prefix` keeps
+   * its files apart from other records in the same folder (on Linux it names the mount
+   * namespace, whose links alone its records describe).
+   */
+  constructor(dir: string, facts: ProcessFacts, prefix: string = PREFIX) {
     this.dir = dir;
-    this.#store = new IntentStore(dir, facts, { prefix: PREFIX });
+    this.#store = new IntentStore(dir, facts, { prefix });
   }
 
   /** Writes the record of an operation of this process before its first change. */

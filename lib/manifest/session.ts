@@ -10,7 +10,7 @@ import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
 import { type LockWait, StateLock } from "../state/lock.ts";
 import { ensureProtectedWindowsFolder, programDataFolder } from "../windows/program_data.ts";
-import { Journal, type ProcessFacts } from "./journal.ts";
+import { Journal, PREFIX, type ProcessFacts } from "./journal.ts";
 import { recoverInterrupted } from "./recover.ts";
 import type { RecoveredOperation } from "./types.ts";
 
@@ -45,12 +45,35 @@ export interface Session {
   readonly recovered: readonly RecoveredOperation[];
 }
 
-const LINUX_STATE_DIR = "/run/bindlink";
+/** Where one platform's changing commands serialize and keep their records. */
+export interface StatePlace {
+  /** The lock every changing command holds (on Linux the namespace's, as create's). */
+  readonly lock: StateLock;
+  /** The folder of the operation records. */
+  readonly dir: string;
+  /** The prefix of this place's operation records. */
+  readonly prefix: string;
+}
+
+/**
+ * The lock and record folder for `platform`. On Linux they are the mount namespace's (links
+ * are per namespace): its lock, the one create and remove take, and records named for the
+ * namespace, so no command in another namespace acts on them. On Windows they are in the
+ * protected ProgramData\bindlink folder.
+ */
+export async function statePlace(platform: Platform, options: StateOptions): Promise<StatePlace> {
+  if (platform.name === "linux" && Deno.build.os === "linux") {
+    const { NamespaceState, DEFAULT_STATE_DIR } = await import("../linux/namespace_state.ts");
+    const ns = NamespaceState.current(options.stateDir ?? DEFAULT_STATE_DIR);
+    return { lock: ns.lock, dir: ns.stateDir, prefix: `${PREFIX}${ns.key}.` };
+  }
+  const dir = stateFolder(platform, options);
+  return { lock: new StateLock(joinPath(dir, "lock")), dir, prefix: PREFIX };
+}
 
 /** The state folder for `platform`, from the options or the default. */
 export function stateFolder(platform: Platform, options: StateOptions): string {
   if (options.stateDir !== undefined) return options.stateDir;
-  if (platform.name === "linux") return LINUX_STATE_DIR;
   if (platform.name === "windows" && Deno.build.os === "windows") {
     return `${protectedWindowsFolder()}\\state`;
   }
@@ -63,7 +86,7 @@ export function stateFolder(platform: Platform, options: StateOptions): string {
 }
 
 /**
- * ProgramData\bindlink, checked (owned by SYSTEM or Administrators, not a reparse point) or
+ * ProgramData\\bindlink, checked (owned by SYSTEM or Administrators, not a reparse point) or
  * made with an ACL that lets only them write: a lock or a record there is one no ordinary
  * user can hold or forge.
  */
@@ -111,17 +134,16 @@ export async function changeLinks<T>(
   subject: string | undefined,
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const dir = stateFolder(platform, options);
+  const place = await statePlace(platform, options);
   const facts = options.processFacts ?? await hostProcessFacts();
-  const lock = new StateLock(joinPath(dir, "lock"));
-  return await lock.run(
+  return await place.lock.run(
     {
       command: operation,
       subject,
       onWait: options.onWait && ((wait) => options.onWait!(waitMessage(wait))),
     },
     async () => {
-      const journal = new Journal(dir, facts);
+      const journal = new Journal(place.dir, facts, place.prefix);
       const recovered = await recoverInterrupted(platform, journal, operation);
       return await work({ journal, recovered });
     },
@@ -130,10 +152,8 @@ export async function changeLinks<T>(
 
 /** A journal over `platform`'s state folder, for commands that only look. */
 export async function readJournal(platform: Platform, options: StateOptions): Promise<Journal> {
-  return new Journal(
-    stateFolder(platform, options),
-    options.processFacts ?? await hostProcessFacts(),
-  );
+  const place = await statePlace(platform, options);
+  return new Journal(place.dir, options.processFacts ?? await hostProcessFacts(), place.prefix);
 }
 
 function joinPath(dir: string, name: string): string {
