@@ -12,6 +12,7 @@ import { manifestFolder, parseManifest } from "../manifest/load.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import { checkTrustedFile, checkTrustedTree } from "../trust/trusted_file.ts";
 import { UndoList } from "../undo.ts";
+import { upcaseOrdinal } from "../windows/upcase.ts";
 import {
   BOOT_TIMEOUT_SECONDS,
   type InstallRecord,
@@ -100,9 +101,33 @@ export function checkProgramTrusted(program: StartupProgram, os: "linux" | "wind
   }
 }
 
-function copyDocument(links: readonly LinkSpec[]): string {
+/**
+ * The path as the boot run must name it. SYSTEM at boot has no mapped drives and no `subst`
+ * drives, so on Windows a path whose identity (the place it leads to, which the platform's
+ * rules find through mapped and substituted drives, junctions and links) is another place
+ * is written as that place: `\\server\share\...` for a mapped drive, the real folder for a
+ * `subst` drive. Identities are upper-cased, which Windows paths do not mind; a path that
+ * leads where it says keeps its spelling.
+ */
+export function bootPath(file: string, platform: Platform, os: "linux" | "windows"): string {
+  if (os !== "windows") return file;
+  const identity = platform.paths.identify(file);
+  return identity === upcaseOrdinal(file) ? file : identity;
+}
+
+function copyDocument(
+  links: readonly LinkSpec[],
+  platform: Platform,
+  os: "linux" | "windows",
+): { text: string; links: LinkSpec[] } {
+  const boot = links.map((link) => ({
+    ...link,
+    virtualPath: bootPath(link.virtualPath, platform, os),
+    backingPath: bootPath(link.backingPath, platform, os),
+    exceptions: link.exceptions.map((e) => bootPath(e, platform, os)),
+  }));
   const document = {
-    links: links.map((link) => ({
+    links: boot.map((link) => ({
       virtual: link.virtualPath,
       backing: link.backingPath,
       readOnly: link.readOnly,
@@ -110,7 +135,7 @@ function copyDocument(links: readonly LinkSpec[]): string {
       exceptions: [...link.exceptions],
     })),
   };
-  return JSON.stringify(document, null, 2) + "\n";
+  return { text: JSON.stringify(document, null, 2) + "\n", links: boot };
 }
 
 function shareWarnings(links: readonly LinkSpec[], os: "linux" | "windows"): string[] {
@@ -188,6 +213,8 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
     folder: manifestFolder(options.manifest, options.platform, "startup"),
     operation: "startup",
   });
+  const copy = copyDocument(manifest.links, options.platform, os);
+  const links = copy.links;
   const source = absoluteFile(options.manifest, os);
   const sourceSha256 = await sha256(new Uint8Array(bytes));
 
@@ -196,12 +223,12 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
   const taskText = os === "windows"
     ? taskXml({
       ...spec,
-      needsNetwork: manifest.links.some((l) => l.backingPath.startsWith("\\\\")),
+      needsNetwork: links.some((l) => l.backingPath.startsWith("\\\\")),
       timeoutSeconds: BOOT_TIMEOUT_SECONDS,
     })
     : systemdUnit({
       ...spec,
-      mountsFor: manifest.links.flatMap((l) => [l.virtualPath, l.backingPath]),
+      mountsFor: links.flatMap((l) => [l.virtualPath, l.backingPath]),
       timeoutSeconds: BOOT_TIMEOUT_SECONDS,
     });
   if (os === "windows") {
@@ -230,12 +257,12 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
       sourceSha256,
       installedAt: (options.now?.() ?? new Date()).toISOString(),
       program: program.command,
-      links: manifest.links.length,
+      links: links.length,
     };
     const encoder = new TextEncoder();
     for (
       const [file, data] of [
-        [files.copy, encoder.encode(copyDocument(manifest.links))],
+        [files.copy, encoder.encode(copy.text)],
         [files.record, encoder.encode(JSON.stringify(record, null, 2) + "\n")],
       ] as const
     ) {
@@ -256,8 +283,8 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
     copy: files.copy,
     task: os === "windows" ? TASK_NAME : files.unit!,
     program: program.command,
-    links: manifest.links.length,
-    warnings: shareWarnings(manifest.links, os),
+    links: links.length,
+    warnings: shareWarnings(links, os),
     sourceSha256,
   };
 }

@@ -1,0 +1,27 @@
+/** The paths the protected copy holds: what SYSTEM at boot can reach. */
+import assert from "node:assert/strict";
+import { bootPath } from "../../lib/startup/install.ts";
+import type { Platform } from "../../lib/platform.ts";
+import { windowsPathRules } from "../../lib/windows/paths.ts";
+
+/** Windows' path rules, with the system's answers for a mapped and a subst drive. */
+function platformWith(places: Record<string, string>): Platform {
+  return {
+    paths: {
+      ...windowsPathRules,
+      identify: (path: string) => places[path] ?? windowsPathRules.identify(path),
+    },
+  } as unknown as Platform;
+}
+
+Deno.test("on Windows a mapped or subst drive is written as the place it leads to", () => {
+  const platform = platformWith({
+    "N:\\media\\films": "\\\\NAS\\MEDIA\\FILMS",
+    "S:\\app": "C:\\PROJECTS\\APP",
+  });
+  assert.equal(bootPath("N:\\media\\films", platform, "windows"), "\\\\NAS\\MEDIA\\FILMS");
+  assert.equal(bootPath("S:\\app", platform, "windows"), "C:\\PROJECTS\\APP");
+  // A path that leads where it says keeps its spelling.
+  assert.equal(bootPath("C:\\Data\\Configs", platform, "windows"), "C:\\Data\\Configs");
+  assert.equal(bootPath("/srv/data", platform, "linux"), "/srv/data");
+});
