@@ -11,6 +11,7 @@ import { applyBindLinks } from "../manifest/apply.ts";
 import type { Manifest } from "../manifest/types.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import type { BootLog, FailedLink } from "./boot_log.ts";
+import { movedPlace } from "./boot_place.ts";
 import { bootRun } from "./boot_run.ts";
 
 /** What the boot apply needs. */
@@ -61,6 +62,12 @@ export function bootApply(manifest: Manifest, options: BootApplyOptions): Promis
     logFile: options.logFile,
     retrySeconds: options.retrySeconds,
     reachable: options.reachable,
+    moved: (link) =>
+      movedPlace(
+        link.virtualPath,
+        options.platform,
+        options.platform.name === "windows" ? "windows" : "linux",
+      ),
     apply: async (links) => {
       try {
         await applyBindLinks({ ...manifest, links }, {

@@ -28,6 +28,11 @@ export interface BootRunOptions {
   readonly intervalMs?: number;
   /** Whether a backing path can be reached now; default: it can be stat'ed. */
   readonly reachable?: (path: string) => boolean;
+  /**
+   * Where a link's virtual path leads now when that is not where the copy says (a symlink or
+   * junction planted on the way since install), else undefined. Such a link is refused.
+   */
+  readonly moved?: (link: LinkSpec) => string | undefined;
   /** Waits `ms` milliseconds. */
   readonly sleep?: (ms: number) => Promise<void>;
   /** The clock. */
@@ -67,22 +72,35 @@ export async function bootRun(options: BootRunOptions): Promise<BootLog> {
   const reachable = options.reachable ?? statable;
   const interval = options.intervalMs ?? 2_000;
   const startedAt = now();
+  const failed: FailedLink[] = [];
+  const links = options.links.filter((link) => {
+    const elsewhere = options.moved?.(link);
+    if (elsewhere === undefined) return true;
+    failed.push(failure(
+      link,
+      "untrusted",
+      `the virtual path now leads to ${elsewhere} (a symbolic link or junction on the way ` +
+        "changed since install); the link was not made there. Check who changed it, then run " +
+        "`bindlink startup install` again",
+    ));
+    return false;
+  });
   const deadline = startedAt.getTime() + (options.retrySeconds ?? BOOT_RETRY_SECONDS) * 1000;
-  let waiting = options.links.filter((link) => !reachable(link.backingPath));
+  let waiting = links.filter((link) => !reachable(link.backingPath));
   while (waiting.length && now().getTime() < deadline) {
     await sleep(interval);
     waiting = waiting.filter((link) => !reachable(link.backingPath));
   }
   const waitedSeconds = Math.round((now().getTime() - startedAt.getTime()) / 1000);
   const unreachable = new Set(waiting);
-  const failed: FailedLink[] = waiting.map((link) =>
+  failed.push(...waiting.map((link) =>
     failure(
       link,
       "not-found",
       `the backing path was not reachable within ${options.retrySeconds ?? BOOT_RETRY_SECONDS} s`,
     )
-  );
-  const ready = options.links.filter((link) => !unreachable.has(link));
+  ));
+  const ready = links.filter((link) => !unreachable.has(link));
   if (ready.length) {
     try {
       failed.push(...await options.apply(ready));

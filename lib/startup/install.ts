@@ -12,7 +12,6 @@ import { manifestFolder, parseManifest } from "../manifest/load.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import { checkTrustedFile, checkTrustedTree } from "../trust/trusted_file.ts";
 import { UndoList } from "../undo.ts";
-import { upcaseOrdinal } from "../windows/upcase.ts";
 import {
   BOOT_TIMEOUT_SECONDS,
   type InstallRecord,
@@ -21,6 +20,7 @@ import {
   type StartupTargets,
   tool,
 } from "./layout.ts";
+import { bootPath } from "./boot_place.ts";
 import { type ProgramSource, type StartupProgram, startupProgram } from "./program.ts";
 import {
   ensureProtectedFolder,
@@ -99,20 +99,6 @@ export function checkProgramTrusted(program: StartupProgram, os: "linux" | "wind
     }
     throw error;
   }
-}
-
-/**
- * The path as the boot run must name it. SYSTEM at boot has no mapped drives and no `subst`
- * drives, so on Windows a path whose identity (the place it leads to, which the platform's
- * rules find through mapped and substituted drives, junctions and links) is another place
- * is written as that place: `\\server\share\...` for a mapped drive, the real folder for a
- * `subst` drive. Identities are upper-cased, which Windows paths do not mind; a path that
- * leads where it says keeps its spelling.
- */
-export function bootPath(file: string, platform: Platform, os: "linux" | "windows"): string {
-  if (os !== "windows") return file;
-  const identity = platform.paths.identify(file);
-  return identity === upcaseOrdinal(file) ? file : identity;
 }
 
 function copyDocument(

@@ -1,6 +1,6 @@
 /** The paths the protected copy holds: what SYSTEM at boot can reach. */
 import assert from "node:assert/strict";
-import { bootPath } from "../../lib/startup/install.ts";
+import { bootPath, movedPlace } from "../../lib/startup/boot_place.ts";
 import type { Platform } from "../../lib/platform.ts";
 import { windowsPathRules } from "../../lib/windows/paths.ts";
 
@@ -23,5 +23,30 @@ Deno.test("on Windows a mapped or subst drive is written as the place it leads t
   assert.equal(bootPath("S:\\app", platform, "windows"), "C:\\PROJECTS\\APP");
   // A path that leads where it says keeps its spelling.
   assert.equal(bootPath("C:\\Data\\Configs", platform, "windows"), "C:\\Data\\Configs");
-  assert.equal(bootPath("/srv/data", platform, "linux"), "/srv/data");
+  assert.equal(movedPlace("S:\\app", platform, "windows"), "C:\\PROJECTS\\APP");
+  assert.equal(movedPlace("C:\\Data\\Configs", platform, "windows"), undefined);
+});
+
+Deno.test({
+  name: "on Linux symlinks are resolved at install, and one planted later is seen at boot",
+  ignore: Deno.build.os !== "linux",
+  fn: () => {
+    const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "bindlink-place-" }));
+    try {
+      const platform = platformWith({});
+      Deno.mkdirSync(`${dir}/real`);
+      Deno.symlinkSync(`${dir}/real`, `${dir}/alias`);
+      assert.equal(
+        bootPath(`${dir}/alias/app/config`, platform, "linux"),
+        `${dir}/real/app/config`,
+      );
+      assert.equal(movedPlace(`${dir}/real/app/config`, platform, "linux"), undefined);
+      Deno.mkdirSync(`${dir}/elsewhere`);
+      Deno.mkdirSync(`${dir}/real/app`);
+      Deno.symlinkSync(`${dir}/elsewhere`, `${dir}/real/app/config`);
+      assert.equal(movedPlace(`${dir}/real/app/config`, platform, "linux"), `${dir}/elsewhere`);
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
 });

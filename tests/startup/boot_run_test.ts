@@ -115,3 +115,22 @@ Deno.test("a run that cannot start leaves its reason; a damaged log reads as unr
     assert.equal(readBootLog(logFile).state, "none");
     return Promise.resolve();
   }));
+
+Deno.test("a virtual path that now leads elsewhere is refused and reported; the rest is applied", () =>
+  withLog(async (logFile) => {
+    const applied: string[] = [];
+    const log = await bootRun({
+      links: [link("/a", "/x"), link("/etc/sudoers.d", "/home/user/evil")],
+      apply: (links) => {
+        applied.push(...links.map((l) => l.virtualPath));
+        return Promise.resolve([]);
+      },
+      logFile,
+      reachable: () => true,
+      moved: (l) => l.virtualPath === "/etc/sudoers.d" ? "/home/user/planted" : undefined,
+    });
+    assert.deepEqual(applied, ["/a"]);
+    assert.equal(log.exitCode, 1);
+    assert.equal(log.failed[0].code, "untrusted");
+    assert.match(log.failed[0].message, /now leads to \/home\/user\/planted/);
+  }));
