@@ -5,7 +5,10 @@
  */
 import assert from "node:assert/strict";
 import type { BindLinkInfo, LinkSpec } from "../../mod.ts";
+import { kernel32Symbols } from "../../lib/windows/kernel32_ffi.ts";
 import { localDrives, MAX_ATTEMPTS, win32Path } from "../../lib/windows/listing.ts";
+import { system32Path } from "../../lib/windows/system_root.ts";
+import { readVolumes } from "../../lib/windows/volumes.ts";
 import { Double, LINUX_VOLUMES } from "../support/double.ts";
 import { encodeMappings, mappingField, writeU32 } from "../support/mappings_buffer.ts";
 import { rejectsCode, throwsCode } from "../support/expect_error.ts";
@@ -292,4 +295,22 @@ Deno.test("NT paths become drive-letter and UNC paths", () => {
     localDrives([...volumes, { drive: "n:", device: "\\Device\\X", local: false }, volumes[0]]),
     ["C:", "D:"],
   );
+});
+
+Deno.test({
+  name: "the drive table comes from kernel32: letters, their NT devices, and which are local",
+  ignore: !isWindows,
+  fn() {
+    const kernel32 = Deno.dlopen(system32Path("kernel32.dll"), kernel32Symbols);
+    try {
+      const volumes = readVolumes(kernel32.symbols);
+      const c = volumes.find((volume) => volume.drive === "C:");
+      assert.ok(c, JSON.stringify(volumes));
+      assert.match(c.device, /^\\Device\\/);
+      assert.equal(c.local, true);
+      assert.equal(win32Path(`${c.device}\\Users`, volumes), "C:\\Users");
+    } finally {
+      kernel32.close();
+    }
+  },
 });
