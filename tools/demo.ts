@@ -11,6 +11,7 @@ import { BindLinkApi, BindLinkError, linuxPlatform, windowsPlatform } from "../m
 import { main } from "../cli.ts";
 import { readMountInfo } from "../lib/linux/mountinfo.ts";
 import { type Check, runScenario, scenarios } from "./scenarios.ts";
+import { showManifest } from "./manifest_demo.ts";
 
 const INSIDE = "--inside-namespace";
 
@@ -57,7 +58,10 @@ async function linuxInside(scratch: string): Promise<number> {
   const stateDir = path.join(scratch, ".state");
   using api = new BindLinkApi(linuxPlatform({ stateDir }));
   console.log(`bindlink demo on Linux, in a private mount namespace, under ${scratch}`);
-  const ok = await show(api, scratch, "linux");
+  const root = path.join(scratch, "manifest");
+  Deno.mkdirSync(root);
+  const scenariosOk = await show(api, scratch, "linux");
+  const ok = await showManifest(api.platform, root, stateDir) && scenariosOk;
   const left = readMountInfo().filter((m) => m.mountPoint.startsWith(scratch + "/"));
   console.log(`\nmounts left under ${scratch}: ${left.length}`);
   return ok && left.length === 0 ? 0 : 1;
@@ -92,7 +96,10 @@ async function windows(): Promise<number> {
   try {
     using api = new BindLinkApi(windowsPlatform());
     console.log(`bindlink demo on Windows, under ${scratch}`);
-    const ok = await show(api, scratch, "windows");
+    const root = path.join(scratch, "manifest");
+    Deno.mkdirSync(root);
+    const scenariosOk = await show(api, scratch, "windows");
+    const ok = await showManifest(api.platform, root) && scenariosOk;
     // What Windows lists now, as `bindlink list` prints it: every scenario removed its link.
     console.log("\n$ bindlink list");
     const code = await main(["list"], { platform: api.platform });
