@@ -220,9 +220,8 @@ function openElsewhere(path: string, context: LoadContext): BindfltApi {
       exists = !(statError instanceof Deno.errors.NotFound);
     }
     if (!exists) {
-      throw loadFailure([{ path, outcome: "does not exist", missing: true, systemMessage }], true, {
-        ...context,
-      });
+      const attempt = { path, outcome: "does not exist", missing: true, systemMessage };
+      throw loadFailure([attempt], true, context);
     }
     // Name exactly which function is missing: open it once per function.
     const missing = REQUIRED_EXPORTS.filter((name) => {
