@@ -31,7 +31,7 @@ import {
 import type { CommandRunner } from "./runner.ts";
 import { systemdUnit, UNIT_NAME } from "./systemd_unit.ts";
 import { encodeTaskXml, TASK_NAME, taskXml } from "./task_xml.ts";
-import { commandFailed, isOurUnit, queryTask } from "./system_task.ts";
+import { commandFailed, isOurTask, isOurUnit, queryTask } from "./system_task.ts";
 
 /** What `startup install` needs. */
 export interface InstallOptions {
@@ -219,7 +219,7 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
     });
   if (os === "windows") {
     const existing = await queryTask(runner, tool(targets, "schtasks"));
-    if (existing.present && !existing.xml.toLowerCase().includes(files.copy.toLowerCase())) {
+    if (existing.present && !isOurTask(existing.xml, files.copy)) {
       throw notOurs(
         `a Task Scheduler task named "${TASK_NAME}" already exists`,
         "schtasks /Query /TN bindlink /XML",

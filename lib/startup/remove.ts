@@ -9,7 +9,7 @@ import { BindLinkError } from "../errors.ts";
 import { startupFiles, type StartupTargets, tool } from "./layout.ts";
 import { readIfPresent, removeIfPresent } from "./protected_folder.ts";
 import type { CommandRunner } from "./runner.ts";
-import { commandFailed, isOurUnit, queryTask } from "./system_task.ts";
+import { commandFailed, isOurTask, isOurUnit, queryTask } from "./system_task.ts";
 import { UNIT_NAME } from "./systemd_unit.ts";
 import { TASK_NAME } from "./task_xml.ts";
 
@@ -60,7 +60,7 @@ export async function removeStartup(options: RemoveOptions): Promise<RemoveResul
     const schtasks = tool(targets, "schtasks");
     const query = await queryTask(runner, schtasks);
     if (query.present) {
-      if (!query.xml.toLowerCase().includes(files.copy.toLowerCase())) {
+      if (!isOurTask(query.xml, files.copy)) {
         throw notOurs(`The Task Scheduler task "${TASK_NAME}"`);
       }
       const args = ["/Delete", "/TN", TASK_NAME, "/F"];

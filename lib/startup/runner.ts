@@ -32,7 +32,6 @@ export interface CommandRunner {
  * ```
  */
 export function systemRunner(): CommandRunner {
-  const decoder = new TextDecoder();
   return {
     async run(cmd, args) {
       if (!/^(\/|[A-Za-z]:\\)/.test(cmd)) {
@@ -46,11 +45,22 @@ export function systemRunner(): CommandRunner {
       }).output();
       return {
         code: output.code,
-        stdout: decoder.decode(output.stdout),
-        stderr: decoder.decode(output.stderr),
+        stdout: decodeOutput(output.stdout),
+        stderr: decodeOutput(output.stderr),
       };
     },
   };
+}
+
+/**
+ * A Windows tool's output: UTF-16LE when it says so with a byte order mark (or looks like it,
+ * with NULs in every other byte), else UTF-8.
+ */
+export function decodeOutput(bytes: Uint8Array): string {
+  const bom = bytes[0] === 0xff && bytes[1] === 0xfe;
+  const wide = bom || (bytes.length >= 4 && bytes[1] === 0 && bytes[3] === 0 && bytes[0] !== 0);
+  if (wide) return new TextDecoder("utf-16le").decode(bytes.subarray(bom ? 2 : 0));
+  return new TextDecoder().decode(bytes);
 }
 
 /** One call seen by a {@linkcode RecordingRunner}. */

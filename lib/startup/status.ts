@@ -10,7 +10,7 @@ import { type BootLogState, readBootLog } from "./boot_log.ts";
 import { type InstallRecord, sha256, startupFiles, type StartupTargets, tool } from "./layout.ts";
 import { readIfPresent } from "./protected_folder.ts";
 import type { CommandRunner } from "./runner.ts";
-import { isOurUnit, queryTask } from "./system_task.ts";
+import { isOurTask, isOurUnit, queryTask } from "./system_task.ts";
 import { TASK_NAME } from "./task_xml.ts";
 import { UNIT_NAME } from "./systemd_unit.ts";
 
@@ -68,7 +68,7 @@ async function taskState(options: StatusOptions, copy: string) {
   const { targets, runner } = options;
   if (targets.os === "windows") {
     const query = await queryTask(runner, tool(targets, "schtasks"));
-    const ours = query.present && query.xml.toLowerCase().includes(copy.toLowerCase());
+    const ours = query.present && isOurTask(query.xml, copy);
     const enabled = ours && !/<Settings>[\s\S]*<Enabled>false<\/Enabled>[\s\S]*<\/Settings>/
       .test(query.xml);
     return { name: TASK_NAME, present: ours, enabled };

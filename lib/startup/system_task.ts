@@ -35,6 +35,17 @@ export function commandFailed(cmd: string, args: readonly string[], result: Comm
   });
 }
 
+/**
+ * True when a task's XML is the one bindlink made for the protected copy `copy`. schtasks
+ * prints it in the console's code page, where a path with other than ASCII letters may not
+ * survive, so bindlink's own description and boot-log argument are accepted too.
+ */
+export function isOurTask(xml: string, copy: string): boolean {
+  const text = xml.toLowerCase();
+  return text.includes(copy.toLowerCase()) ||
+    (text.includes("bindlink: bind links of") && text.includes("--boot-log"));
+}
+
 /** What `schtasks /Query` says about the bindlink task. */
 export type TaskQuery = { readonly present: false } | {
   readonly present: true;
