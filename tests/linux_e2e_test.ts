@@ -2,6 +2,11 @@
  * The Linux end-to-end suite runs in a private mount namespace, so nothing it mounts can leak
  * onto the machine. This file starts it there; where that cannot work it is reported as
  * ignored, with the reason in the test's name, never silently passed.
+ *
+ * The files inside run with the documented flags (`--allow-ffi --allow-read --allow-write`),
+ * plus only what the tests themselves need: running mount/umount/setpriv/cp/deno and reading
+ * the two variables that point them at their scratch folder. The CLI they start gets exactly
+ * the documented flags.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -18,7 +23,13 @@ function skipReason(): string | undefined {
 }
 
 const reason = skipReason();
-const inner = fileURLToPath(new URL("./linux/e2e_in_namespace.ts", import.meta.url));
+const files = [
+  "e2e_in_namespace.ts",
+  "e2e_nesting.ts",
+  "e2e_concurrency.ts",
+  "e2e_recovery.ts",
+  "e2e_race.ts",
+].map((name) => fileURLToPath(new URL(`./linux/${name}`, import.meta.url)));
 
 Deno.test({
   name: reason
@@ -27,9 +38,30 @@ Deno.test({
   ignore: reason !== undefined,
   async fn() {
     const scratch = await Deno.makeTempDir({ prefix: "bindlink-e2e-" });
+    const tools = ["mount", "umount", "setpriv", "cp", "chmod", "sh", "kill", Deno.execPath()];
     const { code, stdout, stderr } = await new Deno.Command("unshare", {
-      args: ["-m", "--propagation", "private", Deno.execPath(), "test", "--allow-all", inner],
-      env: { NO_COLOR: "1", BINDLINK_E2E_IN_PRIVATE_NAMESPACE: "1", BINDLINK_E2E_SCRATCH: scratch },
+      args: [
+        "-m",
+        "--propagation",
+        "private",
+        Deno.execPath(),
+        "test",
+        "--allow-ffi",
+        "--allow-read",
+        "--allow-write",
+        `--allow-run=${tools.join(",")}`,
+        "--allow-env=BINDLINK_E2E_IN_PRIVATE_NAMESPACE,BINDLINK_E2E_SCRATCH,BINDLINK_E2E_ONLY",
+        "--no-prompt",
+        ...files.filter((file) => {
+          const only = Deno.env.get("BINDLINK_E2E_ONLY");
+          return !only || file.includes(only);
+        }),
+      ],
+      env: {
+        NO_COLOR: "1",
+        BINDLINK_E2E_IN_PRIVATE_NAMESPACE: "1",
+        BINDLINK_E2E_SCRATCH: scratch,
+      },
     }).output().finally(() => Deno.remove(scratch, { recursive: true }));
     const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
     console.log(text.replace(/^/gm, "    | "));

@@ -95,6 +95,23 @@ export const libcSymbols = {
     ],
     result: "isize", // ssize_t: bytes placed in buf, or -1 with errno set
   },
+  /** ssize_t llistxattr(const char* path, char* list, size_t size) */
+  llistxattr: {
+    parameters: [
+      "buffer", // const char* path
+      "buffer", // char* list (NUL-separated names)
+      "usize", // size_t size
+    ],
+    result: "isize", // ssize_t: bytes of names, or -1 with errno set
+  },
+  /** int lremovexattr(const char* path, const char* name) */
+  lremovexattr: {
+    parameters: [
+      "buffer", // const char* path
+      "buffer", // const char* name
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
   /** int statx(int dirfd, const char* pathname, int flags, unsigned int mask, struct statx* buf) */
   statx: {
     parameters: [

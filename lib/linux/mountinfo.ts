@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { readProcFile } from "./proc.ts";
 
 /** One mount, as the kernel lists it. */
 export interface MountEntry {
@@ -42,9 +43,13 @@ export function parseMountInfo(text: string): MountEntry[] {
   return entries;
 }
 
-/** The mounts of this process's mount namespace. */
+/**
+ * The mounts of this process's mount namespace (read through libc: Deno refuses /proc reads
+ * without --allow-all). For tests, the demo and diagnostics; the backend itself asks the
+ * kernel about single mounts instead (mount_facts.ts).
+ */
 export function readMountInfo(): MountEntry[] {
-  return parseMountInfo(Deno.readTextFileSync("/proc/self/mountinfo"));
+  return parseMountInfo(readProcFile("/proc/self/mountinfo") ?? "");
 }
 
 /** The topmost mount at exactly `path`, or undefined when `path` is no mount point. */

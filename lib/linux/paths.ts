@@ -1,24 +1,50 @@
 /**
- * POSIX path rules for the Linux backend: case-sensitive, `/`-separated.
+ * Linux paths: the POSIX rules the API resolves arguments with, and opening a path once, as
+ * a descriptor, so that every later step works on the place that was checked.
+ *
+ * Symlinks are followed as Windows follows them (a virtual path through a symlink means the
+ * place it points to), but each path is resolved exactly once, by `openat2` with
+ * `RESOLVE_NO_MAGICLINKS` (no jumps through /proc/<pid>/fd), and from then on bindlink holds
+ * the resulting `O_PATH` descriptor: swapping a folder for a symlink afterwards changes
+ * nothing. Paths that must stay inside a folder (exceptions, mount points inside a link) are
+ * opened with `RESOLVE_BENEATH`. Kernels before 5.6 have no openat2; plain `open(O_PATH)` is
+ * the fallback there.
  *
  * @module
  */
 import path from "node:path";
 import { identityIsBelow, identityOf, type PathRules, type Resolved } from "../paths.ts";
+import { AT_FDCWD, cString, O, RESOLVE, SYS } from "./libc_ffi.ts";
+import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 /** Longest path Linux system calls accept (PATH_MAX, in bytes, with the final NUL). */
 export const LINUX_PATH_MAX = 4096;
+/** Longest file name (one path component), in bytes. */
+export const LINUX_NAME_MAX = 255;
+
+const encoder = new TextEncoder();
 
 /** The POSIX path rules. */
 export const linuxPathRules: PathRules = {
   resolve(input, role, cwd): Resolved {
     const resolved = path.posix.resolve(cwd, input);
-    const bytes = new TextEncoder().encode(resolved).length;
+    const bytes = encoder.encode(resolved).length;
     if (bytes >= LINUX_PATH_MAX) {
       return {
         problem: {
           summary: `the ${role} is ${bytes} bytes long; Linux allows at most ${LINUX_PATH_MAX - 1}`,
           hint: "Use a shorter path.",
+        },
+      };
+    }
+    const long = resolved.split("/").find((name) => encoder.encode(name).length > LINUX_NAME_MAX);
+    if (long !== undefined) {
+      return {
+        problem: {
+          summary: `a name in the ${role} is ${
+            encoder.encode(long).length
+          } bytes long; Linux allows at most ${LINUX_NAME_MAX} per name`,
+          hint: `Shorten the name "${long.slice(0, 40)}...".`,
         },
       };
     }
@@ -37,3 +63,89 @@ export const linuxPathRules: PathRules = {
     return identityOf(linuxPathRules, a) === identityOf(linuxPathRules, b);
   },
 };
+
+const ENOENT = 2;
+const ENOSYS = 38;
+const E2BIG = 7;
+let openat2Works: boolean | undefined;
+
+/** How {@linkcode openPath} resolves. */
+export interface OpenPathOptions {
+  /** Refuse to leave `dirfd` (exceptions inside a link). */
+  beneath?: boolean;
+  /** Do not follow a symlink in the last component: open the symlink itself. */
+  noFollow?: boolean;
+  /** Open as a directory, for reading entries or making them (not `O_PATH`). */
+  directory?: boolean;
+}
+
+/**
+ * Opens `name` relative to `dirfd` (or an absolute path) once, as an `O_PATH` descriptor.
+ *
+ * @returns The descriptor, or `undefined` when nothing is there.
+ * @throws {SystemCallError} for any other failure (ELOOP, EACCES, EXDEV for an escape, ...).
+ */
+export function openPath(
+  dirfd: number,
+  name: string,
+  options: OpenPathOptions = {},
+): number | undefined {
+  let flags = O.CLOEXEC | (options.directory ? O.RDONLY | O.DIRECTORY : O.PATH);
+  if (options.noFollow) flags |= O.NOFOLLOW;
+  const symbols = libc();
+  if (openat2Works !== false) {
+    const how = new BigUint64Array([
+      BigInt(flags),
+      0n,
+      RESOLVE.NO_MAGICLINKS | (options.beneath ? 0x8n /* RESOLVE_BENEATH */ : 0n),
+    ]);
+    const fd = Number(
+      symbols.openat2(SYS.openat2, dirfd, cString(name), new Uint8Array(how.buffer), 24n),
+    );
+    if (fd >= 0) {
+      openat2Works = true;
+      return fd;
+    }
+    const code = errno();
+    if (code === ENOENT) return undefined;
+    if (!(code === ENOSYS || code === E2BIG) || openat2Works) {
+      throw new SystemCallError(`openat2(${name || `fd ${dirfd}`})`, code);
+    }
+    openat2Works = false;
+  }
+  const fd = symbols.openat(dirfd, cString(name), flags, 0);
+  if (fd >= 0) return fd;
+  const code = errno();
+  if (code === ENOENT) return undefined;
+  throw new SystemCallError(`open(${name})`, code);
+}
+
+/** Opens an absolute path once, following symlinks as Windows does (not magic links). */
+export function openAbsolute(absolute: string, options: OpenPathOptions = {}): number | undefined {
+  return openPath(AT_FDCWD, absolute, options);
+}
+
+/**
+ * The path a descriptor stands for now, from its /proc/self/fd link (read through libc).
+ * `undefined` when /proc is not mounted.
+ */
+export function pathOfFd(fd: number): string | undefined {
+  const buffer = new Uint8Array(LINUX_PATH_MAX);
+  const n = Number(libc().readlink(cString(`/proc/self/fd/${fd}`), buffer, BigInt(buffer.length)));
+  if (n < 0) return undefined;
+  return new TextDecoder().decode(buffer.subarray(0, n));
+}
+
+/** The /proc/self/fd path of `fd`, for calls that take only path strings (umount2). */
+export function procFdPath(fd: number): string {
+  return `/proc/self/fd/${fd}`;
+}
+
+/** Runs `use` with an open descriptor and closes it after. */
+export function withFd<T>(fd: number, use: (fd: number) => T): T {
+  try {
+    return use(fd);
+  } finally {
+    closeFd(fd);
+  }
+}

@@ -7,6 +7,7 @@
  * @module
  */
 import { NativeLibrary } from "../native_library.ts";
+import type { ErrnoRole } from "./errno.ts";
 import { type Libc, type libcSymbols, openLibc } from "./libc_ffi.ts";
 
 /** libc, opened on first use by absolute path; {@linkcode closeLibc} releases it. */
@@ -28,13 +29,27 @@ export class SystemCallError extends Error {
   readonly call: string;
   /** The errno it set. */
   readonly errno: number;
+  /** Which path or piece the call was about (set by the caller that knows). */
+  role?: ErrnoRole;
 
   /** Records `call` failing with `errno`. */
-  constructor(call: string, errno: number) {
+  constructor(call: string, errno: number, role?: ErrnoRole) {
     super(`${call} failed with errno ${errno}`);
     this.name = "SystemCallError";
     this.call = call;
     this.errno = errno;
+    this.role = role;
+  }
+}
+
+/** Runs `step`; an error it throws is tagged with `role` (which path it was about) if untagged. */
+export function about<T>(role: ErrnoRole, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    // Deno's own file errors carry it too: failure.ts turns them into errno + role.
+    if (error instanceof Error) (error as { role?: ErrnoRole }).role ??= role;
+    throw error;
   }
 }
 

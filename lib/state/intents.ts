@@ -120,9 +120,7 @@ export class IntentStore {
    */
   begin<S>(operation: string, steps: S, subject?: string): Intent<S> {
     const self = this.#facts.self();
-    const id = `${this.prefix}${self.pid}.${self.start}.${++counter}.${
-      crypto.getRandomValues(new Uint32Array(1))[0].toString(36)
-    }`;
+    const id = this.#newId(self);
     const record: IntentRecord<S> = {
       version: 1,
       id,
@@ -193,16 +191,45 @@ export class IntentStore {
           record = undefined;
         }
       }
-      if (record) {
-        found.push({ file, record, partial: false, owner: this.#owner(record, bootId) });
-        continue;
-      }
-      // A temporary or torn file: the owner is in the name (prefix, pid, start, ...).
+      // The owner is the process named in the file name (a claimed record keeps its maker's
+      // fields inside): prefix, pid, start, ...
       const [pid, start] = name.slice(this.prefix.length).split(".");
-      const alive = /^\d+$/.test(pid) && this.#facts.isRunning(Number(pid), start);
-      found.push({ file, partial: true, owner: alive ? "alive" : "dead" });
+      const running = /^\d+$/.test(pid) && this.#facts.isRunning(Number(pid), start);
+      if (record) {
+        const owner = record.bootId !== bootId ? "earlier-boot" : running ? "alive" : "dead";
+        found.push({ file, record, partial: false, owner });
+      } else {
+        found.push({ file, partial: true, owner: running ? "alive" : "dead" });
+      }
     }
     return found;
+  }
+
+  /**
+   * Takes over `file`, a finished record written by {@linkcode Intent.moveTo} (a link's
+   * record), as an intent of this process: one rename, so the record and the intent never
+   * both exist. For an operation that undoes what the record describes (a remove).
+   *
+   * @returns The intent, or `undefined` when `file` no longer exists.
+   */
+  claim<S>(file: string, record: IntentRecord<S>): Intent<S> | undefined {
+    const self = this.#facts.self();
+    const id = this.#newId(self);
+    const claimed: IntentRecord<S> = { ...record, id };
+    const intent = new Intent(this.dir, claimed);
+    try {
+      Deno.renameSync(file, intent.file);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw error;
+    }
+    return intent;
+  }
+
+  #newId(self: { pid: number; start: string }): string {
+    return `${this.prefix}${self.pid}.${self.start}.${++counter}.${
+      crypto.getRandomValues(new Uint32Array(1))[0].toString(36)
+    }`;
   }
 
   /** Deletes the file of a pending intent (its owner is dead and its work was dealt with). */
@@ -212,11 +239,6 @@ export class IntentStore {
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
-  }
-
-  #owner(record: IntentRecord, bootId: string): OwnerState {
-    if (record.bootId !== bootId) return "earlier-boot";
-    return this.#facts.isRunning(record.pid, record.start) ? "alive" : "dead";
   }
 }
 
@@ -260,6 +282,14 @@ export class Intent<S> {
     Deno.writeTextFileSync(temporary, JSON.stringify(record), { mode: 0o600 });
     Deno.renameSync(temporary, this.file);
     this.#record = record;
+  }
+
+  /**
+   * The operation is over and its record lives on elsewhere (a link's record): one rename to
+   * `destination`, whose folder must exist.
+   */
+  moveTo(destination: string): void {
+    Deno.renameSync(this.file, destination);
   }
 
   /** The operation is over (done or undone): the record is deleted. */

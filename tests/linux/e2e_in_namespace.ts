@@ -1,91 +1,33 @@
 /**
  * End-to-end tests of the Linux backend, CLI and library down to the kernel. Run only by
  * ../linux_e2e_test.ts, as root inside `unshare -m --propagation private`: every mount made
- * here, including the scratch tmpfs and the tmpfs over /run, dies with that namespace.
+ * here, including the scratch tmpfs and the tmpfs over /run, dies with that namespace. The
+ * CLI runs as its own process with exactly the documented flags.
  */
 import assert from "node:assert/strict";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { BindLinkApi, type BindLinkOptions, linuxPlatform } from "../../mod.ts";
-import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import type { BindLinkOptions } from "../../mod.ts";
 import { type Linker, runScenario, scenarios, snapshot } from "../../tools/scenarios.ts";
 import { rejectsCode, throwsCode } from "../support/expect_error.ts";
-
-const cli = fileURLToPath(new URL("../../cli.ts", import.meta.url));
-
-function sh(cmd: string, ...args: string[]): void {
-  const out = new Deno.Command(cmd, { args, stderr: "piped" }).outputSync();
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-}
-
-// Guard: mounting over /run outside a private namespace would hurt the machine; only the
-// launcher, which starts this file under unshare, sets this.
-if (Deno.env.get("BINDLINK_E2E_IN_PRIVATE_NAMESPACE") !== "1") {
-  throw new Error(
-    "run tests/linux_e2e_test.ts, which starts this file in a private mount namespace",
-  );
-}
-const scratch = Deno.env.get("BINDLINK_E2E_SCRATCH")!; // made, and deleted, by the launcher
-sh("mount", "-t", "tmpfs", "bindlink-e2e", scratch);
-sh("mount", "-t", "tmpfs", "bindlink-e2e-run", "/run"); // the CLI's default state folder
-const stateDir = path.join(scratch, ".state");
-const api = new BindLinkApi(linuxPlatform({ stateDir }));
-let counter = 0;
-
-/** A fresh, empty folder on the scratch tmpfs. */
-function fresh(): string {
-  const dir = path.join(scratch, `t${++counter}`);
-  Deno.mkdirSync(dir);
-  return dir;
-}
-
-function mountsBelow(dir: string): string[] {
-  return readMountInfo().map((m) => m.mountPoint).filter((p) => p.startsWith(dir + "/"));
-}
-
-function assertClean(dir: string, state = stateDir): void {
-  assert.deepEqual(mountsBelow(dir), [], "no mount is left");
-  let records: string[] = [];
-  try {
-    records = [...Deno.readDirSync(state)].map((e) => e.name);
-  } catch { /* never created */ }
-  assert.deepEqual(records, [], "no record, stash or temporary file is left in the state folder");
-}
-
-function files(dir: string, list: string[]): void {
-  for (const file of list) {
-    Deno.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    Deno.writeTextFileSync(path.join(dir, file), path.basename(file));
-  }
-}
-
-const ls = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], wrap: string[] = []): CliResult {
-  const [cmd, ...pre] = wrap.length ? wrap : [Deno.execPath()];
-  const out = new Deno.Command(cmd, {
-    args: [...pre, ...(wrap.length ? [Deno.execPath()] : []), "run", "--allow-all", cli, ...args],
-    env: { NO_COLOR: "1", DENO_DIR: path.join(scratch, ".deno") },
-  }).outputSync();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+import {
+  api,
+  assertClean,
+  createArgs,
+  files,
+  fresh,
+  ls,
+  mountsBelow,
+  repo,
+  runCli,
+  scratch,
+  sh,
+  stateDir,
+} from "./e2e_support.ts";
 
 /** The CLI, as a separate process with its default state folder, driven as a user would. */
 const cliLinker: Linker = {
   createBindLink(virtualPath: string, backingPath: string, options: BindLinkOptions = {}) {
-    const args = ["create", virtualPath, backingPath, "--json"];
-    if (options.readOnly) args.push("--read-only");
-    if (options.merged) args.push("--merged");
-    for (const e of options.exceptions ?? []) args.push("--exception", e);
+    const args = createArgs(virtualPath, backingPath, options);
     const created = runCli(args);
     assert.equal(created.code, 0, created.stdout + created.stderr);
     assert.equal(JSON.parse(created.stdout).link.virtualPath, virtualPath);
@@ -224,26 +166,58 @@ Deno.test("a second link on the same path is already-exists; nested links go dee
   assertClean(dir);
 });
 
-Deno.test("a failure half-way undoes every step: the overlay mount fails after stash and work folder", async () => {
+Deno.test("a failure half-way undoes every step, work folder included, and says only what is true", async () => {
   const dir = fresh();
-  files(dir, ["Foo/Keep/own.txt"]);
-  Deno.mkdirSync(`${dir}/Other`);
-  sh("mount", "-t", "tmpfs", "other-fs", `${dir}/Other`); // upper layer on another file system than its work folder
-  try {
-    const before = snapshot(dir);
-    const mountsBefore = mountsBelow(dir);
-    const error = await api.createBindLink(`${dir}/Foo`, `${dir}/Other`, {
+  // The exception is a folder; the backing path has a file of that name, so grafting the
+  // exception fails after the work folder, the intent record and the overlay were made.
+  files(dir, ["Foo/Keep/own.txt", "Bar/Keep"]);
+  const before = snapshot(dir);
+  const error = await rejectsCode(
+    api.createBindLink(`${dir}/Foo`, `${dir}/Bar`, {
       merged: true,
       exceptions: [`${dir}/Foo/Keep`],
-    }).catch((e) => e);
-    assert.ok(error?.errno, `expected a failed mount, got ${error}`);
-    assert.match(error.message, /The system reports errno \d+ \(E[A-Z]+\): ".+"/);
-    assert.deepEqual(snapshot(dir), before, "no work folder, stash or mount point is left");
-    assert.deepEqual(mountsBelow(dir), mountsBefore, "no stash mount is left");
-    assertClean(`${dir}/Foo`);
-  } finally {
-    sh("umount", `${dir}/Other`);
-  }
+    }),
+    "invalid-path",
+  );
+  assert.match(
+    error.message,
+    /the exception .*\/Foo\/Keep is a directory, and the backing path has a file at that place/,
+  );
+  assert.doesNotMatch(error.message, /Undoing the partial link also failed/);
+  assert.deepEqual(snapshot(dir), before, "no work folder or mount point is left");
+  assertClean(dir);
+});
+
+Deno.test("a symlink in the virtual path: the link is made where it leads, and errors say so", async () => {
+  const dir = fresh();
+  files(dir, ["Real/Sub/x.txt", "Bar/Cow.txt"]);
+  Deno.symlinkSync(`${dir}/Real`, `${dir}/RealLink`);
+  const link = await api.createBindLink(`${dir}/RealLink/Sub`, `${dir}/Bar`);
+  assert.deepEqual(ls(`${dir}/Real/Sub`), ["Cow.txt"], "mounted on the resolved place");
+  const listed = await api.listBindLinks();
+  assert.ok(
+    listed.some((l) => l.virtualPath === `${dir}/Real/Sub`),
+    "listed resolved, as Windows does",
+  );
+  const again = await rejectsCode(
+    api.createBindLink(`${dir}/Real/Sub`, `${dir}/Bar`),
+    "already-exists",
+  );
+  assert.match(again.message, /it shows .*\/Bar\)/);
+  await link.remove(); // through the symlink again
+  assert.deepEqual(ls(`${dir}/Real/Sub`), ["x.txt"]);
+  Deno.symlinkSync(`${dir}/Nowhere`, `${dir}/Dangling`);
+  const dangling = await rejectsCode(
+    api.createBindLink(`${dir}/Dangling`, `${dir}/Bar`),
+    "not-found",
+  );
+  assert.match(dangling.message, /the virtual path is a symlink to a place that does not exist/);
+  const merged = await rejectsCode(
+    api.createBindLink(`${dir}/RealLink/Sub`, `${dir}/RealLink/Sub/..`, { merged: true }),
+    "invalid-argument",
+  );
+  assert.match(merged.message, /through a symlink: the virtual path resolves to .*\/Real\/Sub/);
+  assertClean(dir);
 });
 
 Deno.test("a failure after making an anchor removes the anchor (read-only file system)", async () => {
@@ -256,7 +230,8 @@ Deno.test("a failure after making an anchor removes the anchor (read-only file s
       api.createBindLink(`${dir}/Anchor`, `${dir}/ro/data`, { merged: true }),
       "access-denied",
     );
-    assert.match(error.message, /the file system is read-only/);
+    assert.match(error.message, /the work folder is on a read-only file system/);
+    assert.match(error.message, /add --read-only, or use a backing path on a writable file system/);
     assert.equal(error.errnoName, "EROFS");
     assert.deepEqual(ls(dir), ["ro"], "the anchor folder made for the link is gone");
   } finally {
@@ -268,12 +243,18 @@ Deno.test("a failure after making an anchor removes the anchor (read-only file s
 Deno.test("not root: the CLI says to run as root, exits 1 and touches nothing", () => {
   const dir = fresh();
   files(dir, ["Bar/Cow.txt"]);
+  // The checkout may be readable by root only: the unprivileged process gets its own copy.
+  const copy = path.join(scratch, "readable-copy");
+  Deno.mkdirSync(copy, { recursive: true });
+  sh("cp", "-r", `${repo}/cli.ts`, `${repo}/mod.ts`, `${repo}/deno.json`, `${repo}/lib`, copy);
+  sh("chmod", "-R", "a+rX", copy);
   Deno.chmodSync(scratch, 0o755);
   Deno.mkdirSync(path.join(scratch, ".deno"), { recursive: true });
   Deno.chmodSync(path.join(scratch, ".deno"), 0o777);
   const result = runCli(
     ["create", `${dir}/Anchor`, `${dir}/Bar`],
     ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],
+    path.join(copy, "cli.ts"),
   );
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /bind mounts need root, and this process runs as uid 65534/);
@@ -296,7 +277,7 @@ Deno.test("root without CAP_SYS_ADMIN: EPERM with the system's text, and the anc
   assert.equal(error.systemMessage, "Operation not permitted");
   assert.match(
     error.message,
-    /errno 1 \(EPERM\): "Operation not permitted"\. Bind mounts need root/,
+    /errno 1 \(EPERM\): "Operation not permitted"\. Either this process lacks CAP_SYS_ADMIN/,
   );
   assert.deepEqual(ls(dir), ["Bar"], "the mount point made for the anchorless link was removed");
   assertClean(dir, "/run/bindlink");

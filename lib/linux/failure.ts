@@ -1,0 +1,110 @@
+/**
+ * Turning what went wrong in the Linux backend into a {@linkcode BindLinkError} that says
+ * only what is true: what failed, for which path, whether undoing it worked.
+ *
+ * @module
+ */
+import { BindLinkError, type BindLinkErrorInit, type BindLinkOperation } from "../errors.ts";
+import { LockHeldByAsyncCallError } from "../state/lock.ts";
+import { ERRNO, errnoName, type ErrnoRole, explainErrno } from "./errno.ts";
+import { strerror, SystemCallError } from "./syscall.ts";
+
+/** The operation and paths every error of one call carries. */
+export interface Where {
+  /** The operation. */
+  operation: BindLinkOperation;
+  /** The virtual path as given (resolved against the current directory). */
+  virtualPath: string;
+  /** The backing path as given (create). */
+  backingPath?: string;
+  /** A merged link was being made. */
+  merged?: boolean;
+  /** Said after the summary when a symlink was followed (`; ... resolves through a symlink to ...`). */
+  symlinkNote?: string;
+}
+
+/** A refusal worked out by bindlink itself (before or instead of a system call). */
+export function refuse(where: Where, init: Omit<BindLinkErrorInit, "operation">): BindLinkError {
+  return new BindLinkError({
+    operation: where.operation,
+    virtualPath: where.virtualPath,
+    backingPath: where.backingPath,
+    ...init,
+    summary: init.summary + (where.symlinkNote ?? ""),
+  });
+}
+
+function rollbackNote(rollbackErrors: unknown[]): string {
+  if (!rollbackErrors.length) return "";
+  return ` Undoing the partial link also failed (${
+    rollbackErrors.map((e) => e instanceof Error ? e.message : String(e)).join("; ")
+  }); the next bindlink create or remove in this namespace finishes the cleanup.`;
+}
+
+/**
+ * The error to throw for `error`, met while doing `where`; `rollbackErrors` are failures of
+ * the undo that followed (none: everything made was taken away again).
+ */
+export function explain(
+  error: unknown,
+  where: Where,
+  rollbackErrors: unknown[] = [],
+): BindLinkError {
+  const leftover = rollbackNote(rollbackErrors);
+  if (error instanceof BindLinkError) {
+    if (!leftover) return error;
+    return new BindLinkError({
+      ...error,
+      hint: error.hint + leftover,
+      cause: error,
+    });
+  }
+  if (error instanceof SystemCallError) {
+    const meaning = explainErrno(error.errno, where.operation, {
+      role: error.role,
+      call: error.call,
+      merged: where.merged,
+    });
+    return refuse(where, {
+      ...meaning,
+      hint: meaning.hint + leftover,
+      errno: error.errno,
+      errnoName: errnoName(error.errno),
+      systemMessage: strerror(error.errno),
+      cause: error,
+    });
+  }
+  if (error instanceof LockHeldByAsyncCallError) {
+    return refuse(where, {
+      code: "busy",
+      summary: "an unfinished asynchronous bindlink call of this process holds the lock",
+      hint: "Await that call before making a blocking one.",
+      cause: error,
+    });
+  }
+  const osCode = (error as { code?: unknown }).code;
+  const osErrno = typeof osCode === "string" ? ERRNO[osCode as keyof typeof ERRNO] : undefined;
+  if (osErrno !== undefined && !(error instanceof Deno.errors.NotCapable)) {
+    // A file operation of Deno's (a mount point, a work folder, a record) failed.
+    const role = (error as { role?: ErrnoRole }).role;
+    return explain(new SystemCallError(String(error), osErrno, role), where, rollbackErrors);
+  }
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+    return refuse(where, {
+      code: "access-denied",
+      summary: "Deno's permissions do not cover what the link needs",
+      hint: "Run with --allow-ffi --allow-read --allow-write: bindlink calls libc, reads both " +
+        "paths, and writes mount points, work folders and its state folder." + leftover,
+      systemMessage: error.message,
+      cause: error,
+    });
+  }
+  return refuse(where, {
+    code: "unknown",
+    summary: "an unexpected error stopped the operation",
+    hint: (leftover ? "" : "Everything the call had made was taken away again. ") +
+      "Report this message if it persists." + leftover,
+    systemMessage: error instanceof Error ? error.message : String(error),
+    cause: error,
+  });
+}

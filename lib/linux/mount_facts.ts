@@ -1,0 +1,245 @@
+/**
+ * What the kernel says about one mount, without reading every mount: the unique mount ID of
+ * a path or descriptor (statx `STATX_MNT_ID_UNIQUE`, Linux 6.8+), one mount described by ID
+ * (`statmount`), the mounts directly below one (`listmount`), and the 64-bit ID of this mount
+ * namespace (`ioctl(NS_GET_MNTNS_ID)`). Each costs one system call, however many mounts exist.
+ *
+ * On kernels without unique mount IDs (before 6.8), {@linkcode mountIdentity} falls back to
+ * the reusable mount ID with the device and inode of the mount's root, which tells a link's
+ * mount from a later one in all but contrived cases; `statmount`/`listmount` (6.8+) are
+ * then missing too, and the callers say what they cannot check.
+ *
+ * @module
+ */
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  cString,
+  NS_GET_MNTNS_ID,
+  O,
+  STATMOUNT,
+  STATX_ATTR_MOUNT_ROOT,
+  STATX_MNT_ID,
+  STATX_MNT_ID_UNIQUE,
+  SYS,
+} from "./libc_ffi.ts";
+import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+
+const STATX_TYPE = 0x1;
+const STATX_INO = 0x100;
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const ENOENT = 2;
+const EINVAL = 22;
+const ENOSYS = 38;
+const EOPNOTSUPP = 95;
+const EPERM = 1;
+
+/** A file's kind and the mount it is on, from one statx. */
+export interface PathFacts {
+  /** `directory`, `file` (regular), `symlink`, or `other` (device, socket, ...). */
+  kind: "directory" | "file" | "symlink" | "other";
+  /** The mount's ID: unique (`u…`) where the kernel has unique IDs, else `r<id>.<dev>.<ino>`. */
+  mountId: string;
+  /** True when the path is the root of a mount (the top one, where mounts are stacked). */
+  isMountRoot: boolean;
+  /** `major:minor` of the file system. */
+  device: string;
+  /** Inode number. */
+  inode: bigint;
+  /** Size in bytes. */
+  size: bigint;
+}
+
+let uniqueIds: boolean | undefined;
+
+function kindOf(mode: number): PathFacts["kind"] {
+  switch (mode & S_IFMT) {
+    case S_IFDIR:
+      return "directory";
+    case S_IFREG:
+      return "file";
+    case S_IFLNK:
+      return "symlink";
+  }
+  return "other";
+}
+
+/**
+ * statx of `path` relative to `dirfd` (or of `dirfd` itself with `path` ""), without following
+ * a symlink in the last component. `undefined` when nothing is there.
+ */
+export function pathFacts(dirfd: number, path: string): PathFacts | undefined {
+  const buffer = new Uint8Array(256);
+  const flags = AT_SYMLINK_NOFOLLOW | (path === "" ? AT_EMPTY_PATH : 0);
+  const mask = STATX_TYPE | STATX_INO | (uniqueIds === false ? STATX_MNT_ID : STATX_MNT_ID_UNIQUE);
+  if (libc().statx(dirfd, cString(path), flags, mask, buffer) !== 0) {
+    const code = errno();
+    if (code === ENOENT) return undefined;
+    throw new SystemCallError(`statx(${path || `fd ${dirfd}`})`, code);
+  }
+  const view = new DataView(buffer.buffer);
+  const gotMask = view.getUint32(0, true);
+  uniqueIds ??= (gotMask & STATX_MNT_ID_UNIQUE) !== 0;
+  const attributes = view.getBigUint64(8, true);
+  const mode = view.getUint16(28, true);
+  const inode = view.getBigUint64(32, true);
+  const device = `${view.getUint32(136, true)}:${view.getUint32(140, true)}`;
+  const id = view.getBigUint64(144, true);
+  const isMountRoot = (attributes & STATX_ATTR_MOUNT_ROOT) !== 0n;
+  return {
+    kind: kindOf(mode),
+    mountId: uniqueIds ? `u${id}` : `r${id}.${device}`,
+    isMountRoot,
+    device,
+    inode,
+    size: view.getBigUint64(40, true),
+  };
+}
+
+/** statx of an absolute path (last component not followed). */
+export function factsAt(path: string): PathFacts | undefined {
+  return pathFacts(AT_FDCWD, path);
+}
+
+/** True when this kernel gives unique mount IDs (known after the first statx). */
+export function hasUniqueMountIds(): boolean {
+  if (uniqueIds === undefined) pathFacts(AT_FDCWD, "/");
+  return uniqueIds === true;
+}
+
+/** The numeric unique ID inside a `u…` mount ID, or undefined for a fallback ID. */
+export function uniqueNumber(mountId: string): bigint | undefined {
+  return mountId.startsWith("u") ? BigInt(mountId.slice(1)) : undefined;
+}
+
+/** One mount, as `statmount` describes it. */
+export interface MountDescription {
+  /** The unique mount ID. */
+  id: bigint;
+  /** The parent mount's unique ID. */
+  parentId: bigint;
+  /** Where it is mounted, as seen from this process's root. */
+  mountPoint: string;
+}
+
+let statmountWorks: boolean | undefined;
+
+/**
+ * Describes the mount with unique ID `id` in this namespace, or `undefined` when there is no
+ * such mount (unmounted, or never here). `null` when the kernel has no statmount.
+ */
+export function describeMount(id: bigint): MountDescription | undefined | null {
+  if (statmountWorks === false) return null;
+  const request = new Uint8Array(24);
+  const req = new DataView(request.buffer);
+  req.setUint32(0, 24, true); // MNT_ID_REQ_SIZE_VER0
+  req.setBigUint64(8, id, true);
+  req.setBigUint64(16, BigInt(STATMOUNT.MNT_BASIC | STATMOUNT.MNT_POINT), true);
+  let size = 4096 + 512;
+  for (;;) {
+    const buffer = new Uint8Array(size);
+    const result = libc().statmount(SYS.statmount, request, buffer, BigInt(size), 0);
+    if (result < 0) {
+      const code = errno();
+      if (code === ENOENT) return undefined;
+      if (code === ENOSYS || code === EINVAL && statmountWorks === undefined) {
+        statmountWorks = false;
+        return null;
+      }
+      if (code === 75 /* EOVERFLOW */) {
+        size *= 2;
+        continue;
+      }
+      throw new SystemCallError(`statmount(${id})`, code);
+    }
+    statmountWorks = true;
+    const view = new DataView(buffer.buffer);
+    const pointOffset = view.getUint32(108, true);
+    const start = 512 + pointOffset;
+    const end = buffer.indexOf(0, start);
+    return {
+      id: view.getBigUint64(40, true),
+      parentId: view.getBigUint64(48, true),
+      mountPoint: new TextDecoder().decode(buffer.subarray(start, end)),
+    };
+  }
+}
+
+/**
+ * The unique IDs of the mounts directly below mount `id` (its children), or `null` when the
+ * kernel has no listmount.
+ */
+export function mountsBelow(id: bigint): bigint[] | null {
+  const ids: bigint[] = [];
+  const request = new Uint8Array(24);
+  const req = new DataView(request.buffer);
+  req.setUint32(0, 24, true);
+  req.setBigUint64(8, id, true);
+  const batch = 64;
+  for (;;) {
+    req.setBigUint64(16, ids.length ? ids[ids.length - 1] : 0n, true); // resume after the last
+    const out = new BigUint64Array(batch);
+    const n = Number(
+      libc().listmount(SYS.listmount, request, new Uint8Array(out.buffer), BigInt(batch), 0),
+    );
+    if (n < 0) {
+      const code = errno();
+      if (code === ENOSYS || code === EINVAL) return null;
+      if (code === ENOENT) return [];
+      throw new SystemCallError(`listmount(${id})`, code);
+    }
+    ids.push(...out.subarray(0, n));
+    if (n < batch) return ids;
+  }
+}
+
+/**
+ * Whether the mount namespace with 64-bit ID `nsId` still exists: `true`, `false`, or
+ * `undefined` when this kernel cannot say (listmount without namespace IDs, before 6.11).
+ */
+export function namespaceExists(nsId: bigint): boolean | undefined {
+  const request = new Uint8Array(32);
+  const req = new DataView(request.buffer);
+  req.setUint32(0, 32, true); // MNT_ID_REQ_SIZE_VER1
+  req.setBigUint64(8, 0xffffffffffffffffn, true); // LSMT_ROOT
+  req.setBigUint64(24, nsId, true);
+  const out = new Uint8Array(8);
+  const n = Number(libc().listmount(SYS.listmount, request, out, 1n, 0));
+  if (n >= 0) return true;
+  const code = errno();
+  if (code === ENOENT) return false;
+  if (code === EPERM) return true; // exists, in a user namespace we may not look into
+  return undefined;
+}
+
+let namespaceCache: string | undefined;
+
+/**
+ * This process's mount namespace ID: `ioctl(NS_GET_MNTNS_ID)` on /proc/self/ns/mnt, a
+ * 64-bit number the kernel never reuses (Linux 6.11+). On older kernels, `i` and the inode
+ * of /proc/self/ns/mnt, which the kernel may reuse once the namespace is gone.
+ */
+export function mountNamespaceId(): string {
+  if (namespaceCache) return namespaceCache;
+  const symbols = libc();
+  const fd = symbols.open(cString("/proc/self/ns/mnt"), O.RDONLY | O.CLOEXEC, 0);
+  if (fd < 0) throw new SystemCallError("open(/proc/self/ns/mnt)", errno());
+  try {
+    const out = new BigUint64Array(1);
+    if (symbols.ioctl(fd, NS_GET_MNTNS_ID, new Uint8Array(out.buffer)) === 0) {
+      return namespaceCache = String(out[0]);
+    }
+    const code = errno();
+    if (code !== EINVAL && code !== 25 /* ENOTTY */ && code !== EOPNOTSUPP) {
+      throw new SystemCallError("ioctl(NS_GET_MNTNS_ID)", code);
+    }
+    const facts = pathFacts(fd, "");
+    return namespaceCache = `i${facts?.inode ?? 0n}`;
+  } finally {
+    closeFd(fd);
+  }
+}

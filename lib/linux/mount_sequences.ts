@@ -1,0 +1,410 @@
+/**
+ * Building a link where nobody sees it, then attaching it whole with one `move_mount`.
+ *
+ * A plain link is a detached clone of the backing path (`open_tree(OPEN_TREE_CLONE |
+ * AT_RECURSIVE)`); a merged one, or a link that must keep earlier links below it visible, is
+ * a detached overlay (`fsopen`/`fsconfig`/`fsmount`, layers passed as descriptors). The
+ * read-only flag (`mount_setattr`), exceptions and earlier links' mounts are put into the
+ * detached tree, and only then is the whole tree attached at the virtual path: until that
+ * call nothing is visible, and a process killed before it leaves no mount at all (the tree
+ * dies with its last descriptor).
+ *
+ * Kernels that refuse mounts inside a detached tree (before about 6.15) get the staging
+ * route: the tree is attached at a private staging folder in bindlink's state folder, the
+ * exceptions are added there, and the finished tree is moved to the virtual path with one
+ * `move_mount` (the MS_MOVE of the new API).
+ *
+ * @module
+ */
+import {
+  AT_EMPTY_PATH,
+  AT_RECURSIVE,
+  cString,
+  FSCONFIG,
+  FSMOUNT_CLOEXEC,
+  FSOPEN_CLOEXEC,
+  MNT_DETACH,
+  MOUNT_ATTR_RDONLY,
+  MOVE_MOUNT_F_EMPTY_PATH,
+  MOVE_MOUNT_T_EMPTY_PATH,
+  MS_BIND,
+  MS_REC,
+  O,
+  OPEN_TREE_CLONE,
+} from "./libc_ffi.ts";
+import { pathFacts } from "./mount_facts.ts";
+import { openAbsolute, openPath, pathOfFd, procFdPath } from "./paths.ts";
+import { about, check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+
+const EINVAL = 22;
+const EEXIST = 17;
+const MS_PRIVATE = 0x40000n;
+
+/** An entry that must exist in the skeleton layer: the root of an earlier link below. */
+export interface SkeletonEntry {
+  /** Path relative to the new link's root. */
+  relative: string;
+  /** What the earlier link's root is. */
+  kind: "directory" | "file";
+}
+
+/** What to build. */
+export interface AssemblyPlan {
+  /** The backing path, opened. */
+  backingFd: number;
+  /** The virtual path, opened (the lower layer of a merged link); absent when anchorless. */
+  virtualFd?: number;
+  /** Overlay's work folder, opened; needed by a writable overlay. */
+  workFd?: number;
+  /** Writes refused through the link. */
+  readOnly: boolean;
+  /** The virtual path's own entries stay visible. */
+  merged: boolean;
+  /** Roots of earlier links below that must stay visible (they need an overlay). */
+  skeleton: readonly SkeletonEntry[];
+}
+
+/** True when the plan needs overlayfs (and, when writable, a work folder). */
+export function needsOverlay(plan: Pick<AssemblyPlan, "merged" | "skeleton">): boolean {
+  return plan.merged || plan.skeleton.length > 0;
+}
+
+// overlayfs splits string options on "," and lower layers on ":"; a backslash escapes both.
+function overlayEscape(dir: string): string {
+  return dir.replace(/[\\,:]/g, (c) => "\\" + c);
+}
+
+function makeSkeleton(entries: readonly SkeletonEntry[]): number {
+  const symbols = libc();
+  const context = check(symbols.fsopen(cString("tmpfs"), FSOPEN_CLOEXEC), "fsopen(tmpfs)");
+  try {
+    check(
+      symbols.fsconfig(context, FSCONFIG.SET_STRING, cString("mode"), cString("0755"), 0),
+      "fsconfig(mode)",
+    );
+    check(symbols.fsconfig(context, FSCONFIG.CMD_CREATE, null, null, 0), "fsconfig(create tmpfs)");
+    const root = check(symbols.fsmount(context, FSMOUNT_CLOEXEC, 0), "fsmount(tmpfs)");
+    for (const entry of entries) {
+      const names = entry.relative.split("/");
+      let at = "";
+      names.forEach((name, i) => {
+        at = at ? `${at}/${name}` : name;
+        const last = i === names.length - 1;
+        const made = last && entry.kind === "file"
+          ? symbols.openat(root, cString(at), O.CREAT | O.WRONLY | O.CLOEXEC, 0o644)
+          : symbols.mkdirat(root, cString(at), 0o755);
+        if (made < 0 && errno() !== EEXIST) {
+          throw new SystemCallError(`mkdirat(skeleton ${at})`, errno());
+        }
+        if (last && entry.kind === "file" && made >= 0) closeFd(made);
+      });
+    }
+    return root;
+  } finally {
+    closeFd(context);
+  }
+}
+
+function buildOverlay(plan: AssemblyPlan): number {
+  const symbols = libc();
+  const skeleton = plan.skeleton.length ? makeSkeleton(plan.skeleton) : undefined;
+  const context = check(symbols.fsopen(cString("overlay"), FSOPEN_CLOEXEC), "fsopen(overlay)");
+  try {
+    const lowers: number[] = [];
+    if (plan.readOnly) lowers.push(plan.backingFd);
+    if (plan.merged && plan.virtualFd !== undefined) lowers.push(plan.virtualFd);
+    if (skeleton !== undefined) lowers.push(skeleton);
+    const upper = plan.readOnly ? undefined : plan.backingFd;
+    if (upper !== undefined && plan.workFd === undefined) {
+      throw new Error("a writable overlay needs a work folder");
+    }
+    const setFd = (key: string, fd: number) =>
+      symbols.fsconfig(context, FSCONFIG.SET_FD, cString(key), null, fd) === 0;
+    const byFd = lowers.every((fd) => setFd("lowerdir+", fd)) &&
+      (upper === undefined || (setFd("upperdir", upper) && setFd("workdir", plan.workFd!)));
+    if (!byFd) {
+      // Kernels before 6.13 take layers only as path strings: the descriptors' own paths.
+      const code = errno();
+      if (code !== EINVAL) throw new SystemCallError("fsconfig(overlay layer)", code, "overlay");
+      if (skeleton !== undefined) {
+        throw new SystemCallError("fsconfig(lowerdir+ skeleton)", code, "overlay");
+      }
+      const text = (fd: number) => overlayEscape(pathOfFd(fd) ?? "");
+      const setString = (key: string, value: string) =>
+        check(
+          symbols.fsconfig(context, FSCONFIG.SET_STRING, cString(key), cString(value), 0),
+          `fsconfig(${key})`,
+        );
+      setString("lowerdir", lowers.map(text).join(":"));
+      if (upper !== undefined) {
+        setString("upperdir", text(upper));
+        setString("workdir", text(plan.workFd!));
+      }
+    }
+    // Renames and copies through the link stay plain files and folders in the backing path.
+    for (const [key, value] of [["redirect_dir", "off"], ["metacopy", "off"], ["index", "off"]]) {
+      symbols.fsconfig(context, FSCONFIG.SET_STRING, cString(key), cString(value), 0);
+    }
+    about(
+      "overlay",
+      () =>
+        check(
+          symbols.fsconfig(context, FSCONFIG.CMD_CREATE, null, null, 0),
+          "fsconfig(create overlay)",
+        ),
+    );
+    return check(symbols.fsmount(context, FSMOUNT_CLOEXEC, 0), "fsmount(overlay)");
+  } finally {
+    closeFd(context);
+    if (skeleton !== undefined) closeFd(skeleton);
+  }
+}
+
+/** Thrown when what is grafted and the place it goes are of different kinds. */
+export class GraftKindMismatch extends Error {
+  /** The place, relative to the link's root. */
+  readonly relative: string;
+  /** What is grafted. */
+  readonly sourceKind: string;
+  /** What the link has at that place. */
+  readonly targetKind: string;
+
+  /** Describes the mismatch. */
+  constructor(relative: string, sourceKind: string, targetKind: string) {
+    super(`${relative}: a ${sourceKind} cannot be mounted on a ${targetKind}`);
+    this.relative = relative;
+    this.sourceKind = sourceKind;
+    this.targetKind = targetKind;
+  }
+}
+
+/** Thrown when this kernel refuses a mount inside a detached tree: use the staging route. */
+export class DetachedGraftRefused extends Error {
+  constructor() {
+    super("this kernel refuses mounts inside a detached mount tree");
+  }
+}
+
+/**
+ * A link's mount tree being assembled: detached (or, on the staging route, at a private
+ * staging folder), finished by {@linkcode LinkTree.attach}.
+ */
+export class LinkTree implements Disposable {
+  /** The tree's root: a detached mount, or the staging mount. */
+  readonly fd: number;
+  /** The unique mount ID of the tree's root mount: the link's mount once attached. */
+  readonly mountId: string;
+  /** The staging folder, on the staging route. */
+  readonly staging?: string;
+  #closed = false;
+
+  private constructor(fd: number, staging?: string) {
+    this.fd = fd;
+    this.staging = staging;
+    this.mountId = pathFacts(fd, "")!.mountId;
+  }
+
+  /** Builds the link's tree, detached. */
+  static build(plan: AssemblyPlan): LinkTree {
+    const fd = needsOverlay(plan) ? buildOverlay(plan) : about("backing path", () =>
+      check(
+        libc().open_tree(
+          plan.backingFd,
+          cString(""),
+          OPEN_TREE_CLONE | O.CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH,
+        ),
+        "open_tree(backing path)",
+      ));
+    return new LinkTree(fd);
+  }
+
+  /**
+   * Moves this detached tree to `staging` (an empty folder on a private mount) and returns
+   * the tree there; this one is used up.
+   */
+  stageAt(staging: string): LinkTree {
+    const target = openAbsolute(staging);
+    if (target === undefined) throw new SystemCallError(`open(${staging})`, 2, "state folder");
+    try {
+      check(
+        libc().move_mount(
+          this.fd,
+          cString(""),
+          target,
+          cString(""),
+          MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH,
+        ),
+        "move_mount(staging)",
+      );
+    } finally {
+      closeFd(target);
+    }
+    this.close();
+    const fd = openAbsolute(staging)!;
+    return new LinkTree(fd, staging);
+  }
+
+  /** True when `relative` exists in the tree (symlinks inside are not followed out). */
+  has(relative: string): boolean {
+    const fd = openPath(this.fd, relative, { beneath: true, noFollow: true });
+    if (fd === undefined) return false;
+    closeFd(fd);
+    return true;
+  }
+
+  /** Makes an empty mount point at `relative` (its parent must exist in the tree). */
+  makeMountPoint(relative: string, kind: "directory" | "file"): void {
+    const slash = relative.lastIndexOf("/");
+    const parent = slash < 0
+      ? this.fd
+      : openPath(this.fd, relative.slice(0, slash), { beneath: true, directory: true });
+    if (parent === undefined) {
+      throw new SystemCallError(`open(${relative.slice(0, slash)} in the link)`, 2, "mount point");
+    }
+    const name = cString(relative.slice(slash + 1));
+    try {
+      if (kind === "directory") {
+        check(libc().mkdirat(parent, name, 0o755), `mkdirat(${relative})`);
+      } else {
+        closeFd(
+          check(
+            libc().openat(parent, name, O.CREAT | O.EXCL | O.WRONLY | O.CLOEXEC, 0o644),
+            `create(${relative})`,
+          ),
+        );
+      }
+    } finally {
+      if (parent !== this.fd) closeFd(parent);
+    }
+  }
+
+  /** Makes the tree read-only (its own mounts; what is grafted in later keeps its flags). */
+  setReadOnly(): void {
+    const attr = new BigUint64Array([MOUNT_ATTR_RDONLY, 0n, 0n, 0n]);
+    check(
+      libc().mount_setattr(
+        this.fd,
+        cString(""),
+        AT_EMPTY_PATH | AT_RECURSIVE,
+        new Uint8Array(attr.buffer),
+        32n,
+      ),
+      "mount_setattr(read-only)",
+    );
+  }
+
+  /**
+   * Puts a clone of the mount tree at `sourceFd` (an exception's original, an earlier link)
+   * into this tree at `relative`; returns the clone's mount ID.
+   *
+   * @throws {DetachedGraftRefused} when the kernel refuses it in a detached tree.
+   */
+  graft(sourceFd: number, relative: string): string {
+    const symbols = libc();
+    const clone = check(
+      symbols.open_tree(
+        sourceFd,
+        cString(""),
+        OPEN_TREE_CLONE | O.CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH,
+      ),
+      `open_tree(${relative})`,
+    );
+    try {
+      const cloneId = pathFacts(clone, "")!.mountId;
+      const target = openPath(this.fd, relative, { beneath: true, noFollow: true });
+      if (target === undefined) {
+        throw new SystemCallError(`open(${relative} in the link)`, 2, "mount point");
+      }
+      const sourceKind = pathFacts(clone, "")?.kind;
+      const targetKind = pathFacts(target, "")?.kind;
+      if (sourceKind !== targetKind) {
+        closeFd(target);
+        throw new GraftKindMismatch(relative, sourceKind ?? "other", targetKind ?? "other");
+      }
+      try {
+        const moved = symbols.move_mount(
+          clone,
+          cString(""),
+          target,
+          cString(""),
+          MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH,
+        );
+        if (moved !== 0) {
+          const code = errno();
+          if (code === EINVAL && this.staging === undefined) throw new DetachedGraftRefused();
+          throw new SystemCallError(`move_mount(${relative})`, code, "mount point");
+        }
+        return cloneId;
+      } finally {
+        closeFd(target);
+      }
+    } finally {
+      closeFd(clone);
+    }
+  }
+
+  /** Attaches the whole tree at `targetFd` in one call. */
+  attach(targetFd: number): void {
+    about("virtual path", () =>
+      check(
+        libc().move_mount(
+          this.fd,
+          cString(""),
+          targetFd,
+          cString(""),
+          MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH,
+        ),
+        "move_mount(virtual path)",
+      ));
+  }
+
+  /** Takes a staged tree off its staging folder again (the create failed). */
+  unstage(): void {
+    if (this.staging === undefined) return;
+    libc().umount2(cString(procFdPath(this.fd)), MNT_DETACH);
+  }
+
+  /** Releases the descriptor: a detached tree that was never attached is gone with it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    closeFd(this.fd);
+  }
+
+  /** See {@linkcode LinkTree.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Makes `folder` a private mount of itself, so that trees staged below it can be moved away
+ * (the kernel refuses to move a mount out of a shared one); returns how to take it off.
+ */
+export function ensurePrivateStagingArea(folder: string): () => void {
+  Deno.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const facts = pathFacts(-100, folder);
+  const symbols = libc();
+  if (facts?.isMountRoot) return () => {};
+  check(
+    symbols.mount(cString(folder), cString(folder), null, MS_BIND | MS_REC, null),
+    "mount(staging area)",
+  );
+  const mine = pathFacts(-100, folder)!.mountId;
+  check(
+    symbols.mount(null, cString(folder), null, MS_PRIVATE, null),
+    "mount(staging area private)",
+  );
+  // Taken off again when the create is over, so no staging mount outlives it.
+  return () => {
+    const fd = openAbsolute(folder);
+    if (fd === undefined) return;
+    try {
+      if (pathFacts(fd, "")?.mountId === mine) {
+        symbols.umount2(cString(procFdPath(fd)), MNT_DETACH);
+      }
+    } finally {
+      closeFd(fd);
+    }
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * bindlink's state for this mount namespace: a folder named for the boot and the namespace's
+ * 64-bit ID (`<stateDir>/<boot>.<ns>/`) holding the lock and the link records, and the intent
+ * records of every namespace side by side in `<stateDir>` itself, so that one directory read
+ * shows every half-done operation and every namespace that has state.
+ *
+ * Namespace and mount IDs start again at every boot, and `/run` is not a tmpfs everywhere, so
+ * the boot ID is part of every name: state from an earlier boot is recognized by its name.
+ *
+ * @module
+ */
+import { IntentStore } from "../state/intents.ts";
+import { StateLock } from "../state/lock.ts";
+import { mountNamespaceId } from "./mount_facts.ts";
+import { linuxProcessFacts } from "./process.ts";
+import { LinkRecords } from "./records.ts";
+
+/** The default state folder. */
+export const DEFAULT_STATE_DIR = "/run/bindlink";
+
+/**
+ * The state of this process's mount namespace under one state folder.
+ *
+ * @example
+ * ```ts
+ * import { NamespaceState } from "./namespace_state.ts";
+ *
+ * const state = NamespaceState.current("/run/bindlink");
+ * state.lock.runSync({ command: "create", subject: "/srv/app" }, () => {
+ *   // check, change, record
+ * });
+ * ```
+ */
+export class NamespaceState {
+  /** The state folder shared by every namespace (holds the intent records). */
+  readonly stateDir: string;
+  /** `<boot>.<ns>`: this namespace in this boot. */
+  readonly key: string;
+  /** This namespace's folder. */
+  readonly dir: string;
+  /** The namespace's lock: every create and remove holds it from first check to record. */
+  readonly lock: StateLock;
+  /** Intent records of this namespace (in `stateDir`, named `<key>.…`). */
+  readonly intents: IntentStore;
+  /** Link records of this namespace. */
+  readonly records: LinkRecords;
+
+  /** The state of the namespace `key` (see {@linkcode NamespaceState.current}). */
+  constructor(stateDir: string, key: string) {
+    this.stateDir = stateDir.replace(/\/+$/, "") || "/";
+    this.key = key;
+    this.dir = `${this.stateDir}/${key}`;
+    this.lock = new StateLock(`${this.dir}/lock`);
+    this.intents = new IntentStore(this.stateDir, linuxProcessFacts(), { prefix: `${key}.` });
+    this.records = new LinkRecords(`${this.dir}/links`);
+  }
+
+  /** The state of this process's namespace, in this boot. */
+  static current(stateDir: string = DEFAULT_STATE_DIR): NamespaceState {
+    const key = `${linuxProcessFacts().bootId()}.${mountNamespaceId()}`;
+    const cached = cache.get(stateDir);
+    if (cached?.key === key) return cached;
+    const state = new NamespaceState(stateDir, key);
+    cache.set(stateDir, state);
+    return state;
+  }
+}
+
+const cache = new Map<string, NamespaceState>();
+
+/** The parts of a namespace folder's or intent file's name. */
+export function parseStateName(name: string): { boot: string; ns: string } | undefined {
+  const match = /^([0-9a-f]{32})\.(i?\d+)(?:\.|$)/.exec(name);
+  return match ? { boot: match[1], ns: match[2] } : undefined;
+}

@@ -1,0 +1,213 @@
+/**
+ * Link records of one mount namespace: what bindlink made for each link, so that `remove`
+ * (in any process of the namespace) undoes exactly that, and a record whose mount is gone is
+ * recognized as stale and ignored.
+ *
+ * A record is the create's intent record, renamed into place once the link is attached (see
+ * ../state/intents.ts): it names the link's mount by its unique mount ID, which the kernel
+ * never reuses, and everything made for it (mount points, overlay's work folder).
+ *
+ * Records live in a tree that mirrors the virtual paths: the record of `/srv/app` is
+ * `links/_srv/_app/link.json`. A file name cannot collide with another link's (each name maps
+ * to its own folder: `_` + the name, or for names too long to prefix, `#`/`+` chunks of its
+ * bytes in hex), the record of a path is read with one open, and "is there a link below this
+ * folder" is one look at the folder.
+ *
+ * @module
+ */
+import type { IntentRecord } from "../state/intents.ts";
+import { factsAt } from "./mount_facts.ts";
+import { readProcFile } from "./proc.ts";
+
+/** Something bindlink made for a link, deleted again with it. */
+export interface MadePath {
+  /** Absolute path. */
+  path: string;
+  /** `directory` (a mount point, overlay's work folder) or `file` (a mount point). */
+  kind: "directory" | "file";
+  /** A folder deleted with everything in it (overlay's work folder); else only when empty. */
+  tree?: boolean;
+}
+
+/** A link as asked for and resolved. */
+export interface LinkDescription {
+  /** Where the link is mounted: the resolved path (symlinks followed). */
+  virtualPath: string;
+  /** What it shows: the resolved backing path. */
+  backingPath: string;
+  /** Mounted read-only. */
+  readOnly: boolean;
+  /** An overlay mount. */
+  merged: boolean;
+  /** Exception paths, resolved. */
+  exceptions: string[];
+  /** When the link was made (ms since the epoch): whiteouts newer than this are its own. */
+  createdAt: number;
+}
+
+/** The steps of a create (and so the contents of a link record). */
+export interface LinkSteps {
+  /** The link. */
+  link: LinkDescription;
+  /** The link's mount (unique mount ID), written before the mount is attached. */
+  mountId?: string;
+  /** The link's own mounts directly below its root (exceptions, mounts of the backing path). */
+  ownMounts?: string[];
+  /** What was made (or is about to be), in order: removed in reverse. */
+  made: MadePath[];
+  /** Mounts of earlier links below this one that this link covers: detached after it. */
+  covers?: { path: string; mountId: string }[];
+  /** Virtual paths of links below whose visible mount this link's create replaced. */
+  refresh?: string[];
+}
+
+/** A link record as stored. */
+export type LinkRecord = IntentRecord<LinkSteps>;
+
+const RECORD = "link.json";
+const encoder = new TextEncoder();
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The mirror folders for a path's names, relative to the records folder. */
+export function encodePath(virtualPath: string): string {
+  const parts: string[] = [];
+  for (const name of virtualPath.split("/")) {
+    if (!name) continue;
+    const bytes = encoder.encode(name);
+    if (bytes.length <= 254) {
+      parts.push("_" + name);
+      continue;
+    }
+    // 127 bytes in hex fill a name; a continuation starts with "+" so it cannot be a child.
+    for (let at = 0; at < bytes.length; at += 127) {
+      parts.push((at ? "+" : "#") + hex(bytes.subarray(at, at + 127)));
+    }
+  }
+  return parts.join("/");
+}
+
+/**
+ * The records of one namespace.
+ *
+ * @example
+ * ```ts
+ * import { LinkRecords } from "./records.ts";
+ *
+ * const records = new LinkRecords("/run/bindlink/<boot>.<ns>/links");
+ * const record = records.read("/srv/app");
+ * console.log(record?.steps.link.backingPath);
+ * ```
+ */
+export class LinkRecords {
+  /** The records folder. */
+  readonly dir: string;
+
+  /** The records in `dir`. */
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** The folder mirroring `virtualPath`. */
+  folderFor(virtualPath: string): string {
+    const encoded = encodePath(virtualPath);
+    return encoded ? `${this.dir}/${encoded}` : this.dir;
+  }
+
+  /** The record file of `virtualPath`. */
+  fileFor(virtualPath: string): string {
+    return `${this.folderFor(virtualPath)}/${RECORD}`;
+  }
+
+  /** The record of `virtualPath`, or `undefined`; a torn or foreign file reads as none. */
+  read(virtualPath: string): LinkRecord | undefined {
+    const text = readProcFile(this.fileFor(virtualPath));
+    if (text === undefined) return undefined;
+    try {
+      const record = JSON.parse(text) as LinkRecord;
+      return record.steps?.link?.virtualPath === virtualPath ? record : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Makes the folders a record of `virtualPath` goes into; returns its file. */
+  prepare(virtualPath: string): string {
+    Deno.mkdirSync(this.folderFor(virtualPath), { recursive: true, mode: 0o700 });
+    return this.fileFor(virtualPath);
+  }
+
+  /** Replaces an existing record atomically (temporary file, then rename). */
+  rewrite(record: LinkRecord): void {
+    const file = this.fileFor(record.steps.link.virtualPath);
+    const temporary = `${file}.tmp`;
+    Deno.writeTextFileSync(temporary, JSON.stringify(record), { mode: 0o600 });
+    Deno.renameSync(temporary, file);
+  }
+
+  /** Deletes the record of `virtualPath` (if any) and the mirror folders left empty. */
+  delete(virtualPath: string): void {
+    try {
+      Deno.removeSync(this.fileFor(virtualPath));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    this.prune(virtualPath);
+  }
+
+  /** Removes empty mirror folders from `virtualPath` upwards. */
+  prune(virtualPath: string): void {
+    let folder = this.folderFor(virtualPath);
+    while (folder.length > this.dir.length) {
+      try {
+        Deno.removeSync(folder);
+      } catch {
+        return; // not empty (another link lives at or below it), or already gone
+      }
+      folder = folder.slice(0, folder.lastIndexOf("/"));
+    }
+  }
+
+  /** The records strictly below `virtualPath`: nothing to read when the folder has none. */
+  below(virtualPath: string): LinkRecord[] {
+    const found: LinkRecord[] = [];
+    const folder = this.folderFor(virtualPath);
+    if (!factsAt(folder)) return found; // the usual case, without a thrown NotFound
+    this.#walk(folder, false, found);
+    return found;
+  }
+
+  /** Every record of the namespace. */
+  all(): LinkRecord[] {
+    const found: LinkRecord[] = [];
+    this.#walk(this.dir, true, found);
+    return found;
+  }
+
+  #walk(folder: string, includeOwn: boolean, found: LinkRecord[]): void {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(folder)];
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+        return;
+      }
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.name === RECORD) {
+        if (!includeOwn) continue;
+        const text = readProcFile(`${folder}/${RECORD}`);
+        try {
+          if (text) found.push(JSON.parse(text));
+        } catch {
+          // torn: only a rename puts records here, so this is not bindlink's
+        }
+      } else if (entry.isDirectory) {
+        this.#walk(`${folder}/${entry.name}`, true, found);
+      }
+    }
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Finishing or undoing what a killed bindlink left, before a changing command does its own
+ * work (under the namespace's lock), and saying what is half done for commands that only
+ * look.
+ *
+ * With nothing half done this is one directory read of the state folder. What it finds:
+ * - an intent record of this namespace whose process is gone: when its link's mount (the
+ *   unique mount ID stored before attaching) is attached at the virtual path, the link is
+ *   kept and the record completed; otherwise everything it names is taken away (a staged
+ *   tree, mount points, overlay's work folder);
+ * - an intent record or namespace folder from an earlier boot: discarded, never acted on
+ *   (its mounts cannot have survived the restart), except that overlay work folders it
+ *   names are deleted, since nothing can use them any more;
+ * - the folder or intent records of a namespace that no longer exists (a `run` killed in its
+ *   private namespace): the work folders and mount points they name are deleted once no
+ *   mount of this namespace uses them, then the records.
+ *
+ * @module
+ */
+import { BindLinkError } from "../errors.ts";
+import type { PendingIntent } from "../state/intents.ts";
+import { innerMounts, removeAllMade } from "./creation.ts";
+import { liveMountAt, refreshBelow } from "./link_state.ts";
+import { cString, MNT_DETACH } from "./libc_ffi.ts";
+import { describeMount, factsAt, namespaceExists, uniqueNumber } from "./mount_facts.ts";
+import { type NamespaceState, parseStateName } from "./namespace_state.ts";
+import { finishRemoval } from "./removal.ts";
+import { type LinkRecord, LinkRecords, type LinkSteps, type MadePath } from "./records.ts";
+import { readProcFile } from "./proc.ts";
+import { libc } from "./syscall.ts";
+
+/** A half-done operation, as a looking command reports it. */
+export interface PendingOperation {
+  /** The operation that was interrupted (`create`; a remove shows as its link's record). */
+  operation: string;
+  /** Its virtual path. */
+  virtualPath?: string;
+  /** The process that was doing it. */
+  pid?: number;
+  /** `alive` (still working), `dead` (killed), `earlier-boot`. */
+  owner: string;
+  /** In plain words, with the command that will clean it up. */
+  description: string;
+}
+
+function stateNames(stateDir: string): string[] {
+  try {
+    return [...Deno.readDirSync(stateDir)].map((entry) => entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+function workFolders(made: readonly MadePath[]): MadePath[] {
+  return made.filter((m) => m.tree && /\/\.bindlink-work\.[^/]+$/.test(m.path));
+}
+
+/** Paths used as overlay layers or work folders by mounts of this namespace. */
+function pathsInUse(): string {
+  return readProcFile("/proc/self/mountinfo") ?? "";
+}
+
+/** Deletes what a dead namespace's link or intent made, unless a mount here still uses it. */
+function cleanForeign(made: readonly MadePath[], inUse: string): void {
+  const safe = made.filter((item) =>
+    !inUse.includes(
+      item.path.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`),
+    ) &&
+    !factsAt(item.path)?.isMountRoot
+  );
+  removeAllMade(safe);
+}
+
+function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>): void {
+  const record = pending.record;
+  if (pending.partial || !record) {
+    // Written halfway: begin() never returned, so nothing it describes was made.
+    ns.intents.discard(pending);
+    return;
+  }
+  const steps = record.steps;
+  const at = steps.link.virtualPath;
+  const attached = steps.mountId !== undefined &&
+    liveMountAt(record as LinkRecord) !== false;
+  if (attached) {
+    // The link was attached (a create killed before its record, or a remove killed before
+    // its detach): keep it, with its record.
+    refreshBelow(ns, steps.refresh ?? []);
+    const intent = ns.intents.adopt(record);
+    if (!steps.ownMounts) {
+      // Killed between attach and the record's last update: the links grafted inside are
+      // the ones whose records were refreshed; everything else below is the link's own.
+      const children = new Set(
+        (steps.refresh ?? []).map((p) => ns.records.read(p)?.steps.mountId ?? ""),
+      );
+      intent.update({ ...steps, ownMounts: innerMounts(steps.mountId!, children) });
+    }
+    intent.moveTo(ns.records.prepare(at));
+    return;
+  }
+  // Not attached at the virtual path: a staged tree may still hang at its staging folder.
+  const unique = steps.mountId === undefined ? undefined : uniqueNumber(steps.mountId);
+  const staged = unique === undefined ? undefined : describeMount(unique);
+  if (staged && staged.mountPoint.startsWith(`${ns.dir}/staging/`)) {
+    if (factsAt(staged.mountPoint)?.mountId === steps.mountId) {
+      libc().umount2(cString(staged.mountPoint), MNT_DETACH);
+    }
+  }
+  finishRemoval(ns, steps);
+  ns.intents.discard(pending);
+}
+
+/**
+ * Finishes or undoes every half-done operation it may touch; call it holding `ns.lock`,
+ * before a changing command's own work.
+ */
+export function recoverPending(ns: NamespaceState): void {
+  const names = stateNames(ns.stateDir);
+  if (names.length <= 1 && (names.length === 0 || names[0] === ns.key)) return;
+  const boot = ns.key.slice(0, ns.key.indexOf("."));
+  let inUse: string | undefined;
+  for (const name of names) {
+    if (name === ns.key) continue;
+    try {
+      recoverOne(ns, name, boot, () => inUse ??= pathsInUse());
+    } catch {
+      // Left for the next command: one stuck leftover must not stop this one's work.
+    }
+  }
+}
+
+function recoverOne(
+  ns: NamespaceState,
+  name: string,
+  boot: string,
+  mountsHere: () => string,
+): void {
+  const own = ns.key;
+  const parsed = parseStateName(name);
+  if (!parsed) return;
+  const key = `${parsed.boot}.${parsed.ns}`;
+  const isIntent = ns.intents.isIntentName(name);
+  if (isIntent && key === own) {
+    const [pending] = ns.intents.judge<LinkSteps>([name]);
+    if (pending && pending.owner !== "alive") {
+      if (pending.owner === "earlier-boot") ns.intents.discard(pending);
+      else resolveOwnIntent(ns, pending);
+    }
+    return;
+  }
+  const earlierBoot = parsed.boot !== boot;
+  const gone = earlierBoot ||
+    (!parsed.ns.startsWith("i") && namespaceExists(BigInt(parsed.ns)) === false);
+  if (!gone) return;
+  const inUse = earlierBoot ? "" : mountsHere();
+  const file = `${ns.stateDir}/${name}`;
+  if (isIntent) {
+    const record = readIntent(file);
+    if (record) {
+      cleanForeign(earlierBoot ? workFolders(record.steps.made) : record.steps.made, inUse);
+    }
+    Deno.removeSync(file);
+  } else {
+    for (const record of new LinkRecords(`${file}/links`).all()) {
+      cleanForeign(earlierBoot ? workFolders(record.steps.made) : record.steps.made, inUse);
+    }
+    Deno.removeSync(file, { recursive: true });
+  }
+}
+
+function readIntent(file: string): LinkRecord | undefined {
+  try {
+    return JSON.parse(readProcFile(file) ?? "null") ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What is half done in this namespace, changing nothing (for `list`, `status`, `--dry-run`).
+ *
+ * @example
+ * ```ts
+ * import { NamespaceState } from "./namespace_state.ts";
+ * import { pendingOperations } from "./recovery.ts";
+ *
+ * for (const op of pendingOperations(NamespaceState.current())) console.log(op.description);
+ * ```
+ */
+export function pendingOperations(ns: NamespaceState): PendingOperation[] {
+  try {
+    return ns.intents.list<LinkSteps>().map((pending) => {
+      const at = pending.record?.steps.link.virtualPath;
+      const who = pending.record ? `process ${pending.record.pid}` : "a process";
+      const state = pending.owner === "alive"
+        ? "is working on it"
+        : pending.owner === "dead"
+        ? "was stopped before it finished"
+        : "ran before the last restart";
+      return {
+        operation: pending.record?.operation ?? "unknown",
+        virtualPath: at,
+        pid: pending.record?.pid,
+        owner: pending.owner,
+        description:
+          `a bindlink ${pending.record?.operation ?? "operation"}${
+            at ? ` of ${at}` : ""
+          }: ${who} ${state}` +
+          (pending.owner === "alive"
+            ? ""
+            : "; the next bindlink create or remove in this mount namespace cleans it up"),
+      };
+    });
+  } catch (error) {
+    if (error instanceof BindLinkError) throw error;
+    return [];
+  }
+}

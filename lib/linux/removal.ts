@@ -1,0 +1,192 @@
+/**
+ * Removing a link on Linux: under the namespace's lock, find the link's record by its
+ * resolved path, check that the mount there is the one bindlink made (unique mount ID) and
+ * that nothing but its own exceptions lives below it, then take it off with one
+ * `umount2(MNT_DETACH)` and delete what was made for it.
+ *
+ * The record itself becomes the remove's intent record (one rename), so a kill at any moment
+ * is finished by the next changing command: the mount still there means nothing happened
+ * (the record is put back), the mount gone means the cleanup is finished.
+ *
+ * @module
+ */
+import path from "node:path";
+import { BindLinkError } from "../errors.ts";
+import type { Intent } from "../state/intents.ts";
+import { removeAllMade } from "./creation.ts";
+import { explain, refuse, type Where } from "./failure.ts";
+import { cString, MNT_DETACH } from "./libc_ffi.ts";
+import { liveMountAt } from "./link_state.ts";
+import { describeMount, factsAt, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
+import type { NamespaceState } from "./namespace_state.ts";
+import { openAbsolute, pathOfFd, procFdPath } from "./paths.ts";
+import { cleanOverlayLeftovers } from "./overlay_leftovers.ts";
+import type { LinkRecord, LinkSteps } from "./records.ts";
+import { about, check, closeFd, libc } from "./syscall.ts";
+
+/** Detaches the mount whose root `fd` is (the mount and everything below it). */
+function detachFd(fd: number): void {
+  check(libc().umount2(cString(procFdPath(fd)), MNT_DETACH), "umount2");
+}
+
+/**
+ * Detaches the mounts of earlier links this link covered (they show again now), shallowest
+ * first, each only when the mount at its path is exactly the one recorded. Returns those
+ * still covered by something else.
+ */
+export function detachCovered(
+  ns: NamespaceState,
+  covers: LinkSteps["covers"] = [],
+): NonNullable<LinkSteps["covers"]> {
+  const waiting = [...covers].sort((a, b) => a.path.length - b.path.length);
+  const left: NonNullable<LinkSteps["covers"]> = [];
+  for (const cover of waiting) {
+    // A mount a live record still names is that link's own (a create that never attached
+    // covered nothing): never taken off here.
+    if (ns.records.read(cover.path)?.steps.mountId === cover.mountId) continue;
+    const fd = openAbsolute(cover.path);
+    if (fd === undefined) continue;
+    try {
+      if (pathFacts(fd, "")?.mountId === cover.mountId) detachFd(fd);
+      else if (describeMount(uniqueNumber(cover.mountId) ?? -1n)) left.push(cover);
+    } finally {
+      closeFd(fd);
+    }
+  }
+  return left;
+}
+
+/**
+ * Hands mounts that stay covered to the nearest live link above `virtualPath`, whose remove
+ * will detach them.
+ */
+export function handOverCovered(
+  ns: NamespaceState,
+  virtualPath: string,
+  covers: NonNullable<LinkSteps["covers"]>,
+): void {
+  if (!covers.length) return;
+  for (let at = path.posix.dirname(virtualPath); at !== "/"; at = path.posix.dirname(at)) {
+    const above = ns.records.read(at);
+    if (!above || !liveMountAt(above)) continue;
+    const known = new Set((above.steps.covers ?? []).map((c) => c.mountId));
+    const added = covers.filter((c) => !known.has(c.mountId));
+    if (added.length) {
+      ns.records.rewrite({
+        ...above,
+        steps: { ...above.steps, covers: [...(above.steps.covers ?? []), ...added] },
+      });
+    }
+    return;
+  }
+}
+
+/**
+ * Everything after the detach: covered mounts, what was made, overlay's traces, the mirror
+ * folders. Returns the paths that could not be deleted.
+ */
+export function finishRemoval(ns: NamespaceState, steps: LinkSteps): string[] {
+  handOverCovered(ns, steps.link.virtualPath, detachCovered(ns, steps.covers));
+  const leftovers = removeAllMade(steps.made);
+  if (steps.link.merged && !steps.link.readOnly) {
+    cleanOverlayLeftovers(steps.link.backingPath, steps.link.createdAt);
+  }
+  ns.records.prune(steps.link.virtualPath);
+  return leftovers;
+}
+
+/** Removes the link at `virtualPath` in the namespace `ns`; the caller holds the lock. */
+export function removeLink(ns: NamespaceState, virtualPath: string): void {
+  const where: Where = { operation: "remove", virtualPath };
+  let fd: number | undefined;
+  let intent: Intent<LinkSteps> | undefined;
+  let record: LinkRecord | undefined;
+  try {
+    fd = about("virtual path", () => openAbsolute(virtualPath));
+    if (fd === undefined) {
+      throw refuse(where, {
+        code: "not-found",
+        summary: "there is no bind link at this path (the path does not exist)",
+        hint: "Check the spelling of the virtual path; links vanish at restart.",
+      });
+    }
+    const resolved = pathOfFd(fd) ?? virtualPath;
+    if (resolved !== virtualPath) {
+      where.symlinkNote = ` (through a symlink: the virtual path resolves to ${resolved})`;
+    }
+    const top = pathFacts(fd, "")!;
+    record = ns.records.read(resolved);
+    const live = record ? liveMountAt(record) : false;
+    if (!record || !live) {
+      throw refuse(where, {
+        code: "not-found",
+        summary: top.isMountRoot
+          ? "there is a mount here, but not a link bindlink made"
+          : "there is no bind link at this path",
+        hint: top.isMountRoot
+          ? `bindlink only removes its own links; use umount ${resolved} for other mounts.`
+          : "Check the spelling of the virtual path; links vanish at restart.",
+      });
+    }
+    if (live === "covered") {
+      throw refuse(where, {
+        code: "busy",
+        summary: "another mount has been stacked on top of the link",
+        hint: `Unmount what covers ${resolved} first.`,
+      });
+    }
+    const unique = uniqueNumber(record.steps.mountId!);
+    const childIds = unique === undefined ? [] : mountsBelow(unique) ?? [];
+    const ownIds = new Set(record.steps.ownMounts ?? []);
+    const strangers = childIds.filter((id) => !ownIds.has(`u${id}`))
+      .map((id) => describeMount(id)?.mountPoint)
+      .filter((at): at is string => at !== undefined);
+    if (strangers.length) {
+      const links = strangers.filter((at) => ns.records.read(at));
+      throw refuse(where, {
+        code: "busy",
+        summary: links.length
+          ? `another bind link lives below this one (${links.join(", ")})`
+          : `a mount lives below this link (${strangers.join(", ")})`,
+        hint: links.length
+          ? "Remove the links nested below it first, deepest first, then remove this one."
+          : "Unmount what is mounted below it first; bindlink only takes off its own mounts.",
+      });
+    }
+
+    // The record becomes this remove's intent: one rename.
+    intent = ns.intents.claim(ns.records.fileFor(resolved), record);
+    if (!intent) throw new Error(`the record of ${resolved} vanished under the lock`);
+    try {
+      // One detach takes the link and its exception mounts together: never half removed.
+      detachFd(fd);
+    } catch (error) {
+      intent.moveTo(ns.records.fileFor(resolved));
+      intent = undefined;
+      throw error;
+    }
+    const leftovers = finishRemoval(ns, record.steps);
+    intent.finish();
+    intent = undefined;
+    if (leftovers.length) {
+      throw refuse(where, {
+        code: "busy",
+        summary: `the link is gone, but ${leftovers.join(", ")} could not be deleted`,
+        hint: "Something was put there after the link was made; check and delete it by hand.",
+      });
+    }
+  } catch (error) {
+    if (error instanceof BindLinkError) throw error;
+    throw explain(error, where);
+  } finally {
+    if (fd !== undefined) closeFd(fd);
+    // A failure after the detach leaves the intent: the next command finishes the cleanup.
+  }
+}
+
+/** True when a live link of `ns` is at `virtualPath` (for callers outside this file). */
+export function isLinked(ns: NamespaceState, virtualPath: string): boolean {
+  const record = ns.records.read(virtualPath);
+  return record !== undefined && liveMountAt(record) !== false &&
+    factsAt(virtualPath) !== undefined;
+}

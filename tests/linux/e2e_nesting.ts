@@ -1,0 +1,1 @@
+import "./e2e_support.ts";
