@@ -105,3 +105,31 @@ Deno.test("Task Scheduler would expand %NAME%: a program or argument with % is r
   );
   throwsCode(() => taskCommand({ program: "bindlink.exe", args: [] }), "invalid-argument");
 });
+
+Deno.test({
+  name: "Windows: the task's Arguments, given raw to a real program, come back word for word",
+  ignore: Deno.build.os !== "windows",
+  fn: async () => {
+    const dir = Deno.makeTempDirSync({ prefix: "bindlink-args-" });
+    try {
+      const script = `${dir}\\args.js`;
+      Deno.writeTextFileSync(script, "console.log(JSON.stringify(Deno.args));");
+      const words = [
+        "C:\\Program Files\\bindlink\\cli.ts",
+        "apply",
+        'say "hi"',
+        "C:\\trailing slash\\",
+        "",
+      ];
+      const { arguments: line } = taskCommand({ program: Deno.execPath(), args: words });
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--quiet", script, line],
+        windowsRawArguments: true,
+        stdout: "piped",
+      }).output();
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(output.stdout)), words);
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});

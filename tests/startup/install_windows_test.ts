@@ -272,3 +272,39 @@ Deno.test({
       assert.equal(exists(targets.folder), false);
     }),
 });
+
+Deno.test({
+  name:
+    "Windows: cli.ts startup finds ProgramData and schtasks.exe, and refuses install unelevated",
+  ignore: !windows,
+  fn: async () => {
+    const cli = new URL("../../cli.ts", import.meta.url);
+    const run = async (...args: string[]) => {
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-ffi",
+          "--allow-read",
+          "--allow-write",
+          "--allow-run",
+          cli.href,
+          ...args,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return { code: output.code, json: JSON.parse(new TextDecoder().decode(output.stdout)) };
+    };
+    const status = await run("startup", "status", "--json");
+    assert.equal(status.code, 1);
+    assert.match(status.json.copy.path, /^[A-Za-z]:\\ProgramData\\bindlink\\startup\.json$/i);
+    assert.equal(status.json.task.name, "bindlink");
+    const { isElevated } = await import("../../lib/trust/elevation.ts");
+    if (!isElevated()) {
+      const install = await run("startup", "install", "-f", "bindlink.json", "--json");
+      assert.equal(install.code, 1);
+      assert.equal(install.json.error.code, "access-denied");
+      assert.match(install.json.error.hint, /elevated prompt/);
+    }
+  },
+});
