@@ -25,7 +25,11 @@ export function isOurUnit(text: string): boolean {
  * const error = commandFailed("/usr/bin/systemctl", ["enable", "bindlink.service"], { code: 1, stdout: "", stderr: "Failed" });
  * ```
  */
-export function commandFailed(cmd: string, args: readonly string[], result: CommandResult) {
+export function commandFailed(
+  cmd: string,
+  args: readonly string[],
+  result: CommandResult,
+): BindLinkError {
   return new BindLinkError({
     code: "unknown",
     operation: "startup",

@@ -14,6 +14,7 @@ import { BindLinkError } from "../errors.ts";
 import { INVALID_FILE_ATTRIBUTES } from "./kernel32_ffi.ts";
 import { ole32Path, ole32Symbols } from "./ole32_ffi.ts";
 import {
+  type FileSecurity,
   type SecurityLibraries,
   securityOfPath,
   Win32Error,
@@ -146,7 +147,15 @@ export function ensureProtectedWindowsFolder(folder: string): { created: boolean
   });
 }
 
-/** The owner and the allowed ACEs of `folder`, for tests and `startup status`. */
-export function folderSecurity(folder: string) {
+/**
+ * The owner and the allowed ACEs of `folder`, for tests and `startup status`.
+ *
+ * @example
+ * ```ts
+ * import { folderSecurity } from "./program_data.ts";
+ * folderSecurity("C:\\ProgramData\\bindlink").owner; // "S-1-5-32-544"
+ * ```
+ */
+export function folderSecurity(folder: string): FileSecurity {
   return withSecurityLibraries((libs) => securityOfPath(libs, folder, new Map()));
 }
