@@ -53,17 +53,39 @@ function removeMade(made: MadePath): void {
   }
 }
 
-/** Deletes what `made` lists, newest first; returns the paths that could not be deleted. */
-export function removeAllMade(made: readonly MadePath[]): string[] {
-  const leftovers: string[] = [];
+/** The `device:inode` of what is at `at` now. */
+export function identityAt(at: string): string | undefined {
+  const facts = factsAt(at);
+  return facts ? `${facts.device}:${facts.inode}` : undefined;
+}
+
+/** What {@linkcode removeAllMade} could not delete. */
+export interface Unremoved {
+  /** Paths that could not be deleted (something was put there). */
+  leftovers: string[];
+  /** Items hidden now (another link covers them): to delete once that link is gone. */
+  hidden: MadePath[];
+}
+
+/** Deletes what `made` lists, newest first. */
+export function removeAllMade(made: readonly MadePath[]): Unremoved {
+  const result: Unremoved = { leftovers: [], hidden: [] };
   for (const item of [...made].reverse()) {
+    if (item.id !== undefined) {
+      const now = identityAt(item.path);
+      if (now === undefined) continue; // already gone
+      if (now !== item.id) {
+        result.hidden.push(item);
+        continue;
+      }
+    }
     try {
       removeMade(item);
     } catch {
-      leftovers.push(item.path);
+      result.leftovers.push(item.path);
     }
   }
-  return leftovers;
+  return result;
 }
 
 /** Creates the link `spec` in the namespace `ns`; the caller holds the lock. */
@@ -276,7 +298,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       about("work folder", () => Deno.mkdirSync(work, { mode: 0o700 }));
       undo.push(() => removeMade(made.find((m) => m.tree)!));
       plan.workFd = keep(openAbsolute(work));
-      steps.link.createdAt = Deno.lstatSync(work).ctime?.getTime() ?? steps.link.createdAt;
+      steps.link.since = String(factsAt(work)?.ctimeNs ?? 0n);
       tree = LinkTree.build(plan);
       steps.mountId = tree.mountId;
       planMountPoints(tree, exceptions, backing, made);
@@ -295,6 +317,8 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       about("mount point", () => tree!.makeMountPoint(exception.relative, exception.kind));
       const at = path.posix.join(backing, exception.relative);
       undo.push(() => removeMade({ path: at, kind: exception.kind }));
+      const item = made.find((m) => m.path === at);
+      if (item) item.id = identityAt(at);
     }
     if (spec.readOnly) tree.setReadOnly();
     const childClones = new Set<string>();
@@ -361,6 +385,8 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
         }
       });
       undo.push(() => removeMade({ path: virtual, kind: backingKind! }));
+      const item = made.find((m) => m.path === virtual);
+      if (item) item.id = identityAt(virtual);
       virtualFd = keep(openPath(parentFd, name, { noFollow: true }));
       if (virtualFd === undefined || kindOf(pathFacts(virtualFd, "")) !== backingKind) {
         throw refuse(where, {
@@ -379,10 +405,8 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     // The link's own inner mounts (exceptions, mounts inside the backing path): its remove
     // takes them along; any other mount found below it later makes that remove busy.
     const own = innerMounts(tree.mountId, childClones);
-    if (own.length) {
-      steps.ownMounts = own;
-      intent.update(steps);
-    }
+    if (own.length) steps.ownMounts = own;
+    if (own.length || made.some((m) => m.id !== undefined)) intent.update(steps);
 
     // --- Record: the links below now show through new mounts; then the intent becomes the
     // link's record in one rename.

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describeMount, factsAt, uniqueNumber } from "./mount_facts.ts";
+import { describeMount, factsAt, mountsBelow, uniqueNumber } from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import type { LinkRecord } from "./records.ts";
 
@@ -29,11 +29,20 @@ export function liveMountAt(record: LinkRecord): "visible" | "covered" | false {
  * new link): their records are updated to name those.
  */
 export function refreshBelow(ns: NamespaceState, paths: readonly string[]): void {
+  const updates: LinkRecord[] = [];
   for (const at of paths) {
     const record = ns.records.read(at);
     if (!record) continue;
     const now = factsAt(at);
     if (!now?.isMountRoot || now.mountId === record.steps.mountId) continue;
-    ns.records.rewrite({ ...record, steps: { ...record.steps, mountId: now.mountId } });
+    updates.push({ ...record, steps: { ...record.steps, mountId: now.mountId } });
+  }
+  // Inside each new mount: its own inner mounts (exceptions), and the other links' mounts.
+  const links = new Set(updates.map((record) => record.steps.mountId!));
+  for (const record of updates) {
+    const unique = uniqueNumber(record.steps.mountId!);
+    const inner = unique === undefined ? [] : mountsBelow(unique) ?? [];
+    const ownMounts = inner.map((id) => `u${id}`).filter((id) => !links.has(id));
+    ns.records.rewrite({ ...record, steps: { ...record.steps, ownMounts } });
   }
 }

@@ -28,6 +28,8 @@ import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const STATX_TYPE = 0x1;
 const STATX_INO = 0x100;
+const STATX_CTIME = 0x80;
+const S_IFCHR = 0o020000;
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
@@ -52,6 +54,10 @@ export interface PathFacts {
   inode: bigint;
   /** Size in bytes. */
   size: bigint;
+  /** The inode change time, in nanoseconds since the epoch (the file system's own clock). */
+  ctimeNs: bigint;
+  /** A character device 0:0: what overlayfs writes as a whiteout. */
+  isWhiteout: boolean;
 }
 
 let uniqueIds: boolean | undefined;
@@ -75,7 +81,8 @@ function kindOf(mode: number): PathFacts["kind"] {
 export function pathFacts(dirfd: number, path: string): PathFacts | undefined {
   const buffer = new Uint8Array(256);
   const flags = AT_SYMLINK_NOFOLLOW | (path === "" ? AT_EMPTY_PATH : 0);
-  const mask = STATX_TYPE | STATX_INO | (uniqueIds === false ? STATX_MNT_ID : STATX_MNT_ID_UNIQUE);
+  const mask = STATX_TYPE | STATX_INO | STATX_CTIME |
+    (uniqueIds === false ? STATX_MNT_ID : STATX_MNT_ID_UNIQUE);
   if (libc().statx(dirfd, cString(path), flags, mask, buffer) !== 0) {
     const code = errno();
     if (code === ENOENT) return undefined;
@@ -97,6 +104,9 @@ export function pathFacts(dirfd: number, path: string): PathFacts | undefined {
     device,
     inode,
     size: view.getBigUint64(40, true),
+    ctimeNs: view.getBigInt64(96, true) * 1_000_000_000n + BigInt(view.getUint32(104, true)),
+    isWhiteout: (mode & S_IFMT) === S_IFCHR && view.getUint32(128, true) === 0 &&
+      view.getUint32(132, true) === 0,
   };
 }
 

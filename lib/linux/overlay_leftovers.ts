@@ -12,6 +12,7 @@
  * @module
  */
 import { cString } from "./libc_ffi.ts";
+import { factsAt } from "./mount_facts.ts";
 import { libc } from "./syscall.ts";
 
 const PREFIX = "trusted.overlay.";
@@ -35,12 +36,17 @@ export interface LeftoverReport {
 }
 
 /**
- * Deletes whiteouts and removes overlay attributes changed at or after `sinceMs` below
- * `backing` (the link is already detached).
+ * Deletes whiteouts and removes overlay attributes changed at or after `sinceNs` (the file
+ * system's own clock, ns) below `backing` (the link is already detached).
  */
-export function cleanOverlayLeftovers(backing: string, sinceMs: number): LeftoverReport {
+export function cleanOverlayLeftovers(backing: string, sinceNs: bigint): LeftoverReport {
   const report: LeftoverReport = { whiteouts: [], attributes: [] };
   const symbols = libc();
+  const strip = (path: string) => {
+    const attributes = overlayAttributes(path);
+    for (const attribute of attributes) symbols.lremovexattr(cString(path), cString(attribute));
+    if (attributes.length) report.attributes.push(path);
+  };
   const visit = (folder: string) => {
     let entries: Deno.DirEntry[];
     try {
@@ -49,35 +55,26 @@ export function cleanOverlayLeftovers(backing: string, sinceMs: number): Leftove
       return; // gone, or not readable: nothing of ours can be in it
     }
     for (const entry of entries) {
-      const path = `${folder}/${entry.name}`;
       if (entry.isSymlink) continue;
-      let info: Deno.FileInfo;
-      try {
-        info = Deno.lstatSync(path);
-      } catch {
-        continue;
-      }
-      const changed = (info.ctime?.getTime() ?? 0) >= sinceMs;
-      if (changed && info.isCharDevice && info.rdev === 0) {
+      const path = `${folder}/${entry.name}`;
+      const facts = factsAt(path);
+      if (!facts) continue;
+      const changed = facts.ctimeNs >= sinceNs;
+      if (changed && facts.isWhiteout) {
         try {
           Deno.removeSync(path);
           report.whiteouts.push(path);
-        } catch { /* left as it is; it is reported by nobody, but harmless to retry */ }
+        } catch {
+          // left as it is: the next remove of a merged link here does not see it as its own
+        }
         continue;
       }
-      if (changed) {
-        const attributes = overlayAttributes(path);
-        for (const attribute of attributes) symbols.lremovexattr(cString(path), cString(attribute));
-        if (attributes.length) report.attributes.push(path);
-      }
+      if (changed) strip(path);
       if (entry.isDirectory) visit(path);
     }
   };
   // Overlay marks its upper layer's root too (trusted.overlay.uuid, ...).
-  const rootChanged = (Deno.lstatSync(backing).ctime?.getTime() ?? 0) >= sinceMs;
-  const own = rootChanged ? overlayAttributes(backing) : [];
-  for (const attribute of own) symbols.lremovexattr(cString(backing), cString(attribute));
-  if (own.length) report.attributes.push(backing);
+  if ((factsAt(backing)?.ctimeNs ?? 0n) >= sinceNs) strip(backing);
   visit(backing);
   return report;
 }

@@ -27,6 +27,8 @@ export interface MadePath {
   kind: "directory" | "file";
   /** A folder deleted with everything in it (overlay's work folder); else only when empty. */
   tree?: boolean;
+  /** `device:inode` once made: a path that shows another file now is not deleted. */
+  id?: string;
 }
 
 /** A link as asked for and resolved. */
@@ -41,8 +43,13 @@ export interface LinkDescription {
   merged: boolean;
   /** Exception paths, resolved. */
   exceptions: string[];
-  /** When the link was made (ms since the epoch): whiteouts newer than this are its own. */
+  /** When the link was made (ms since the epoch). */
   createdAt: number;
+  /**
+   * The change time of its overlay work folder, in ns (the file system's clock): overlay
+   * traces in the backing path changed at or after this are the link's own.
+   */
+  since?: string;
 }
 
 /** The steps of a create (and so the contents of a link record). */

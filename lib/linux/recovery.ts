@@ -69,7 +69,7 @@ function cleanForeign(made: readonly MadePath[], inUse: string): void {
     ) &&
     !factsAt(item.path)?.isMountRoot
   );
-  removeAllMade(safe);
+  removeAllMade(safe.map(({ id: _id, ...item }) => item));
 }
 
 function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>): void {

@@ -21,7 +21,7 @@ import { describeMount, factsAt, mountsBelow, pathFacts, uniqueNumber } from "./
 import type { NamespaceState } from "./namespace_state.ts";
 import { openAbsolute, pathOfFd, procFdPath } from "./paths.ts";
 import { cleanOverlayLeftovers } from "./overlay_leftovers.ts";
-import type { LinkRecord, LinkSteps } from "./records.ts";
+import type { LinkRecord, LinkSteps, MadePath } from "./records.ts";
 import { about, check, closeFd, libc } from "./syscall.ts";
 
 /** Detaches the mount whose root `fd` is (the mount and everything below it). */
@@ -57,26 +57,29 @@ export function detachCovered(
 }
 
 /**
- * Hands mounts that stay covered to the nearest live link above `virtualPath`, whose remove
- * will detach them.
+ * Hands mounts that stay covered, and mount points hidden under another link, to the
+ * nearest live link above `virtualPath`, whose remove will take them off once they show.
  */
-export function handOverCovered(
+export function handOver(
   ns: NamespaceState,
   virtualPath: string,
   covers: NonNullable<LinkSteps["covers"]>,
+  hidden: readonly MadePath[],
 ): void {
-  if (!covers.length) return;
+  if (!covers.length && !hidden.length) return;
   for (let at = path.posix.dirname(virtualPath); at !== "/"; at = path.posix.dirname(at)) {
     const above = ns.records.read(at);
     if (!above || !liveMountAt(above)) continue;
     const known = new Set((above.steps.covers ?? []).map((c) => c.mountId));
-    const added = covers.filter((c) => !known.has(c.mountId));
-    if (added.length) {
-      ns.records.rewrite({
-        ...above,
-        steps: { ...above.steps, covers: [...(above.steps.covers ?? []), ...added] },
-      });
-    }
+    const knownMade = new Set(above.steps.made.map((m) => m.path));
+    ns.records.rewrite({
+      ...above,
+      steps: {
+        ...above.steps,
+        covers: [...(above.steps.covers ?? []), ...covers.filter((c) => !known.has(c.mountId))],
+        made: [...hidden.filter((m) => !knownMade.has(m.path)), ...above.steps.made],
+      },
+    });
     return;
   }
 }
@@ -86,10 +89,11 @@ export function handOverCovered(
  * folders. Returns the paths that could not be deleted.
  */
 export function finishRemoval(ns: NamespaceState, steps: LinkSteps): string[] {
-  handOverCovered(ns, steps.link.virtualPath, detachCovered(ns, steps.covers));
-  const leftovers = removeAllMade(steps.made);
-  if (steps.link.merged && !steps.link.readOnly) {
-    cleanOverlayLeftovers(steps.link.backingPath, steps.link.createdAt);
+  const covered = detachCovered(ns, steps.covers);
+  const { leftovers, hidden } = removeAllMade(steps.made);
+  handOver(ns, steps.link.virtualPath, covered, hidden);
+  if (steps.link.since !== undefined) {
+    cleanOverlayLeftovers(steps.link.backingPath, BigInt(steps.link.since));
   }
   ns.records.prune(steps.link.virtualPath);
   return leftovers;

@@ -16,7 +16,6 @@ import {
   files,
   fresh,
   ls,
-  mountsBelow,
   repo,
   runCli,
   scratch,
