@@ -102,10 +102,15 @@ function manyLinks(context: BenchContext, flags: readonly string[]): Row[] {
       ),
       ...Array.from({ length: count }, (_, i) => [umount, `${dir}/c/v${count - 1 - i}`]),
     ];
+    const empty = new URL("./children/empty.ts", import.meta.url).pathname;
     const r = interleaveProcesses(context, rounds, {
       library: [[...library, ...args]],
       processes,
+      empty: [[context.deno, "run", ...flags, empty]],
     });
+    const inC = cManyLinks(context, `${dir}/c`, count, rounds);
+    const floor = inC + r.empty;
+    const floorRatio = r.processes / floor;
     return [{
       name,
       measured: ms(r.library),
@@ -114,10 +119,40 @@ function manyLinks(context: BenchContext, flags: readonly string[]): Row[] {
       target: { op: ">=", limit: 40 },
       note: "ratio = processes' time / bindlink's time (times faster); the one process's time " +
         "includes Deno's start-up.",
+    }, {
+      name: `floor: the same in C in one Deno process`,
+      measured: `${ms(inC)} + ${ms(r.empty)} start-up`,
+      baseline: `${ms(r.processes)} processes`,
+      ratio: floorRatio,
+      note: `The C baseline making and removing the same ${count} links (same work per link ` +
+        "as section 1) plus an empty `deno run`: the fastest any Deno program can be. " +
+        (floorRatio < 40
+          ? `It is ${floorRatio.toFixed(1)}x faster than the processes, so 40x cannot be met ` +
+            "on this machine: the kernel's own work per link is too large a share."
+          : "It leaves room for the 40x target."),
     }];
   } catch (error) {
     return [{ name, measured: "", error: errorText(error, context.scratch) }];
   }
+}
+
+/**
+ * The C baseline making `count` links in `dir` (with `backing` and `v<i>` folders there) and
+ * removing them, in this process, `rounds` times; the median milliseconds of one round.
+ */
+function cManyLinks(context: BenchContext, dir: string, count: number, rounds: number): number {
+  const links = Array.from(
+    { length: count },
+    (_, i) => context.baseline.link(`many${i}`, `${dir}/v${i}`, `${dir}/backing`),
+  );
+  const times: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const start = performance.now();
+    for (const link of links) context.baseline.create(link);
+    for (const link of links.toReversed()) context.baseline.remove(link);
+    times.push(performance.now() - start);
+  }
+  return median(times);
 }
 
 /** Section 4: the CLI's start-up and a create+remove through it. */
