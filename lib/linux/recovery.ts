@@ -124,8 +124,11 @@ export function recoverPending(ns: NamespaceState): void {
     if (name === ns.key) continue;
     try {
       recoverOne(ns, name, boot, () => inUse ??= pathsInUse());
-    } catch {
-      // Left for the next command: one stuck leftover must not stop this one's work.
+    } catch (error) {
+      // This namespace's own half-done work must be settled before anything else is done
+      // here (a create could stack on a link it does not know of); another namespace's
+      // leftovers are left for a later command.
+      if (name.startsWith(`${ns.key}.`)) throw error;
     }
   }
 }

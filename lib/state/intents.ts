@@ -196,6 +196,8 @@ export class IntentStore {
       const [pid, start] = name.slice(this.prefix.length).split(".");
       const running = /^\d+$/.test(pid) && this.#facts.isRunning(Number(pid), start);
       if (record) {
+        // The file's name is authoritative: a claimed record keeps its maker's id inside.
+        record.id = name.slice(0, -SUFFIX.length);
         const owner = record.bootId !== bootId ? "earlier-boot" : running ? "alive" : "dead";
         found.push({ file, record, partial: false, owner });
       } else {

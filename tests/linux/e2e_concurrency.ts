@@ -1,1 +1,164 @@
-import "./e2e_support.ts";
+/**
+ * Links under concurrency and kill -9, end to end (#12): one link per path, made whole or
+ * not at all, and the next command recovers. Fixed numbers of rounds; no timing is asserted.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { BindLinkError } from "../../mod.ts";
+import { snapshot } from "../../tools/scenarios.ts";
+import { rejectsCode } from "../support/expect_error.ts";
+import {
+  api,
+  assertClean,
+  createArgs,
+  denoRunArgs,
+  files,
+  filesBelow,
+  fresh,
+  ls,
+  mountsAt,
+  runCli,
+  scratch,
+  spawnCli,
+  stateDir,
+} from "./e2e_support.ts";
+
+const worker = fileURLToPath(new URL("./link_worker.ts", import.meta.url));
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+function spawnWorker(args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: denoRunArgs(worker, args),
+    env: { NO_COLOR: "1", DENO_DIR: path.join(scratch, ".deno") },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+interface Summary {
+  ok: number;
+  codes: Record<string, number>;
+  other: string[];
+  maxMounts: number;
+}
+
+Deno.test("two creators and two removers on one path: never two mounts, every failure coded", async () => {
+  const dir = fresh("c");
+  files(dir, ["Foo/Cat.txt", "Bar/Cow.txt"]);
+  const rounds = "150";
+  const start = `${dir}/go`;
+  const workers = ["create", "create", "remove", "remove"].map((mode) =>
+    spawnWorker([mode, stateDir, `${dir}/Foo`, `${dir}/Bar`, rounds, "", start])
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // let all four start up
+  Deno.writeTextFileSync(start, "");
+  const results = await Promise.all(workers.map((w) => w.output()));
+  Deno.removeSync(start);
+  const summaries: Summary[] = results.map((r) => {
+    assert.equal(r.code, 0, decode(r.stderr));
+    return JSON.parse(decode(r.stdout).trim().split("\n").at(-1)!);
+  });
+  for (const s of summaries) {
+    assert.deepEqual(s.other, [], "every failure is a BindLinkError");
+    assert.ok(s.maxMounts <= 1, `never more than one mount at the path (saw ${s.maxMounts})`);
+  }
+  const creates = summaries.slice(0, 2);
+  const removes = summaries.slice(2);
+  for (const s of creates) {
+    assert.deepEqual(Object.keys(s.codes).filter((c) => c !== "already-exists"), []);
+  }
+  for (const s of removes) {
+    assert.deepEqual(Object.keys(s.codes).filter((c) => c !== "not-found"), []);
+  }
+  const made = creates[0].ok + creates[1].ok;
+  const removed = removes[0].ok + removes[1].ok;
+  console.log(`${made} creates and ${removed} removes succeeded`);
+  assert.ok(made - removed === 0 || made - removed === 1, `${made} creates, ${removed} removes`);
+  assert.equal(mountsAt(`${dir}/Foo`), made - removed);
+  if (made - removed === 1) await api.removeBindLink(`${dir}/Foo`);
+  assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt"]);
+  await rejectsCode(api.removeBindLink(`${dir}/Foo`), "not-found");
+  assertClean(dir);
+});
+
+Deno.test("two CLI creates at once, 12 rounds: exactly one wins, the other says already-exists", async () => {
+  const dir = fresh("c");
+  files(dir, ["Foo/Cat.txt", "Bar/Cow.txt", "Baz/Pig.txt"]);
+  for (let round = 0; round < 12; round++) {
+    const [a, b] = [
+      spawnCli(createArgs(`${dir}/Foo`, `${dir}/Bar`)),
+      spawnCli(createArgs(`${dir}/Foo`, `${dir}/Baz`)),
+    ];
+    const outs = await Promise.all([a.output(), b.output()]);
+    const winners = outs.filter((o) => o.code === 0);
+    assert.equal(
+      winners.length,
+      1,
+      `round ${round}: ${outs.map((o) => decode(o.stdout)).join(" | ")}`,
+    );
+    const loser = outs.find((o) => o.code !== 0)!;
+    assert.equal(loser.code, 1);
+    const { error } = JSON.parse(decode(loser.stdout));
+    assert.equal(error.code, "already-exists", error.message);
+    const shown = JSON.parse(decode(winners[0].stdout)).link.backingPath;
+    assert.match(error.message, new RegExp(`it shows ${shown.replace(/[/.]/g, "\\$&")}\\)`));
+    assert.equal(mountsAt(`${dir}/Foo`), 1);
+    const removed = runCli(["remove", `${dir}/Foo`]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(mountsAt(`${dir}/Foo`), 0);
+  }
+  assertClean(dir, "/run/bindlink");
+});
+
+Deno.test("SIGKILL at random points of a merged create/remove loop: the next commands leave nothing", async () => {
+  const dir = fresh("k");
+  files(dir, ["Foo/Cat.txt", "Foo/Keep/own.txt", "Bar/Cow.txt", "Bar/Sub/deep.txt"]);
+  const backingBefore = snapshot(`${dir}/Bar`);
+  const exceptionBefore = snapshot(`${dir}/Foo/Keep`);
+  const virtual = `${dir}/Foo`;
+  const options = { merged: true, exceptions: [`${dir}/Foo/Keep`] };
+  let halfDone = 0;
+  for (let round = 0; round < 15; round++) {
+    const child = spawnWorker(["cycle", stateDir, virtual, `${dir}/Bar`, "0", `${dir}/Foo/Keep`]);
+    const reader = child.stdout.getReader();
+    const first = await reader.read(); // "ready": the loop starts now
+    assert.match(decode(first.value ?? new Uint8Array()), /ready/);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 60));
+    child.kill("SIGKILL");
+    await child.status;
+    reader.releaseLock();
+    await child.stdout.cancel();
+    await child.stderr.cancel();
+
+    const left = filesBelow(stateDir);
+    if (left.some((f) => f.endsWith(".intent.json") || f.endsWith(".tmp"))) halfDone++;
+    const seen = `round ${round}: the kill left ${JSON.stringify(left)}, ${
+      mountsAt(virtual)
+    } mounts`;
+    // A create never stacks: it makes the link, or finds the one the killed loop attached.
+    const made = await api.createBindLink(virtual, `${dir}/Bar`, options).catch((e) => e);
+    if (!(made instanceof Error)) assert.equal(mountsAt(virtual), 1, seen);
+    else {
+      assert.ok(made instanceof BindLinkError, String(made));
+      assert.equal(made.code, "already-exists", made.message);
+      assert.equal(mountsAt(virtual), 1, `${seen}; the killed loop's link, alone`);
+    }
+    assert.deepEqual(ls(`${dir}/Foo/Keep`), ["own.txt"], "the exception shows its own files");
+    await api.removeBindLink(virtual);
+    assert.equal(mountsAt(virtual), 0, `round ${round}: remove leaves nothing mounted`);
+    assert.deepEqual(mountsAt(`${dir}/Foo/Keep`), 0);
+    assert.deepEqual(ls(dir), ["Bar", "Foo"], `round ${round}: no work folder is left`);
+    assertClean(dir);
+  }
+  console.log(`${halfDone} of 15 kills left a half-done operation for the next command`);
+  assert.deepEqual(
+    snapshot(`${dir}/Bar`),
+    backingBefore,
+    "the backing folder's files are unchanged",
+  );
+  assert.deepEqual(snapshot(`${dir}/Foo/Keep`), exceptionBefore, "the exception's files too");
+  assert.equal(Deno.readTextFileSync(`${dir}/Bar/Sub/deep.txt`), "deep.txt");
+  assert.equal(Deno.readTextFileSync(`${dir}/Foo/Keep/own.txt`), "own.txt");
+  assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt", "Keep"]);
+});

@@ -86,3 +86,25 @@ Deno.test({
     assert.ok(!linux.isRunning(child.pid, "0"));
   },
 });
+
+Deno.test("a record moved out by moveTo can be claimed back as an intent of another process", () => {
+  const dir = Deno.makeTempDirSync();
+  const running = new Set(["1/100", "2/200"]);
+  const maker = new IntentStore(dir, facts("b", 1, "100", running), { prefix: "k." });
+  const intent = maker.begin("create", { link: "/a" }, "/a");
+  const recordFile = `${dir}/record.json`;
+  intent.moveTo(recordFile);
+  assert.deepEqual(maker.list(), [], "a finished record is no intent");
+  const record = JSON.parse(Deno.readTextFileSync(recordFile));
+  const remover = new IntentStore(dir, facts("b", 2, "200", running), { prefix: "k." });
+  const claimed = remover.claim(recordFile, record)!;
+  assert.throws(() => Deno.statSync(recordFile), Deno.errors.NotFound, "one rename: moved");
+  running.delete("2/200"); // the remover is killed
+  const [pending] = maker.list<{ link: string }>();
+  assert.equal(pending.owner, "dead", "judged by the claimer named in the file name");
+  assert.equal(pending.record?.id, claimed.record.id, "the id is the file's");
+  assert.deepEqual(pending.record?.steps, { link: "/a" });
+  maker.adopt(pending.record!).moveTo(recordFile); // put back, as recovery does
+  assert.deepEqual(maker.list(), []);
+  assert.equal(remover.claim(`${dir}/gone.json`, record), undefined);
+});
