@@ -165,8 +165,17 @@ export function explainErrno(
           ? "Load it (modprobe overlay), or drop --merged."
           : "Check that the file system supports bind mounts.",
       };
-    case ERRNO.EOPNOTSUPP:
     case ERRNO.EXDEV:
+      if (role === "exception path") {
+        return {
+          code: "invalid-path",
+          summary: "the exception path leads out of the virtual path (through a symlink)",
+          hint: "An exception must be a place inside the virtual path: name the place the " +
+            "symlink leads to inside it, or drop the exception.",
+        };
+      }
+      // falls through
+    case ERRNO.EOPNOTSUPP:
       return {
         code: "not-supported",
         summary: `the file system of ${the} cannot be used for this kind of link`,
