@@ -108,8 +108,8 @@ function kernelFloorRow(context: BenchContext): Row {
 export function scaleRows(context: BenchContext): Row[] {
   const few = 10;
   const many = context.quick ? 1000 : 3000;
-  const rounds = context.quick ? 5 : 10;
-  const batch = 5;
+  const rounds = context.quick ? 5 : 20;
+  const batch = context.quick ? 5 : 10;
   const dir = `${context.scratch}/scale`;
   using api = libraryApi(`${dir}/state`);
   const lib = libraryPair(api, makeFixture(`${dir}/lib`, "plain"));
