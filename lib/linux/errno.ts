@@ -265,6 +265,7 @@ export function explainErrno(
         summary: "this kernel lacks a system call bindlink needs",
         hint: "bindlink needs Linux 5.2 or later (6.8 or later for every safety check).",
       };
+    case ERRNO.ENODATA:
     case ERRNO.ETXTBSY:
     case ERRNO.EFBIG:
     case ERRNO.EMLINK:
@@ -282,6 +283,12 @@ export function explainErrno(
         code: "unknown",
         summary: "bindlink passed the kernel something it did not accept (a bug in bindlink)",
         hint: "Please report this message, with your kernel version (uname -r).",
+      };
+    case ERRNO.ESRCH:
+      return {
+        code: "unknown",
+        summary: "a process bindlink was looking at ended meanwhile",
+        hint: "Try again.",
       };
     case ERRNO.EINTR:
       return {
