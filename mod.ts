@@ -6,6 +6,12 @@
  *
  * Run with `--allow-ffi` from an elevated prompt.
  *
+ * On Linux the same API makes bind mounts (overlay mounts when merged) in the caller's mount
+ * namespace: run as root with `--allow-ffi --allow-read --allow-write`. Paths are POSIX paths
+ * (up to 4095 bytes, 255 per name, case-sensitive); symlinks are followed and the link is made
+ * where they lead; a folder links over a folder and a file over a file. The async functions
+ * do their work synchronously on Linux (errno is per thread).
+ *
  * @example Redirect a folder for the length of a scope
  * ```ts
  * import { createBindLink } from "@bindlink/bindlink";
@@ -14,6 +20,16 @@
  *   readOnly: true,
  * });
  * // C:\app\data now shows D:\fixtures\data; the link goes when the scope ends.
+ * ```
+ *
+ * @example The same on Linux (as root)
+ * ```ts
+ * import { createBindLink } from "@bindlink/bindlink";
+ *
+ * await using link = await createBindLink("/srv/app/data", "/srv/fixtures/data", {
+ *   readOnly: true,
+ * });
+ * // /srv/app/data now shows /srv/fixtures/data until the scope ends.
  * ```
  *
  * @module
@@ -85,6 +101,7 @@ export type {
   RecoveredOperation,
 } from "./lib/manifest/types.ts";
 export type { ProcessFacts } from "./lib/state/intents.ts";
+export type { LockHolder, LockWait } from "./lib/state/lock.ts";
 export { VERSION } from "./lib/version.ts";
 export { windowsPlatform, type WindowsPlatformOptions } from "./lib/windows/platform.ts";
 export type { WindowsVolume } from "./lib/windows/volumes.ts";

@@ -108,8 +108,14 @@ function defaultApi(): BindLinkApi {
 /**
  * Creates a bind link: `virtualPath` shows the contents of `backingPath`, system-wide, until
  * removed or until the machine restarts. Relative paths resolve against the current
- * directory. Needs Administrator rights on Windows (root on Linux). The call runs on a worker
- * thread, so a slow network share does not block the event loop.
+ * directory. Needs Administrator rights on Windows (root on Linux).
+ *
+ * On Windows the call runs on a worker thread (`nonblocking` FFI), so a slow network share
+ * does not block the event loop. On Linux the work runs synchronously on the calling thread
+ * before the promise settles (errno is per thread, so libc's calls cannot be moved to a
+ * worker): the event loop waits for it, well under a millisecond for local paths. On Linux
+ * the link exists in the caller's mount namespace, symlinks in either path are followed (the
+ * link is made where they lead), and a file can only be linked over a file.
  *
  * @param virtualPath Where the link appears. It may exist (its contents are then hidden,
  *   unless `merged`) or not (its parent must exist).
@@ -126,6 +132,17 @@ function defaultApi(): BindLinkApi {
  *   readOnly: true,
  *   merged: true,
  *   exceptions: ["C:\\build\\deps\\local"],
+ * });
+ * ```
+ *
+ * @example The same on Linux (as root)
+ * ```ts
+ * import { createBindLink } from "@bindlink/bindlink";
+ *
+ * await using link = await createBindLink("/srv/build/deps", "/mnt/fileserver/deps/v42", {
+ *   readOnly: true,
+ *   merged: true,
+ *   exceptions: ["/srv/build/deps/local"],
  * });
  * ```
  */

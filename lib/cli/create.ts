@@ -5,11 +5,20 @@ import { EXAMPLE, EXIT_CODES } from "./help.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
+// Where the platforms differ, each shows its own rules.
+const PLATFORM_RULES = Deno.build.os === "windows"
+  ? `Paths may be up to 32,767 characters; < > " | ? * are refused. A file may be linked
+over a folder.`
+  : `On Linux: symlinks in either path are followed (the link is made where they lead); a
+folder links over a folder and a file over a file; --read-only with --merged makes the
+whole view read-only; the link lives in this mount namespace.`;
+
 /** Help for `create`. */
 export const help = `Usage: bindlink create <virtual> <backing> [options]
 
 Make <virtual> show the contents of <backing>. If <virtual> exists its own contents are
 hidden (unless --merged); if it does not exist, its parent must.
+${PLATFORM_RULES}
 
 Options:
   -r, --read-only         files of <backing> are read-only when reached through <virtual>

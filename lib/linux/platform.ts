@@ -46,7 +46,7 @@ export interface LinuxPlatformOptions {
    * mounts inside a detached tree, bindlink switches to `staging` by itself. `staging`:
    * always assemble at a private staging folder in the state folder, then move.
    */
-  assembly?: Assembly;
+  assembly?: "detached" | "staging";
 }
 
 function sayWaiting(wait: LockWait): void {
