@@ -77,7 +77,11 @@ async function linux(): Promise<number> {
         "private",
         Deno.execPath(),
         "run",
-        "--allow-all",
+        // The documented flags, and running mount for the scratch tmpfs: nothing more.
+        "--allow-ffi",
+        "--allow-read",
+        "--allow-write",
+        "--allow-run=mount",
         import.meta.filename!,
         INSIDE,
         scratch,
