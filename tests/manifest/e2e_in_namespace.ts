@@ -47,13 +47,18 @@ function bindlink(args: string[], extra: string[] = [], cwd?: string): Result {
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 }
 
-/** `bindlink <args>` started in its own session (so its process group can get Ctrl+C). */
+/**
+ * `bindlink <args>` started in its own session (so its process group can get Ctrl+C). Its
+ * output goes nowhere: a pipe would stay open as long as a command it started runs, and a
+ * test waiting for the pipe's end would wait for that command.
+ */
 function spawnBindlink(args: string[], extra: string[] = []): Deno.ChildProcess {
   return new Deno.Command("setsid", {
     args: [Deno.execPath(), "run", "--no-config", ...FLAGS, ...extra, cli, ...args],
     env,
-    stdout: "piped",
-    stderr: "piped",
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
   }).spawn();
 }
 
@@ -233,6 +238,11 @@ async function startWaitingRun(dir: string, file: string) {
     "--allow-run",
   ]);
   for (let i = 0; i < 3000 && !exists(`${dir}/pid`); i++) await delay(10);
+  if (!exists(`${dir}/pid`)) {
+    Deno.kill(child.pid, "SIGKILL");
+    await child.status;
+    throw new Error("the command of bindlink run never started");
+  }
   const pid = Number(Deno.readTextFileSync(`${dir}/pid`).trim());
   return { child, pid };
 }
@@ -263,37 +273,54 @@ Deno.test("run: Ctrl+C reaches the command; the links go and the exit code is th
   const file = manifest(dir, THREE);
   const before = machine(dir);
   const { child, pid } = await startWaitingRun(dir, file);
-  assert.deepEqual(mountPointsOf(pid, dir), [
-    `${dir}/v/a`,
-    `${dir}/v/a/sub`,
-    `${dir}/v/c`,
-    `${dir}/v/c/sub`,
-  ]);
-  assert.deepEqual(mountsBelow(dir), [], "the links are invisible outside the run");
-  Deno.kill(-child.pid, "SIGINT"); // the terminal sends Ctrl+C to the whole foreground group
-  const status = await child.output();
-  assert.equal(status.code, 130, decoder.decode(status.stderr));
+  try {
+    assert.deepEqual(mountPointsOf(pid, dir), [
+      `${dir}/v/a`,
+      `${dir}/v/a/sub`,
+      `${dir}/v/c`,
+      `${dir}/v/c/sub`,
+    ]);
+    assert.deepEqual(mountsBelow(dir), [], "the links are invisible outside the run");
+    Deno.kill(-child.pid, "SIGINT"); // the terminal sends Ctrl+C to the whole foreground group
+    const status = await child.status;
+    assert.equal(status.code, 130);
+  } finally {
+    release(dir, child);
+  }
+  Deno.removeSync(`${dir}/go`);
+  Deno.removeSync(`${dir}/pid`);
   assert.deepEqual(machine(dir), before);
 });
+
+/** Lets a waiting command end (whatever a failed assertion left running). */
+function release(dir: string, child: Deno.ChildProcess): void {
+  Deno.writeTextFileSync(`${dir}/go`, "");
+  try {
+    Deno.kill(-child.pid, "SIGTERM");
+  } catch { /* gone */ }
+}
 
 Deno.test("run: after kill -9 of bindlink, the links still die with the command", async () => {
   const dir = fresh();
   const file = manifest(dir, THREE);
   const before = machine(dir);
   const { child, pid } = await startWaitingRun(dir, file);
-  const inner = parentOf(pid); // the bindlink inside the namespace
-  Deno.kill(inner, "SIGKILL");
-  Deno.kill(child.pid, "SIGKILL");
-  await child.output();
-  assert.ok(exists(`/proc/${pid}`), "the command runs on");
-  assert.equal(mountPointsOf(pid, dir).length, 4, "its links are still there for it");
-  assert.deepEqual(mountsBelow(dir), [], "and nowhere else");
-  Deno.writeTextFileSync(`${dir}/go`, "");
+  try {
+    const inner = parentOf(pid); // the bindlink inside the namespace
+    Deno.kill(inner, "SIGKILL");
+    Deno.kill(child.pid, "SIGKILL");
+    await child.status;
+    assert.ok(exists(`/proc/${pid}`), "the command runs on");
+    assert.equal(mountPointsOf(pid, dir).length, 4, "its links are still there for it");
+    assert.deepEqual(mountsBelow(dir), [], "and nowhere else");
+  } finally {
+    Deno.writeTextFileSync(`${dir}/go`, "");
+  }
   for (let i = 0; i < 3000 && exists(`/proc/${pid}`); i++) await delay(10);
   assert.ok(!exists(`/proc/${pid}`), "the command ended");
   Deno.removeSync(`${dir}/go`);
   Deno.removeSync(`${dir}/pid`);
-  assert.deepEqual(machine(dir), { ...before, files: before.files });
+  assert.deepEqual(machine(dir), before);
 });
 
 Deno.test("SIGKILL in the middle of an apply: status says what is half done; the next apply or down cleans up", async () => {
@@ -320,7 +347,7 @@ Deno.test("SIGKILL in the middle of an apply: status says what is half done; the
     try {
       Deno.kill(child.pid, "SIGKILL");
     } catch { /* it had finished */ }
-    await child.output();
+    await child.status;
     for (const p of points) assert.ok(countAt(p) <= 1, `never two mounts at ${p}`);
     const status = bindlink(["status", "-f", file]);
     // A record its writer was killed writing (a .tmp) is no operation yet: nothing changed.

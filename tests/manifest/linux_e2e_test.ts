@@ -36,6 +36,8 @@ Deno.test({
         BINDLINK_E2E_IN_PRIVATE_NAMESPACE: "1",
         BINDLINK_E2E_SCRATCH: scratch,
       },
+      // A hang must end as a failure of this test, not as a suite that never ends.
+      signal: AbortSignal.timeout(10 * 60_000),
     }).output().finally(() => Deno.remove(scratch, { recursive: true }));
     const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
     console.log(text.replace(/^/gm, "    | "));
