@@ -180,7 +180,7 @@ Deno.test("status after a link is removed by hand; apply puts it back; down remo
   const file = manifest(dir, THREE);
   assert.equal(bindlink(["apply", "-f", file]).code, 0);
   assert.equal(bindlink(["status", "-f", file]).code, 0);
-  sh("umount", `${dir}/v/c`);
+  sh("umount", "-R", `${dir}/v/c`); // v/c/sub came with it (a recursive bind)
   const status = bindlink(["status", "-f", file]);
   assert.equal(status.code, 1);
   assert.match(status.stdout, /^ {2}missing +.*\/v\/c -> .*\/v\/a$/m);
@@ -191,10 +191,8 @@ Deno.test("status after a link is removed by hand; apply puts it back; down remo
   assert.equal(down.code, 0, down.stderr);
   assert.match(down.stdout, /Removed 3 links/);
   assert.deepEqual(mountsBelow(dir), []);
-  assert.deepEqual(
-    tree(`${dir}/v`),
-    tree(fresh()).filter((f) => f.startsWith("v/")).map((f) => f.slice(2)),
-  );
+  const pristine = tree(fresh()).filter((f) => f.startsWith("v/") && f !== "v/");
+  assert.deepEqual(tree(`${dir}/v`), pristine.map((f) => f.slice(2)), "v shows its own files");
   assert.match(bindlink(["down", "-f", file]).stdout, /Nothing to remove/);
 });
 
