@@ -335,7 +335,9 @@ export function libcPath(arch: string = Deno.build.arch): string {
   for (const place of LIBC_PLACES[arch] ?? []) {
     try {
       if (Deno.statSync(place).isFile) return place;
-    } catch {
+    } catch (error) {
+      // Without --allow-read the answer is not "missing": say what is really wrong.
+      if (error instanceof Deno.errors.NotCapable) throw error;
       // not installed here; try the next place
     }
   }

@@ -147,7 +147,12 @@ class LinuxMounts implements Platform {
   }
 
   #requireRoot(where: Where, what: string): void {
-    const uid = effectiveUid();
+    let uid: number;
+    try {
+      uid = effectiveUid();
+    } catch (error) {
+      throw explain(error, where); // libc could not be opened: too narrow Deno permissions
+    }
     if (uid !== 0) {
       throw new BindLinkError({
         operation: where.operation,

@@ -44,11 +44,10 @@ export const stateDir = path.join(scratch, ".state");
 /** The library, on the scratch state folder. */
 export const api = new BindLinkApi(linuxPlatform({ stateDir }));
 
-let counter = 0;
-/** A fresh, empty folder on the scratch tmpfs. */
+/** A fresh, empty folder on the scratch tmpfs (unique across the files of the suite). */
 export function fresh(prefix = "t"): string {
-  const dir = path.join(scratch, `${prefix}${++counter}`);
-  Deno.mkdirSync(dir);
+  const dir = Deno.makeTempDirSync({ dir: scratch, prefix });
+  Deno.chmodSync(dir, 0o755);
   return dir;
 }
 
