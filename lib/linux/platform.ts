@@ -82,12 +82,23 @@ class LinuxMounts implements Platform {
     return Deno.cwd();
   }
 
+  // The work itself is synchronous (see the module doc); the async forms wait, without
+  // blocking, for other async calls of this process that hold the namespace's lock.
   create(spec: LinkSpec): Promise<void> {
-    return Promise.resolve().then(() => this.createSync(spec));
+    const where: Where = {
+      operation: "create",
+      virtualPath: spec.virtualPath,
+      backingPath: spec.backingPath,
+      merged: spec.merged,
+    };
+    return this.#changingAsync(where, (ns) => createLink(ns, spec, this.#assembly));
   }
 
   remove(virtualPath: string): Promise<void> {
-    return Promise.resolve().then(() => this.removeSync(virtualPath));
+    return this.#changingAsync(
+      { operation: "remove", virtualPath },
+      (ns) => removeLink(ns, virtualPath),
+    );
   }
 
   list(): Promise<BindLinkInfo[]> {
@@ -122,14 +133,24 @@ class LinuxMounts implements Platform {
     closeLibc();
   }
 
-  #changing(where: Where, work: (ns: NamespaceState) => void): void {
+  #namespace(where: Where): NamespaceState {
     this.#requireRoot(where, "bind mounts need root");
-    let ns: NamespaceState;
     try {
-      ns = NamespaceState.current(this.#stateDir);
+      return NamespaceState.current(this.#stateDir);
     } catch (error) {
       throw explain(error, where);
     }
+  }
+
+  #failed(error: unknown, where: Where): BindLinkError {
+    if (error instanceof BindLinkError) return error;
+    // The lock file or the state folder could not be made or opened.
+    if (error instanceof Error) (error as { role?: string }).role ??= "state folder";
+    return explain(error, where);
+  }
+
+  #changing(where: Where, work: (ns: NamespaceState) => void): void {
+    const ns = this.#namespace(where);
     try {
       ns.lock.runSync(
         { command: where.operation, subject: where.virtualPath, onWait: this.#onWait },
@@ -139,10 +160,22 @@ class LinuxMounts implements Platform {
         },
       );
     } catch (error) {
-      if (error instanceof BindLinkError) throw error;
-      // The lock file or the state folder could not be made or opened.
-      if (error instanceof Error) (error as { role?: string }).role ??= "state folder";
-      throw explain(error, where);
+      throw this.#failed(error, where);
+    }
+  }
+
+  async #changingAsync(where: Where, work: (ns: NamespaceState) => void): Promise<void> {
+    const ns = this.#namespace(where);
+    try {
+      await ns.lock.run(
+        { command: where.operation, subject: where.virtualPath, onWait: this.#onWait },
+        () => {
+          recoverPending(ns);
+          work(ns);
+        },
+      );
+    } catch (error) {
+      throw this.#failed(error, where);
     }
   }
 

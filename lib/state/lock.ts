@@ -190,14 +190,25 @@ export class StateLock {
     let letGo!: () => void;
     entry.tail = new Promise((resolve) => letGo = resolve);
     let file: Deno.FsFile | undefined;
+    let kept = false;
     try {
       const started = Date.now();
       const notice = this.#noticeTimer(request, started, () => entry.holder);
       try {
         await before;
-        // Its own descriptor: flock on a second descriptor excludes the synchronous path's.
-        file = openLockFile(this.path);
-        if (!(await file.tryLock(true))) await file.lock(true);
+        // Uncontended: the kept descriptor, without a trip to a worker thread.
+        if (KEEP_OPEN && !entry.holder) {
+          const keptFile = entry.syncFile ??= openLockFile(this.path);
+          if (keptFile.tryLockSync(true)) {
+            file = keptFile;
+            kept = true;
+          }
+        }
+        if (!file) {
+          // Its own descriptor: flock on a second descriptor excludes the kept one's.
+          file = openLockFile(this.path);
+          if (!(await file.tryLock(true))) await file.lock(true);
+        }
       } finally {
         clearTimeout(notice);
       }
@@ -206,10 +217,11 @@ export class StateLock {
       entry.holder = holder;
       return await context.run(this.#with(entry), fn);
     } finally {
-      if (entry.holder && file) entry.holder = undefined;
-      // Closing the descriptor releases its lock everywhere (and Windows, under Wine at
-      // least, refuses an explicit unlock of a whole-file lock with a lock violation).
-      file?.close();
+      if (file) entry.holder = undefined;
+      // Closing a descriptor releases its lock everywhere (and Windows, under Wine at least,
+      // refuses an explicit unlock of a whole-file lock with a lock violation).
+      if (kept) file!.unlockSync();
+      else file?.close();
       letGo();
     }
   }

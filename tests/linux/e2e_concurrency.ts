@@ -7,7 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BindLinkError } from "../../mod.ts";
 import { snapshot } from "../../tools/scenarios.ts";
-import { rejectsCode } from "../support/expect_error.ts";
+import { NamespaceState } from "../../lib/linux/namespace_state.ts";
+import { rejectsCode, throwsCode } from "../support/expect_error.ts";
 import {
   api,
   assertClean,
@@ -161,4 +162,40 @@ Deno.test("SIGKILL at random points of a merged create/remove loop: the next com
   assert.equal(Deno.readTextFileSync(`${dir}/Bar/Sub/deep.txt`), "deep.txt");
   assert.equal(Deno.readTextFileSync(`${dir}/Foo/Keep/own.txt`), "own.txt");
   assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt", "Keep"]);
+});
+
+Deno.test("async calls of one process are serialized: one create wins; a call waits for an async holder", async () => {
+  const dir = fresh("c");
+  files(dir, ["Foo/Cat.txt", "Bar/Cow.txt", "Baz/Pig.txt"]);
+  const results = await Promise.allSettled([
+    api.createBindLink(`${dir}/Foo`, `${dir}/Bar`),
+    api.createBindLink(`${dir}/Foo`, `${dir}/Baz`),
+  ]);
+  assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+  const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+  assert.ok(lost.reason instanceof BindLinkError);
+  assert.equal(lost.reason.code, "already-exists");
+  assert.equal(mountsAt(`${dir}/Foo`), 1);
+
+  // An async holder of the namespace's lock in this process (as apply is): an async remove
+  // waits for it; a blocking one cannot wait without stopping it, and says so.
+  const ns = NamespaceState.current(stateDir);
+  let release!: () => void;
+  const held = ns.lock.run(
+    { command: "apply", subject: "m.json" },
+    () => new Promise<void>((resolve) => release = resolve),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  let removed = false;
+  const waiting = api.removeBindLink(`${dir}/Foo`).then(() => removed = true);
+  const blocking = throwsCode(() => api.removeBindLinkSync(`${dir}/Foo`), "busy");
+  assert.match(blocking.message, /an unfinished asynchronous bindlink call of this process/);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(removed, false, "the remove waited for the holder");
+  assert.equal(mountsAt(`${dir}/Foo`), 1);
+  release();
+  await held;
+  await waiting;
+  assert.equal(mountsAt(`${dir}/Foo`), 0);
+  assertClean(dir);
 });
