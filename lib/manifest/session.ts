@@ -53,6 +53,8 @@ export interface StatePlace {
   readonly dir: string;
   /** The prefix of this place's operation records. */
   readonly prefix: string;
+  /** Settles what the backend itself left half done; called under the lock, first. */
+  readonly settle: () => void | Promise<void>;
 }
 
 /**
@@ -65,10 +67,47 @@ export async function statePlace(platform: Platform, options: StateOptions): Pro
   if (platform.name === "linux" && Deno.build.os === "linux") {
     const { NamespaceState, DEFAULT_STATE_DIR } = await import("../linux/namespace_state.ts");
     const ns = NamespaceState.current(options.stateDir ?? DEFAULT_STATE_DIR);
-    return { lock: ns.lock, dir: ns.stateDir, prefix: `${PREFIX}${ns.key}.` };
+    return {
+      lock: ns.lock,
+      dir: ns.stateDir,
+      prefix: `${PREFIX}${ns.key}.`,
+      settle: async () => {
+        // A create or remove killed midway is the Linux backend's to finish or undo, and it
+        // must be settled before the listing is read: a link it attached is listed only then.
+        (await import("../linux/recovery.ts")).recoverPending(ns);
+        await sweepGoneNamespaces(ns.stateDir, ns.key);
+      },
+    };
   }
   const dir = stateFolder(platform, options);
-  return { lock: new StateLock(joinPath(dir, "lock")), dir, prefix: PREFIX };
+  return { lock: new StateLock(joinPath(dir, "lock")), dir, prefix: PREFIX, settle: () => {} };
+}
+
+/**
+ * Deletes the operation records of mount namespaces that no longer exist (a killed apply in a
+ * namespace that has ended since), or of an earlier boot: their links went with them.
+ */
+async function sweepGoneNamespaces(stateDir: string, ownKey: string): Promise<void> {
+  const { parseStateName } = await import("../linux/namespace_state.ts");
+  const { namespaceExists } = await import("../linux/mount_facts.ts");
+  const ownBoot = ownKey.slice(0, ownKey.indexOf("."));
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(stateDir)].map((e) => e.name);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(PREFIX) || name.startsWith(`${PREFIX}${ownKey}.`)) continue;
+    const parsed = parseStateName(name.slice(PREFIX.length));
+    if (!parsed) continue;
+    const gone = parsed.boot !== ownBoot ||
+      (!parsed.ns.startsWith("i") && namespaceExists(BigInt(parsed.ns)) === false);
+    if (!gone) continue;
+    try {
+      Deno.removeSync(joinPath(stateDir, name));
+    } catch { /* another command swept it */ }
+  }
 }
 
 /** The state folder for `platform`, from the options or the default. */
@@ -143,6 +182,7 @@ export async function changeLinks<T>(
       onWait: options.onWait && ((wait) => options.onWait!(waitMessage(wait))),
     },
     async () => {
+      await place.settle();
       const journal = new Journal(place.dir, facts, place.prefix);
       const recovered = await recoverInterrupted(platform, journal, operation);
       return await work({ journal, recovered });

@@ -366,3 +366,68 @@ Deno.test("SIGKILL in the middle of an apply: status says what is half done; the
   }
   console.log(`  ${halfDone} of 8 rounds were killed half way`);
 });
+
+Deno.test("two applies at once, and an apply racing a down, never leave a manifest half applied", async () => {
+  const dir = fresh();
+  const links = ["a", "b", "c", "d"].map((n) => ({ virtual: `v/${n}`, backing: `data/${n}` }));
+  const file = manifest(dir, links);
+  const points = links.map((l) => path.join(dir, l.virtual));
+  const before = machine(dir);
+  const run = (command: string) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-config", ...FLAGS, cli, command, "-f", file],
+      env,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+  for (let round = 0; round < 4; round++) {
+    const [one, two] = await Promise.all([run("apply"), run("apply")]);
+    assert.equal(one.code, 0, decoder.decode(one.stderr));
+    assert.equal(two.code, 0, decoder.decode(two.stderr));
+    for (const p of points) assert.equal(countAt(p), 1, `round ${round}: ${p} linked once`);
+    const [up, down] = await Promise.all([run("apply"), run("down")]);
+    assert.equal(up.code, 0, decoder.decode(up.stderr));
+    assert.equal(down.code, 0, decoder.decode(down.stderr));
+    const counts = points.map(countAt);
+    assert.ok(
+      counts.every((c) => c === 0) || counts.every((c) => c === 1),
+      `round ${round}: all or none, got ${counts}`,
+    );
+    assert.equal(bindlink(["down", "-f", file]).code, 0);
+    assert.deepEqual(machine(dir), before);
+  }
+});
+
+Deno.test("withBindLinks in a script: the links go on SIGTERM, and the exit code says so", async () => {
+  const dir = fresh();
+  const mod = new URL("../../mod.ts", import.meta.url).href;
+  const script = path.join(dir, "script.ts");
+  Deno.writeTextFileSync(
+    script,
+    `import { withBindLinks } from ${JSON.stringify(mod)};\n` +
+      `await withBindLinks([{ virtual: "v/a", backing: "data/a" }], async () => {\n` +
+      `  Deno.writeTextFileSync("ready", "");\n` +
+      `  await new Promise(() => {});\n` +
+      `});\n`,
+  );
+  const before = machine(dir);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-config", ...FLAGS, script],
+    cwd: dir,
+    env,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  for (let i = 0; i < 3000 && !exists(`${dir}/ready`); i++) await delay(10);
+  try {
+    assert.ok(exists(`${dir}/ready`), "the script's function ran");
+    assert.equal(countAt(`${dir}/v/a`), 1, "the link lives while the function runs");
+  } finally {
+    Deno.kill(child.pid, "SIGTERM");
+  }
+  const status = await child.output();
+  assert.equal(status.code, 143, decoder.decode(status.stderr));
+  Deno.removeSync(`${dir}/ready`);
+  assert.deepEqual(machine(dir), before);
+});
