@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { main } from "../../cli.ts";
+import { progressLine } from "../../lib/cli/manifest_input.ts";
 import { parseLinkOption } from "../../lib/cli/run.ts";
 import { Double } from "../support/double.ts";
 
@@ -230,4 +231,40 @@ Deno.test("--link: virtual=backing with ro and merged at the end; commas in path
     backing: "/b,c",
     readOnly: true,
   });
+});
+
+Deno.test("the progress line: redrawn in place on a terminal, cleared at the end, silent otherwise", () => {
+  let stderr = "";
+  const context = {
+    stdout: () => {},
+    stderr: (t: string) => stderr += t,
+    json: false,
+    isTerminal: true,
+    platform: () => Promise.reject(new Error("not used")),
+    api: () => Promise.reject(new Error("not used")),
+  };
+  const link = {
+    virtualPath: "/v",
+    backingPath: "/b",
+    readOnly: false,
+    merged: false,
+    exceptions: [],
+  };
+  const progress = progressLine(context);
+  progress.onProgress!(0, 2, link);
+  progress.onProgress!(1, 2, { ...link, virtualPath: "/w" });
+  progress.onProgress!(2, 2, link);
+  progress.clear();
+  progress.clear();
+  assert.equal(
+    stderr,
+    "\r\x1b[K[1/2] linking /v" + "\r\x1b[K[2/2] linking /w" + "\r\x1b[K[2/2] done" + "\r\x1b[K",
+  );
+  for (const quiet of [{ ...context, isTerminal: false }, { ...context, json: true }]) {
+    stderr = "";
+    const none = progressLine(quiet);
+    assert.equal(none.onProgress, undefined);
+    none.clear();
+    assert.equal(stderr, "");
+  }
 });
