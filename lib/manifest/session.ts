@@ -63,7 +63,11 @@ export interface StatePlace {
  * namespace, so no command in another namespace acts on them. On Windows they are in the
  * protected ProgramData\bindlink folder.
  */
-export async function statePlace(platform: Platform, options: StateOptions): Promise<StatePlace> {
+export async function statePlace(
+  platform: Platform,
+  options: StateOptions,
+  forChange = true,
+): Promise<StatePlace> {
   if (platform.name === "linux" && Deno.build.os === "linux") {
     const { NamespaceState, DEFAULT_STATE_DIR } = await import("../linux/namespace_state.ts");
     const ns = NamespaceState.current(options.stateDir ?? DEFAULT_STATE_DIR);
@@ -79,7 +83,7 @@ export async function statePlace(platform: Platform, options: StateOptions): Pro
       },
     };
   }
-  const dir = stateFolder(platform, options);
+  const dir = stateFolder(platform, options, forChange);
   return { lock: new StateLock(joinPath(dir, "lock")), dir, prefix: PREFIX, settle: () => {} };
 }
 
@@ -111,10 +115,13 @@ async function sweepGoneNamespaces(stateDir: string, ownKey: string): Promise<vo
 }
 
 /** The state folder for `platform`, from the options or the default. */
-export function stateFolder(platform: Platform, options: StateOptions): string {
+export function stateFolder(platform: Platform, options: StateOptions, forChange = true): string {
   if (options.stateDir !== undefined) return options.stateDir;
   if (platform.name === "windows" && Deno.build.os === "windows") {
-    return `${protectedWindowsFolder()}\\state`;
+    // Only a command that changes links makes (or checks) the protected folder; one that
+    // only looks reads whatever records are there, and finds none when it is missing.
+    const folder = forChange ? protectedWindowsFolder() : `${programDataFolder()}\\bindlink`;
+    return `${folder}\\state`;
   }
   throw new BindLinkError({
     code: "not-supported",
@@ -192,7 +199,7 @@ export async function changeLinks<T>(
 
 /** A journal over `platform`'s state folder, for commands that only look. */
 export async function readJournal(platform: Platform, options: StateOptions): Promise<Journal> {
-  const place = await statePlace(platform, options);
+  const place = await statePlace(platform, options, false);
   return new Journal(place.dir, options.processFacts ?? await hostProcessFacts(), place.prefix);
 }
 
