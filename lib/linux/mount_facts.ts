@@ -180,8 +180,13 @@ export function describeMount(id: bigint): MountDescription | undefined | null {
 }
 
 /**
- * The unique IDs of the mounts directly below mount `id` (its children), or `null` when the
+ * The unique IDs of the mounts below mount `id` that were made after it, or `null` when the
  * kernel has no listmount.
+ *
+ * listmount walks the namespace's mounts in ID order from where it is told to start, so it
+ * starts after `id`: a mount below a link was made after it (a clone inside it, an exception,
+ * a later mount), which keeps the cost to the mounts made since, not every mount there is.
+ * Only a mount moved in from elsewhere with `move_mount` can be older; it is not seen.
  */
 export function mountsBelow(id: bigint): bigint[] | null {
   const ids: bigint[] = [];
@@ -191,7 +196,7 @@ export function mountsBelow(id: bigint): bigint[] | null {
   req.setBigUint64(8, id, true);
   const batch = 64;
   for (;;) {
-    req.setBigUint64(16, ids.length ? ids[ids.length - 1] : 0n, true); // resume after the last
+    req.setBigUint64(16, ids.length ? ids[ids.length - 1] : id, true); // resume after the last
     const out = new BigUint64Array(batch);
     const n = Number(
       libc().listmount(SYS.listmount, request, new Uint8Array(out.buffer), BigInt(batch), 0),

@@ -16,8 +16,10 @@
  * @module
  */
 import type { IntentRecord } from "../state/intents.ts";
+import { AT_FDCWD, AT_REMOVEDIR, cString } from "./libc_ffi.ts";
 import { factsAt } from "./mount_facts.ts";
 import { readProcFile } from "./proc.ts";
+import { libc } from "./syscall.ts";
 
 /** Something bindlink made for a link, deleted again with it. */
 export interface MadePath {
@@ -167,10 +169,10 @@ export class LinkRecords {
   /** Removes empty mirror folders from `virtualPath` upwards. */
   prune(virtualPath: string): void {
     let folder = this.folderFor(virtualPath);
+    const symbols = libc();
     while (folder.length > this.dir.length) {
-      try {
-        Deno.removeSync(folder);
-      } catch {
+      // rmdir through libc: "not empty" is the usual answer here, not worth a thrown error.
+      if (symbols.unlinkat(AT_FDCWD, cString(folder), AT_REMOVEDIR) !== 0) {
         return; // not empty (another link lives at or below it), or already gone
       }
       folder = folder.slice(0, folder.lastIndexOf("/"));
