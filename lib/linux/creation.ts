@@ -218,8 +218,8 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       throw refuse(where, {
         code: "invalid-argument",
         summary:
-          `the backing path ${backing} is the root of a file system, which a writable merged link cannot use`,
-        hint: "overlayfs needs a work folder beside the backing path on the same file system: " +
+          `the backing path ${backing} is the root of a mount, which a writable merged link cannot use`,
+        hint: "overlayfs needs a work folder beside the backing path on the same mount: " +
           "use a folder inside it as the backing path, or add --read-only.",
       });
     }

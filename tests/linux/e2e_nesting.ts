@@ -4,10 +4,21 @@
  * first), and a merged link leaves no overlay traces in its backing path.
  */
 import assert from "node:assert/strict";
+import { BindLinkApi, linuxPlatform } from "../../mod.ts";
 import { cString } from "../../lib/linux/libc_ffi.ts";
 import { libc } from "../../lib/linux/syscall.ts";
 import { rejectsCode } from "../support/expect_error.ts";
-import { api, assertClean, files, fresh, ls, mountsAt, mountsBelow } from "./e2e_support.ts";
+import { runScenario, scenarios } from "../../tools/scenarios.ts";
+import {
+  api,
+  assertClean,
+  files,
+  fresh,
+  ls,
+  mountsAt,
+  mountsBelow,
+  stateDir,
+} from "./e2e_support.ts";
 
 function overlayAttributes(path: string): string[] {
   const buffer = new Uint8Array(4096);
@@ -134,5 +145,32 @@ Deno.test("merged: whiteouts that were in the backing path before the link are l
   Deno.removeSync(`${dir}/Foo/Cat.txt`);
   await link.remove();
   assert.deepEqual(ls(`${dir}/Bar`), ["Cow.txt", "Old"], "only the link's own whiteout went");
+  assertClean(dir);
+});
+
+// Kernels that refuse mounts inside a detached tree assemble at a staging folder; this
+// kernel takes both routes, so the older one is checked here too.
+const staged = new BindLinkApi(linuxPlatform({ stateDir, assembly: "staging" }));
+
+for (const scenario of scenarios("linux")) {
+  Deno.test(`${scenario.name}, assembled at a staging folder (the older kernels' route)`, async () => {
+    const dir = fresh("s");
+    const checks = await runScenario(staged, dir, scenario);
+    for (const c of checks) assert.ok(c.ok, `${c.what}: expected ${c.expected}, got ${c.actual}`);
+    assertClean(dir);
+  });
+}
+
+Deno.test("child first, then a merged parent, assembled at a staging folder", async () => {
+  const dir = fresh("s");
+  files(dir, ["Foo/Cat.txt", "Foo/In/own.txt", "T1/t1.txt", "T2/t2.txt"]);
+  const child = await staged.createBindLink(`${dir}/Foo/In`, `${dir}/T2`);
+  const parent = await staged.createBindLink(`${dir}/Foo`, `${dir}/T1`, { merged: true });
+  assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt", "In", "t1.txt"]);
+  assert.deepEqual(ls(`${dir}/Foo/In`), ["t2.txt"]);
+  assert.deepEqual(mountsBelow(stateDir), [], "no staging mount outlives the create");
+  await rejectsCode(parent.remove(), "busy");
+  await child.remove();
+  await parent.remove();
   assertClean(dir);
 });

@@ -34,7 +34,10 @@ Deno.test("paths that FNV or truncation would confuse get different record files
   assert.match(encodePath(`/${long}y`), /^#[0-9a-f]{254}(\/\+[0-9a-f]+)+$/);
 });
 
-Deno.test("records round-trip, below() sees only what is below, delete prunes empty folders", () => {
+Deno.test({
+  name: "records round-trip, below() sees only what is below, delete prunes empty folders",
+  ignore: Deno.build.os !== "linux", // records are read through libc
+}, () => {
   const dir = Deno.makeTempDirSync();
   const records = new LinkRecords(`${dir}/links`);
   const write = (at: string) => {
