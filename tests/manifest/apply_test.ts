@@ -302,3 +302,21 @@ Deno.test("a record its writer was killed writing is recognized and deleted", as
   await pruneBindLinks(t.options);
   assert.deepEqual(filesIn(t.stateDir), []);
 });
+
+Deno.test({
+  name: "on Windows the lock and records default to ProgramData\\bindlink\\state, made protected",
+  ignore: Deno.build.os !== "windows",
+  async fn() {
+    using double = new Double();
+    const platform = double.api.platform;
+    const result = await applyBindLinks(threeLinks(), { platform });
+    assert.equal(result.changed, true);
+    const { programDataFolder } = await import("../../lib/windows/program_data.ts");
+    const state = `${programDataFolder()}\\bindlink\\state`;
+    assert.deepEqual([...Deno.readDirSync(state)].map((e) => e.name), ["lock"]);
+    assert.equal((await bindLinkStatus(threeLinks(), { platform })).ok, true);
+    // A second changing command would check the folder's owner again, and Wine does not keep
+    // the owner bindlink set (it shows the Unix user): that check is for real Windows.
+    for (const link of [...THREE_IN_ORDER].reverse()) await platform.remove(link);
+  },
+});
