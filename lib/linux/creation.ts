@@ -88,7 +88,24 @@ export function removeAllMade(made: readonly MadePath[]): Unremoved {
   return result;
 }
 
-/** Creates the link `spec` in the namespace `ns`; the caller holds the lock. */
+/** Creates the link `spec` in the namespace `ns`; the caller holds the lock.
+ *
+ * @example
+ * ```ts
+ * import { createLink } from "./creation.ts";
+ * import { NamespaceState } from "./namespace_state.ts";
+ *
+ * const ns = NamespaceState.current();
+ * ns.lock.runSync({ command: "create" }, () =>
+ *   createLink(ns, {
+ *     virtualPath: "/srv/app",
+ *     backingPath: "/srv/app-v2",
+ *     readOnly: false,
+ *     merged: false,
+ *     exceptions: [],
+ *   }, "detached"));
+ * ```
+ */
 export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembly): void {
   const where: Where = {
     operation: "create",

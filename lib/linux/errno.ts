@@ -89,7 +89,16 @@ export interface ErrnoContext {
 const NETWORK = "The path is on a network or FUSE file system that stopped answering: check " +
   "the connection or mount, then try again.";
 
-/** What the situation behind `errno` is, for the call and path that met it. */
+/** What the situation behind `errno` is, for the call and path that met it.
+ *
+ * @example
+ * ```ts
+ * import { ERRNO, explainErrno } from "./errno.ts";
+ *
+ * const meaning = explainErrno(ERRNO.ENOENT, "create", { role: "backing path" });
+ * console.log(meaning.code, meaning.summary); // not-found the backing path does not exist
+ * ```
+ */
 export function explainErrno(
   errno: number,
   operation: BindLinkOperation,

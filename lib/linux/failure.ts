@@ -44,6 +44,18 @@ function rollbackNote(rollbackErrors: unknown[]): string {
 /**
  * The error to throw for `error`, met while doing `where`; `rollbackErrors` are failures of
  * the undo that followed (none: everything made was taken away again).
+ *
+ * @example
+ * ```ts
+ * import { explain } from "./failure.ts";
+ * import { SystemCallError } from "./syscall.ts";
+ *
+ * const error = explain(new SystemCallError("move_mount", 16, "virtual path"), {
+ *   operation: "create",
+ *   virtualPath: "/srv/app",
+ * });
+ * console.log(error.code); // busy
+ * ```
  */
 export function explain(
   error: unknown,

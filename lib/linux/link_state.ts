@@ -12,6 +12,15 @@ import type { LinkRecord } from "./records.ts";
 /**
  * How the record's mount stands: `visible` (the top mount at its path), `covered` (still
  * mounted there, under another mount), or `false` (gone: the record is stale).
+ *
+ * @example
+ * ```ts
+ * import { liveMountAt } from "./link_state.ts";
+ * import { NamespaceState } from "./namespace_state.ts";
+ *
+ * const record = NamespaceState.current().records.read("/srv/app");
+ * if (record && liveMountAt(record) === "visible") console.log("the link is there");
+ * ```
  */
 export function liveMountAt(record: LinkRecord): "visible" | "covered" | false {
   const id = record.steps.mountId;

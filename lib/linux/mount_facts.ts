@@ -77,6 +77,15 @@ function kindOf(mode: number): PathFacts["kind"] {
 /**
  * statx of `path` relative to `dirfd` (or of `dirfd` itself with `path` ""), without following
  * a symlink in the last component. `undefined` when nothing is there.
+ *
+ * @example
+ * ```ts
+ * import { AT_FDCWD } from "./libc_ffi.ts";
+ * import { pathFacts } from "./mount_facts.ts";
+ *
+ * const facts = pathFacts(AT_FDCWD, "/srv/app");
+ * if (facts?.isMountRoot) console.log("a mount, with unique ID", facts.mountId);
+ * ```
  */
 export function pathFacts(dirfd: number, path: string): PathFacts | undefined {
   const buffer = new Uint8Array(256);
@@ -141,6 +150,14 @@ let statmountWorks: boolean | undefined;
 /**
  * Describes the mount with unique ID `id` in this namespace, or `undefined` when there is no
  * such mount (unmounted, or never here). `null` when the kernel has no statmount.
+ *
+ * @example
+ * ```ts
+ * import { describeMount, factsAt, uniqueNumber } from "./mount_facts.ts";
+ *
+ * const id = uniqueNumber(factsAt("/")!.mountId);
+ * if (id !== undefined) console.log(describeMount(id)?.mountPoint); // "/"
+ * ```
  */
 export function describeMount(id: bigint): MountDescription | undefined | null {
   if (statmountWorks === false) return null;

@@ -188,6 +188,17 @@ export class DetachedGraftRefused extends Error {
 /**
  * A link's mount tree being assembled: detached (or, on the staging route, at a private
  * staging folder), finished by {@linkcode LinkTree.attach}.
+ *
+ * @example
+ * ```ts
+ * import { openAbsolute } from "./paths.ts";
+ * import { LinkTree } from "./mount_sequences.ts";
+ *
+ * const backingFd = openAbsolute("/srv/app-v2")!;
+ * using tree = LinkTree.build({ backingFd, readOnly: true, merged: false, skeleton: [] });
+ * tree.setReadOnly();
+ * tree.attach(openAbsolute("/srv/app")!); // the whole link appears in this one call
+ * ```
  */
 export class LinkTree implements Disposable {
   /** The tree's root: a detached mount, or the staging mount. */

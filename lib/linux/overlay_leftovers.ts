@@ -38,6 +38,14 @@ export interface LeftoverReport {
 /**
  * Deletes whiteouts and removes overlay attributes changed at or after `sinceNs` (the file
  * system's own clock, ns) below `backing` (the link is already detached).
+ *
+ * @example
+ * ```ts
+ * import { cleanOverlayLeftovers } from "./overlay_leftovers.ts";
+ *
+ * const { whiteouts } = cleanOverlayLeftovers("/srv/backing", 1700000000000000000n);
+ * console.log(`${whiteouts.length} whiteouts deleted`);
+ * ```
  */
 export function cleanOverlayLeftovers(backing: string, sinceNs: bigint): LeftoverReport {
   const report: LeftoverReport = { whiteouts: [], attributes: [] };

@@ -84,6 +84,16 @@ export interface OpenPathOptions {
  *
  * @returns The descriptor, or `undefined` when nothing is there.
  * @throws {SystemCallError} for any other failure (ELOOP, EACCES, EXDEV for an escape, ...).
+ *
+ * @example
+ * ```ts
+ * import { openAbsolute, openPath, pathOfFd, withFd } from "./paths.ts";
+ *
+ * withFd(openAbsolute("/srv/app")!, (dir) => {
+ *   const inside = openPath(dir, "config", { beneath: true }); // never leaves /srv/app
+ *   if (inside !== undefined) console.log(pathOfFd(inside));
+ * });
+ * ```
  */
 export function openPath(
   dirfd: number,

@@ -114,6 +114,15 @@ function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>)
 /**
  * Finishes or undoes every half-done operation it may touch; call it holding `ns.lock`,
  * before a changing command's own work.
+ *
+ * @example
+ * ```ts
+ * import { NamespaceState } from "./namespace_state.ts";
+ * import { recoverPending } from "./recovery.ts";
+ *
+ * const ns = NamespaceState.current();
+ * ns.lock.runSync({ command: "prune" }, () => recoverPending(ns));
+ * ```
  */
 export function recoverPending(ns: NamespaceState): void {
   const names = stateNames(ns.stateDir);

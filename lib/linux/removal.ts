@@ -99,7 +99,17 @@ export function finishRemoval(ns: NamespaceState, steps: LinkSteps): string[] {
   return leftovers;
 }
 
-/** Removes the link at `virtualPath` in the namespace `ns`; the caller holds the lock. */
+/** Removes the link at `virtualPath` in the namespace `ns`; the caller holds the lock.
+ *
+ * @example
+ * ```ts
+ * import { NamespaceState } from "./namespace_state.ts";
+ * import { removeLink } from "./removal.ts";
+ *
+ * const ns = NamespaceState.current();
+ * ns.lock.runSync({ command: "remove" }, () => removeLink(ns, "/srv/app"));
+ * ```
+ */
 export function removeLink(ns: NamespaceState, virtualPath: string): void {
   const where: Where = { operation: "remove", virtualPath };
   let fd: number | undefined;

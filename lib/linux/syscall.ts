@@ -65,7 +65,15 @@ export function strerror(code: number): string | undefined {
   return text ? Deno.UnsafePointerView.getCString(text) : undefined;
 }
 
-/** Throws a {@linkcode SystemCallError} for `call` when `result` is negative; returns it otherwise. */
+/** Throws a {@linkcode SystemCallError} for `call` when `result` is negative; returns it otherwise.
+ *
+ * @example
+ * ```ts
+ * import { check, libc } from "./syscall.ts";
+ *
+ * const uid = check(libc().geteuid(), "geteuid");
+ * ```
+ */
 export function check<T extends number | bigint>(result: T, call: string): T {
   if (result < 0) throw new SystemCallError(call, errno());
   return result;

@@ -23,7 +23,19 @@
  * @module
  */
 
-/** What an operating system says about processes, for judging an intent record's owner. */
+/** What an operating system says about processes, for judging an intent record's owner.
+ *
+ * @example
+ * ```ts
+ * import type { ProcessFacts } from "./intents.ts";
+ *
+ * const facts: ProcessFacts = {
+ *   bootId: () => "boot-1",
+ *   self: () => ({ pid: Deno.pid, start: "42" }),
+ *   isRunning: (pid, start) => pid === Deno.pid && start === "42",
+ * };
+ * ```
+ */
 export interface ProcessFacts {
   /** An ID of the current boot, different after every restart. */
   bootId(): string;

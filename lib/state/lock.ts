@@ -63,7 +63,20 @@ export interface LockRequest {
   noticeAfterMs?: number;
 }
 
-/** Thrown by {@linkcode StateLock.runSync} when an async call of this process holds the lock. */
+/** Thrown by {@linkcode StateLock.runSync} when an async call of this process holds the lock.
+ *
+ * @example
+ * ```ts
+ * import { LockHeldByAsyncCallError, StateLock } from "./lock.ts";
+ *
+ * const lock = new StateLock("/tmp/example.lock");
+ * try {
+ *   lock.runSync({ command: "create" }, () => {});
+ * } catch (error) {
+ *   if (!(error instanceof LockHeldByAsyncCallError)) throw error;
+ * }
+ * ```
+ */
 export class LockHeldByAsyncCallError extends Error {
   /** The lock file. */
   readonly path: string;
@@ -136,7 +149,16 @@ function writeHolder(file: Deno.FsFile, holder: LockHolder): void {
   file.writeSync(bytes);
 }
 
-/** The holder recorded in the lock file at `path`, when it can be read. */
+/** The holder recorded in the lock file at `path`, when it can be read.
+ *
+ * @example
+ * ```ts
+ * import { readLockHolder } from "./lock.ts";
+ *
+ * const holder = readLockHolder("/run/bindlink/example/lock");
+ * if (holder) console.log(`held by ${holder.command} (process ${holder.pid})`);
+ * ```
+ */
 export function readLockHolder(path: string): LockHolder | undefined {
   try {
     const parsed = JSON.parse(Deno.readTextFileSync(path).trim());
