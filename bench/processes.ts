@@ -24,8 +24,12 @@ function which(command: string): string {
 
 /** Runs `argv` once more with its output captured, to say why it failed. */
 function whyFailed(argv: readonly string[]): string {
-  const out = new Deno.Command(argv[0], { args: argv.slice(1), stdout: "piped", stderr: "piped" })
-    .outputSync();
+  const out = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).outputSync();
   const text = new TextDecoder().decode(out.stderr) || new TextDecoder().decode(out.stdout);
   return `${argv.slice(1).join(" ")} exited ${out.code}: ${text.trim()}`;
 }
