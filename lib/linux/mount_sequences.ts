@@ -3,7 +3,7 @@
  *
  * A plain link is a detached clone of the backing path (`open_tree(OPEN_TREE_CLONE |
  * AT_RECURSIVE)`); a merged one, or a link that must keep earlier links below it visible, is
- * a detached overlay (`fsopen`/`fsconfig`/`fsmount`, layers passed as descriptors). The
+ * a detached overlay (overlay_assembly.ts). The
  * read-only flag (`mount_setattr`), exceptions and earlier links' mounts are put into the
  * detached tree, and only then is the whole tree attached at the virtual path: until that
  * call nothing is visible, and a process killed before it leaves no mount at all (the tree
@@ -20,9 +20,6 @@ import {
   AT_EMPTY_PATH,
   AT_RECURSIVE,
   cString,
-  FSCONFIG,
-  FSMOUNT_CLOEXEC,
-  FSOPEN_CLOEXEC,
   MNT_DETACH,
   MOUNT_ATTR_RDONLY,
   MOVE_MOUNT_F_EMPTY_PATH,
@@ -33,132 +30,12 @@ import {
   OPEN_TREE_CLONE,
 } from "./libc_ffi.ts";
 import { pathFacts } from "./mount_facts.ts";
-import { openAbsolute, openPath, pathOfFd, procFdPath } from "./paths.ts";
+import { type AssemblyPlan, buildOverlay, needsOverlay } from "./overlay_assembly.ts";
+import { openAbsolute, openPath, procFdPath } from "./paths.ts";
 import { about, check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const EINVAL = 22;
-const EEXIST = 17;
 const MS_PRIVATE = 0x40000n;
-
-/** An entry that must exist in the skeleton layer: the root of an earlier link below. */
-export interface SkeletonEntry {
-  /** Path relative to the new link's root. */
-  relative: string;
-  /** What the earlier link's root is. */
-  kind: "directory" | "file";
-}
-
-/** What to build. */
-export interface AssemblyPlan {
-  /** The backing path, opened. */
-  backingFd: number;
-  /** The virtual path, opened (the lower layer of a merged link); absent when anchorless. */
-  virtualFd?: number;
-  /** Overlay's work folder, opened; needed by a writable overlay. */
-  workFd?: number;
-  /** Writes refused through the link. */
-  readOnly: boolean;
-  /** The virtual path's own entries stay visible. */
-  merged: boolean;
-  /** Roots of earlier links below that must stay visible (they need an overlay). */
-  skeleton: readonly SkeletonEntry[];
-}
-
-/** True when the plan needs overlayfs (and, when writable, a work folder). */
-export function needsOverlay(plan: Pick<AssemblyPlan, "merged" | "skeleton">): boolean {
-  return plan.merged || plan.skeleton.length > 0;
-}
-
-// overlayfs splits string options on "," and lower layers on ":"; a backslash escapes both.
-function overlayEscape(dir: string): string {
-  return dir.replace(/[\\,:]/g, (c) => "\\" + c);
-}
-
-function makeSkeleton(entries: readonly SkeletonEntry[]): number {
-  const symbols = libc();
-  const context = check(symbols.fsopen(cString("tmpfs"), FSOPEN_CLOEXEC), "fsopen(tmpfs)");
-  try {
-    check(
-      symbols.fsconfig(context, FSCONFIG.SET_STRING, cString("mode"), cString("0755"), 0),
-      "fsconfig(mode)",
-    );
-    check(symbols.fsconfig(context, FSCONFIG.CMD_CREATE, null, null, 0), "fsconfig(create tmpfs)");
-    const root = check(symbols.fsmount(context, FSMOUNT_CLOEXEC, 0), "fsmount(tmpfs)");
-    for (const entry of entries) {
-      const names = entry.relative.split("/");
-      let at = "";
-      names.forEach((name, i) => {
-        at = at ? `${at}/${name}` : name;
-        const last = i === names.length - 1;
-        const made = last && entry.kind === "file"
-          ? symbols.openat(root, cString(at), O.CREAT | O.WRONLY | O.CLOEXEC, 0o644)
-          : symbols.mkdirat(root, cString(at), 0o755);
-        if (made < 0 && errno() !== EEXIST) {
-          throw new SystemCallError(`mkdirat(skeleton ${at})`, errno());
-        }
-        if (last && entry.kind === "file" && made >= 0) closeFd(made);
-      });
-    }
-    return root;
-  } finally {
-    closeFd(context);
-  }
-}
-
-function buildOverlay(plan: AssemblyPlan): number {
-  const symbols = libc();
-  const skeleton = plan.skeleton.length ? makeSkeleton(plan.skeleton) : undefined;
-  const context = check(symbols.fsopen(cString("overlay"), FSOPEN_CLOEXEC), "fsopen(overlay)");
-  try {
-    const lowers: number[] = [];
-    if (plan.readOnly) lowers.push(plan.backingFd);
-    if (plan.merged && plan.virtualFd !== undefined) lowers.push(plan.virtualFd);
-    if (skeleton !== undefined) lowers.push(skeleton);
-    const upper = plan.readOnly ? undefined : plan.backingFd;
-    if (upper !== undefined && plan.workFd === undefined) {
-      throw new Error("a writable overlay needs a work folder");
-    }
-    const setFd = (key: string, fd: number) =>
-      symbols.fsconfig(context, FSCONFIG.SET_FD, cString(key), null, fd) === 0;
-    const byFd = lowers.every((fd) => setFd("lowerdir+", fd)) &&
-      (upper === undefined || (setFd("upperdir", upper) && setFd("workdir", plan.workFd!)));
-    if (!byFd) {
-      // Kernels before 6.13 take layers only as path strings: the descriptors' own paths.
-      const code = errno();
-      if (code !== EINVAL) throw new SystemCallError("fsconfig(overlay layer)", code, "overlay");
-      if (skeleton !== undefined) {
-        throw new SystemCallError("fsconfig(lowerdir+ skeleton)", code, "overlay");
-      }
-      const text = (fd: number) => overlayEscape(pathOfFd(fd) ?? "");
-      const setString = (key: string, value: string) =>
-        check(
-          symbols.fsconfig(context, FSCONFIG.SET_STRING, cString(key), cString(value), 0),
-          `fsconfig(${key})`,
-        );
-      setString("lowerdir", lowers.map(text).join(":"));
-      if (upper !== undefined) {
-        setString("upperdir", text(upper));
-        setString("workdir", text(plan.workFd!));
-      }
-    }
-    // Renames and copies through the link stay plain files and folders in the backing path.
-    for (const [key, value] of [["redirect_dir", "off"], ["metacopy", "off"], ["index", "off"]]) {
-      symbols.fsconfig(context, FSCONFIG.SET_STRING, cString(key), cString(value), 0);
-    }
-    about(
-      "overlay",
-      () =>
-        check(
-          symbols.fsconfig(context, FSCONFIG.CMD_CREATE, null, null, 0),
-          "fsconfig(create overlay)",
-        ),
-    );
-    return check(symbols.fsmount(context, FSMOUNT_CLOEXEC, 0), "fsmount(overlay)");
-  } finally {
-    closeFd(context);
-    if (skeleton !== undefined) closeFd(skeleton);
-  }
-}
 
 /** Thrown when what is grafted and the place it goes are of different kinds. */
 export class GraftKindMismatch extends Error {

@@ -19,7 +19,8 @@
  */
 import { BindLinkError } from "../errors.ts";
 import type { PendingIntent } from "../state/intents.ts";
-import { innerMounts, removeAllMade } from "./creation.ts";
+import { innerMounts } from "./creation.ts";
+import { removeAllMade } from "./made_paths.ts";
 import { liveMountAt, refreshBelow } from "./link_state.ts";
 import { cString, MNT_DETACH } from "./libc_ffi.ts";
 import { describeMount, factsAt, namespaceExists, uniqueNumber } from "./mount_facts.ts";

@@ -13,7 +13,7 @@
 import path from "node:path";
 import { BindLinkError } from "../errors.ts";
 import type { Intent } from "../state/intents.ts";
-import { removeAllMade } from "./creation.ts";
+import { removeAllMade } from "./made_paths.ts";
 import { explain, refuse, type Where } from "./failure.ts";
 import { cString, MNT_DETACH } from "./libc_ffi.ts";
 import { liveMountAt } from "./link_state.ts";
