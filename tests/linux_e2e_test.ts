@@ -38,7 +38,20 @@ Deno.test({
   ignore: reason !== undefined,
   async fn() {
     const scratch = await Deno.makeTempDir({ prefix: "bindlink-e2e-" });
-    const tools = ["mount", "umount", "setpriv", "chmod", "sh", "kill", "mknod", "unshare", "cp", "mv", "rm", Deno.execPath()];
+    const tools = [
+      "mount",
+      "umount",
+      "setpriv",
+      "chmod",
+      "sh",
+      "kill",
+      "mknod",
+      "unshare",
+      "cp",
+      "mv",
+      "rm",
+      Deno.execPath(),
+    ];
     const { code, stdout, stderr } = await new Deno.Command("unshare", {
       args: [
         "-m",

@@ -29,9 +29,8 @@ Deno.test("a component swapped for a symlink in a loop: no mount ever lands outs
     for (let round = 0; round < 150; round++) {
       const plain = round % 2 === 0;
       const virtual = `${dir}/a/${plain ? "Keep" : "New"}`;
-      let link;
       try {
-        link = await api.createBindLink(virtual, `${dir}/Bar`, plain ? {} : { readOnly: true });
+        await api.createBindLink(virtual, `${dir}/Bar`, plain ? {} : { readOnly: true });
       } catch (error) {
         // `a` was missing at that moment: refused, and nothing was made.
         assert.ok(error instanceof BindLinkError, String(error));
