@@ -1,5 +1,5 @@
 /** `bindlink run -- command`: a command with links that exist while it runs. @module */
-import { resolveLinks } from "../manifest/load.ts";
+import { resolveLinks } from "../manifest/validate.ts";
 import { ManifestError } from "../manifest/manifest_error.ts";
 import { INSIDE_NAMESPACE, runInsideNamespace, runWithBindLinks } from "../manifest/run.ts";
 import type { Manifest, ManifestLink } from "../manifest/types.ts";

@@ -11,7 +11,7 @@ import { BindLinkError } from "../errors.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import type { Intent } from "../state/intents.ts";
 import type { OperationSteps } from "./journal.ts";
-import { resolveLinks } from "./load.ts";
+import { resolveLinks } from "./validate.ts";
 import { carryOut, changesOf, MakeError, takeDown } from "./make.ts";
 import { listsExceptions, planApply } from "./plan.ts";
 import { isLiveAsRecorded } from "./recover.ts";

@@ -7,12 +7,8 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { linuxPlatform, type Platform, windowsPlatform } from "../../mod.ts";
-import {
-  loadManifest,
-  loadManifestSync,
-  parseManifest,
-  resolveLinks,
-} from "../../lib/manifest/load.ts";
+import { loadManifest, loadManifestSync } from "../../lib/manifest/load.ts";
+import { parseManifest, resolveLinks } from "../../lib/manifest/validate.ts";
 import { ManifestError } from "../../lib/manifest/manifest_error.ts";
 
 const isWindows = Deno.build.os === "windows";
