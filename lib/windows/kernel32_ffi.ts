@@ -175,7 +175,10 @@ export const kernel32Symbols = {
   },
   /** BOOL GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode) */
   GetExitCodeProcess: {
-    parameters: ["pointer" /* HANDLE hProcess */, "buffer" /* LPDWORD lpExitCode */],
+    parameters: [
+      "pointer", // HANDLE hProcess
+      "buffer", // LPDWORD lpExitCode
+    ],
     result: "i32", // BOOL
   },
   /** HANDLE GetCurrentProcess(void): the pseudo handle (-1) */
