@@ -223,7 +223,11 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     undo.push(() => {
       libc().umount2(cString(procFdPath(attached.fd)), MNT_DETACH);
     });
-    if (tree.staging !== undefined) removeMade({ path: tree.staging, kind: "directory" });
+    if (tree.staging !== undefined) {
+      // The staging area goes now, before the record: a kill later leaves no staging mount.
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      removeMade({ path: tree.staging, kind: "directory" });
+    }
     // The link's own inner mounts (exceptions, mounts inside the backing path): its remove
     // takes them along; any other mount found below it later makes that remove busy.
     const own = innerMounts(tree.mountId, childClones);

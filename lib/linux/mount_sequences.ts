@@ -296,3 +296,24 @@ export function ensurePrivateStagingArea(folder: string): () => void {
     }
   };
 }
+
+/**
+ * Takes the private staging area at `folder` off, with anything still staged in it, when a
+ * killed create left it mounted. Nothing happens when it is not a mount.
+ *
+ * @example
+ * ```ts
+ * import { takeOffStagingArea } from "./mount_sequences.ts";
+ *
+ * takeOffStagingArea("/run/bindlink/<boot>.<ns>/staging");
+ * ```
+ */
+export function takeOffStagingArea(folder: string): void {
+  const fd = openAbsolute(folder);
+  if (fd === undefined) return;
+  try {
+    if (pathFacts(fd, "")?.isMountRoot) libc().umount2(cString(procFdPath(fd)), MNT_DETACH);
+  } finally {
+    closeFd(fd);
+  }
+}

@@ -21,6 +21,7 @@ import { BindLinkError } from "../errors.ts";
 import type { PendingIntent } from "../state/intents.ts";
 import { innerMounts } from "./creation.ts";
 import { removeAllMade } from "./made_paths.ts";
+import { takeOffStagingArea } from "./mount_sequences.ts";
 import { liveMountAt, refreshBelow } from "./link_state.ts";
 import { cString, MNT_DETACH } from "./libc_ffi.ts";
 import { describeMount, factsAt, namespaceExists, uniqueNumber } from "./mount_facts.ts";
@@ -74,6 +75,9 @@ function cleanForeign(made: readonly MadePath[], inUse: string): void {
 }
 
 function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>): void {
+  // The private staging area a killed create mounted: only a create holding this lock mounts
+  // it, and none is running now.
+  takeOffStagingArea(`${ns.dir}/staging`);
   const record = pending.record;
   if (pending.partial || !record) {
     // Written halfway: begin() never returned, so nothing it describes was made.

@@ -112,57 +112,59 @@ Deno.test("two CLI creates at once, 12 rounds: exactly one wins, the other says 
   assertClean(dir, "/run/bindlink");
 });
 
-Deno.test("SIGKILL at random points of a merged create/remove loop: the next commands leave nothing", async () => {
-  const dir = fresh("k");
-  files(dir, ["Foo/Cat.txt", "Foo/Keep/own.txt", "Bar/Cow.txt", "Bar/Sub/deep.txt"]);
-  const backingBefore = snapshot(`${dir}/Bar`);
-  const exceptionBefore = snapshot(`${dir}/Foo/Keep`);
-  const virtual = `${dir}/Foo`;
-  const options = { merged: true, exceptions: [`${dir}/Foo/Keep`] };
-  let halfDone = 0;
-  for (let round = 0; round < 15; round++) {
-    const child = spawnWorker(["cycle", stateDir, virtual, `${dir}/Bar`, "0", `${dir}/Foo/Keep`]);
-    const reader = child.stdout.getReader();
-    const first = await reader.read(); // "ready": the loop starts now
-    assert.match(decode(first.value ?? new Uint8Array()), /ready/);
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 60));
-    child.kill("SIGKILL");
-    await child.status;
-    reader.releaseLock();
-    await child.stdout.cancel();
-    await child.stderr.cancel();
+for (const [mode, rounds] of [["cycle", 20], ["cycle-staged", 10]] as const) {
+  Deno.test(`SIGKILL at random points of a merged create/remove loop (${mode}): the next commands leave nothing`, async () => {
+    const dir = fresh("k");
+    files(dir, ["Foo/Cat.txt", "Foo/Keep/own.txt", "Bar/Cow.txt", "Bar/Sub/deep.txt"]);
+    const backingBefore = snapshot(`${dir}/Bar`);
+    const exceptionBefore = snapshot(`${dir}/Foo/Keep`);
+    const virtual = `${dir}/Foo`;
+    const options = { merged: true, exceptions: [`${dir}/Foo/Keep`] };
+    let halfDone = 0;
+    for (let round = 0; round < rounds; round++) {
+      const child = spawnWorker([mode, stateDir, virtual, `${dir}/Bar`, "0", `${dir}/Foo/Keep`]);
+      const reader = child.stdout.getReader();
+      const first = await reader.read(); // "ready": the loop starts now
+      assert.match(decode(first.value ?? new Uint8Array()), /ready/);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 60));
+      child.kill("SIGKILL");
+      await child.status;
+      reader.releaseLock();
+      await child.stdout.cancel();
+      await child.stderr.cancel();
 
-    const left = filesBelow(stateDir);
-    if (left.some((f) => f.endsWith(".intent.json") || f.endsWith(".tmp"))) halfDone++;
-    const seen = `round ${round}: the kill left ${JSON.stringify(left)}, ${
-      mountsAt(virtual)
-    } mounts`;
-    // A create never stacks: it makes the link, or finds the one the killed loop attached.
-    const made = await api.createBindLink(virtual, `${dir}/Bar`, options).catch((e) => e);
-    if (!(made instanceof Error)) assert.equal(mountsAt(virtual), 1, seen);
-    else {
-      assert.ok(made instanceof BindLinkError, String(made));
-      assert.equal(made.code, "already-exists", made.message);
-      assert.equal(mountsAt(virtual), 1, `${seen}; the killed loop's link, alone`);
+      const left = filesBelow(stateDir);
+      if (left.some((f) => f.endsWith(".intent.json") || f.endsWith(".tmp"))) halfDone++;
+      const seen = `round ${round}: the kill left ${JSON.stringify(left)}, ${
+        mountsAt(virtual)
+      } mounts`;
+      // A create never stacks: it makes the link, or finds the one the killed loop attached.
+      const made = await api.createBindLink(virtual, `${dir}/Bar`, options).catch((e) => e);
+      if (!(made instanceof Error)) assert.equal(mountsAt(virtual), 1, seen);
+      else {
+        assert.ok(made instanceof BindLinkError, String(made));
+        assert.equal(made.code, "already-exists", made.message);
+        assert.equal(mountsAt(virtual), 1, `${seen}; the killed loop's link, alone`);
+      }
+      assert.deepEqual(ls(`${dir}/Foo/Keep`), ["own.txt"], "the exception shows its own files");
+      await api.removeBindLink(virtual);
+      assert.equal(mountsAt(virtual), 0, `round ${round}: remove leaves nothing mounted`);
+      assert.deepEqual(mountsAt(`${dir}/Foo/Keep`), 0);
+      assert.deepEqual(ls(dir), ["Bar", "Foo"], `round ${round}: no work folder is left`);
+      assertClean(dir);
     }
-    assert.deepEqual(ls(`${dir}/Foo/Keep`), ["own.txt"], "the exception shows its own files");
-    await api.removeBindLink(virtual);
-    assert.equal(mountsAt(virtual), 0, `round ${round}: remove leaves nothing mounted`);
-    assert.deepEqual(mountsAt(`${dir}/Foo/Keep`), 0);
-    assert.deepEqual(ls(dir), ["Bar", "Foo"], `round ${round}: no work folder is left`);
-    assertClean(dir);
-  }
-  console.log(`${halfDone} of 15 kills left a half-done operation for the next command`);
-  assert.deepEqual(
-    snapshot(`${dir}/Bar`),
-    backingBefore,
-    "the backing folder's files are unchanged",
-  );
-  assert.deepEqual(snapshot(`${dir}/Foo/Keep`), exceptionBefore, "the exception's files too");
-  assert.equal(Deno.readTextFileSync(`${dir}/Bar/Sub/deep.txt`), "deep.txt");
-  assert.equal(Deno.readTextFileSync(`${dir}/Foo/Keep/own.txt`), "own.txt");
-  assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt", "Keep"]);
-});
+    console.log(`${halfDone} of ${rounds} kills left a half-done operation for the next command`);
+    assert.deepEqual(
+      snapshot(`${dir}/Bar`),
+      backingBefore,
+      "the backing folder's files are unchanged",
+    );
+    assert.deepEqual(snapshot(`${dir}/Foo/Keep`), exceptionBefore, "the exception's files too");
+    assert.equal(Deno.readTextFileSync(`${dir}/Bar/Sub/deep.txt`), "deep.txt");
+    assert.equal(Deno.readTextFileSync(`${dir}/Foo/Keep/own.txt`), "own.txt");
+    assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt", "Keep"]);
+  });
+}
 
 Deno.test("async calls of one process are serialized: one create wins; a call waits for an async holder", async () => {
   const dir = fresh("c");

@@ -8,14 +8,15 @@
  * Modes: `create`, `remove` (one call per round, starting when the file [start] appears;
  * prints a JSON summary at the end),
  * `cycle` (merged create + remove with the exception, printing `ready` first; runs until
- * killed when rounds is 0).
+ * killed when rounds is 0), `cycle-staged` (the same, assembled at a staging folder).
  */
 import { BindLinkApi, BindLinkError, linuxPlatform } from "../../mod.ts";
 import { readMountInfo } from "../../lib/linux/mountinfo.ts";
 
 const [mode, stateDir, virtual, backing, roundsText, exception, startFile] = Deno.args;
 const rounds = Number(roundsText);
-const api = new BindLinkApi(linuxPlatform({ stateDir, onWait: () => {} }));
+const assembly = mode === "cycle-staged" ? "staging" : "detached";
+const api = new BindLinkApi(linuxPlatform({ stateDir, onWait: () => {}, assembly }));
 const summary = { ok: 0, codes: {} as Record<string, number>, other: [] as string[], maxMounts: 0 };
 
 function note(error: unknown): void {
@@ -31,7 +32,7 @@ function countMounts(): void {
   summary.maxMounts = Math.max(summary.maxMounts, here);
 }
 
-if (mode === "cycle") {
+if (mode === "cycle" || mode === "cycle-staged") {
   console.log("ready");
   for (let i = 0; rounds === 0 || i < rounds; i++) {
     try {
