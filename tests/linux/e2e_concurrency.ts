@@ -19,6 +19,7 @@ import {
   fresh,
   ls,
   mountsAt,
+  mountsBelow,
   runCli,
   scratch,
   spawnCli,
@@ -165,6 +166,34 @@ for (const [mode, rounds] of [["cycle", 20], ["cycle-staged", 10]] as const) {
     assert.deepEqual(ls(`${dir}/Foo`), ["Cat.txt", "Keep"]);
   });
 }
+
+Deno.test("SIGKILL at random points of a child-then-parent loop: every link still comes off, deepest first", async () => {
+  const dir = fresh("n");
+  files(dir, ["Foo/Cat.txt", "Foo/In/own.txt", "T1/t1.txt", "T12/t2.txt"]);
+  const before = snapshot(dir);
+  const [parent, child] = [`${dir}/Foo`, `${dir}/Foo/In`];
+  for (let round = 0; round < 15; round++) {
+    const worker = spawnWorker(["nested-cycle", stateDir, parent, `${dir}/T1`, "0", child]);
+    const reader = worker.stdout.getReader();
+    assert.match(decode((await reader.read()).value ?? new Uint8Array()), /ready/);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 60));
+    worker.kill("SIGKILL");
+    await worker.status;
+    reader.releaseLock();
+    await worker.stdout.cancel();
+    await worker.stderr.cancel();
+    // Whatever the kill left, the links that exist come off deepest first, and nothing stays.
+    for (const at of [child, parent]) {
+      await api.removeBindLink(at).catch((error) => {
+        assert.ok(error instanceof BindLinkError, String(error));
+        assert.equal(error.code, "not-found", error.message);
+      });
+    }
+    assert.deepEqual(mountsBelow(dir), [], `round ${round}: nothing stays mounted`);
+    assert.deepEqual(snapshot(dir), before, `round ${round}: no work folder or mount point left`);
+    assertClean(dir);
+  }
+});
 
 Deno.test("async calls of one process are serialized: one create wins; a call waits for an async holder", async () => {
   const dir = fresh("c");

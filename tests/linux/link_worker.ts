@@ -8,7 +8,8 @@
  * Modes: `create`, `remove` (one call per round, starting when the file [start] appears;
  * prints a JSON summary at the end),
  * `cycle` (merged create + remove with the exception, printing `ready` first; runs until
- * killed when rounds is 0), `cycle-staged` (the same, assembled at a staging folder).
+ * killed when rounds is 0), `cycle-staged` (the same, assembled at a staging folder),
+ * `nested-cycle` (a child link, a merged parent over it, both removed deepest first).
  */
 import { BindLinkApi, BindLinkError, linuxPlatform } from "../../mod.ts";
 import { readMountInfo } from "../../lib/linux/mountinfo.ts";
@@ -32,7 +33,22 @@ function countMounts(): void {
   summary.maxMounts = Math.max(summary.maxMounts, here);
 }
 
-if (mode === "cycle" || mode === "cycle-staged") {
+if (mode === "nested-cycle") {
+  // A child first, then a merged parent over it; removed deepest first. `virtual` is the
+  // parent, `exception` names the child's path, `backing` the parent's backing path and
+  // `${backing}2` the child's.
+  console.log("ready");
+  for (let i = 0; rounds === 0 || i < rounds; i++) {
+    try {
+      api.createBindLinkSync(exception, `${backing}2`);
+      api.createBindLinkSync(virtual, backing, { merged: true });
+      api.removeBindLinkSync(exception);
+      api.removeBindLinkSync(virtual);
+    } catch (error) {
+      note(error);
+    }
+  }
+} else if (mode === "cycle" || mode === "cycle-staged") {
   console.log("ready");
   for (let i = 0; rounds === 0 || i < rounds; i++) {
     try {
