@@ -28,6 +28,11 @@ function sh(cmd: string, ...args: string[]): void {
 sh("mount", "-t", "tmpfs", "bindlink-bench", scratch);
 sh("mount", "-t", "tmpfs", "bindlink-bench-run", "/run");
 
+if (Deno.args[0] === "--syscalls") {
+  const [variant = "plain", pairs = "500"] = Deno.args.slice(1);
+  (await import("./syscalls.ts")).countSyscalls(scratch, variant, Number(pairs));
+  Deno.exit(0);
+}
 if (Deno.args[0] === "--profile") {
   const [variant = "plain", pairs = "2000", live = "0"] = Deno.args.slice(1);
   profilePairs(scratch, variant, Number(pairs), Number(live));

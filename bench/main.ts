@@ -6,7 +6,8 @@
  * Set BINDLINK_BENCH_QUICK=1 for smaller counts (a quick look, not the numbers to quote).
  *
  * `deno task bench --profile <plain|merged|exceptions> [pairs] [live links]` instead runs one
- * loop of library pairs under `--cpu-prof` and prints where its time goes, by function.
+ * loop of library pairs under `--cpu-prof` and prints where its time goes, by function;
+ * `deno task bench --syscalls <variant> [pairs]` counts a pair's system calls, library and C.
  *
  * @module
  */
