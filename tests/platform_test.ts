@@ -69,16 +69,29 @@ Deno.test("VERSION matches deno.json", async () => {
   assert.equal(VERSION, config.version);
 });
 
-Deno.test("with too narrow Deno permissions, the CLI says which flags to give", async () => {
+async function cliWith(flags: string[]): Promise<{ code: number; stderr: string }> {
   const cli = fileURLToPath(new URL("../cli.ts", import.meta.url));
-  const windows = Deno.build.os === "windows";
-  const flags = windows ? [`--allow-ffi=${system32Path("bindlink.dll")}`] : [];
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-prompt", "--no-check", ...flags, cli, "create", "C:\\Foo", "C:\\Bar"],
     env: { NO_COLOR: "1" },
   }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 1, stderr);
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("without --allow-read, the CLI says it cannot load its own code and which flags to give", async () => {
+  const { code, stderr } = await cliWith(["--allow-ffi"]);
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /^bindlink: Deno's permissions do not let bindlink load its own code/);
+  assert.match(stderr, /Run it with --allow-ffi --allow-read --allow-write/);
+});
+
+Deno.test("with too narrow an FFI grant, the CLI says which flags to give", async () => {
+  const windows = Deno.build.os === "windows";
+  const ffi = windows
+    ? `--allow-ffi=${system32Path("bindfltapi.dll")}`
+    : "--allow-ffi=/nonexistent";
+  const { code, stderr } = await cliWith(["--allow-read", "--allow-write", ffi]);
+  assert.equal(code, 1, stderr);
   assert.match(stderr, /^bindlink: Could not create the bind link/);
   assert.match(
     stderr,

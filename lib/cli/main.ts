@@ -97,6 +97,21 @@ async function dispatch(args: readonly string[], context: CliContext): Promise<n
 }
 
 /**
+ * Each command's code is imported when it runs, and Deno asks for read access to import a
+ * local module: a run without `--allow-read` fails there, before bindlink could say anything,
+ * unless the failure is put into words here.
+ */
+function permissionProblem(error: unknown): string | undefined {
+  const text = error instanceof Error ? error.message : "";
+  if (!(error instanceof TypeError) || !/^Requires (read|import) access/.test(text)) {
+    return undefined;
+  }
+  return `Deno's permissions do not let bindlink load its own code (${text.split("\n")[0]}). ` +
+    "Run it with --allow-ffi --allow-read --allow-write (and --allow-run for run and startup), " +
+    "or use the compiled bindlink executable, which has them built in.";
+}
+
+/**
  * Runs the CLI on `args` (without the program name) and returns the exit code.
  *
  * @example Drive it in-process
@@ -138,6 +153,15 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
         stderr(`bindlink: ${error.message}.\nRun "${help}" for usage.\n`);
       }
       return EXIT_USAGE;
+    }
+    const denied = permissionProblem(error);
+    if (denied) {
+      if (json) {
+        stdout(
+          JSON.stringify({ ok: false, error: { code: "access-denied", message: denied } }) + "\n",
+        );
+      } else stderr(`bindlink: ${denied}\n`);
+      return EXIT_FAILED;
     }
     const { BindLinkError } = await import("../errors.ts");
     if (error instanceof BindLinkError) {
