@@ -67,8 +67,18 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     );
   }
   const platform = await context.platform();
-  const manifest = await manifestFromArgs(args, platform, "apply");
   const bootLog = args.string("boot-log");
+  let manifest;
+  try {
+    manifest = await manifestFromArgs(args, platform, "apply");
+  } catch (error) {
+    // A boot run that cannot even read its copy must still leave its word for
+    // `startup status`, or an old log would say the last boot went well.
+    if (bootLog !== undefined) {
+      (await import("../startup/boot_run.ts")).writeBootFailure(bootLog, error);
+    }
+    throw error;
+  }
   if (bootLog !== undefined) {
     const { bootApply } = await import("../startup/boot_apply.ts");
     const log = await bootApply(manifest, {

@@ -268,3 +268,18 @@ Deno.test("the progress line: redrawn in place on a terminal, cleared at the end
     assert.equal(stderr, "");
   }
 });
+
+Deno.test("apply --boot-log: a copy that cannot be read still leaves a failed boot log", async () => {
+  await using t = await setUp();
+  const { readBootLog } = await import("../../lib/startup/boot_log.ts");
+  const log = path.join(t.dir, "boot-log.json");
+  const missing = path.join(t.dir, "startup.json");
+  const out = await t.cli("apply", "-f", missing, "--boot-log", log, "--allow-untrusted-manifest");
+  assert.equal(out.code, 1, out.stdout + out.stderr);
+  const last = readBootLog(log);
+  assert.equal(last.state, "failed");
+  if (last.state !== "failed") return;
+  assert.notEqual(last.log.exitCode, 0);
+  assert.match(last.log.error ?? "", /startup\.json/);
+  assert.equal(t.double.calls().length, 0, "nothing reached the DLL");
+});
