@@ -20,6 +20,8 @@ export interface CliContext {
   readonly isTerminal: boolean;
   /** The state folder the caller chose (tests), else undefined: the platform's default. */
   readonly stateDir?: string;
+  /** True when no platform was passed in: the CLI drives this OS's own bind links. */
+  readonly ownPlatform: boolean;
   /** The platform: the one the caller passed in, else this OS's, loaded on first use. */
   platform(): Promise<Platform>;
   /** The bind link API over {@linkcode CliContext.platform}. */

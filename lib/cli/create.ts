@@ -3,6 +3,7 @@ import type { BindLink } from "../bind_link.ts";
 import { type CliContext, emit } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { settleDeadOperations } from "./settle_first.ts";
 import { UsageError } from "./usage_error.ts";
 
 // Where the platforms differ, each shows its own rules.
@@ -82,12 +83,13 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     );
   }
   const [virtualPath, backingPath] = args.positionals;
+  const recovered = await settleDeadOperations(context, "create");
   const api = await context.api();
   const link = await api.createBindLink(virtualPath, backingPath, {
     readOnly: args.flag("read-only"),
     merged: args.flag("merged"),
     exceptions: args.strings("exception"),
   });
-  emit(context, { ok: true, operation: "create", link }, describe(link));
+  emit(context, { ok: true, operation: "create", link, recovered }, describe(link));
   return 0;
 }

@@ -135,6 +135,7 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
     json,
     isTerminal: !io.stderr && Deno.stderr.isTerminal(),
     stateDir: io.stateDir,
+    ownPlatform: io.platform === undefined,
     platform: async () =>
       platform ??= await (await import("./load_platform.ts")).loadDefaultPlatform(),
     api: async () => api ??= new (await import("../api.ts")).BindLinkApi(await context.platform()),

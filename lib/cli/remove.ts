@@ -3,6 +3,7 @@ import { prepareRemove } from "../prepare.ts";
 import { type CliContext, emit } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { settleDeadOperations } from "./settle_first.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help for `remove`. */
@@ -33,10 +34,11 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   }
   const platform = await context.platform();
   const virtualPath = prepareRemove(platform, args.positionals[0]);
+  const recovered = await settleDeadOperations(context, "remove");
   await platform.remove(virtualPath);
   emit(
     context,
-    { ok: true, operation: "remove", virtualPath },
+    { ok: true, operation: "remove", virtualPath, recovered },
     `Removed bind link at ${virtualPath}\n`,
   );
   return 0;

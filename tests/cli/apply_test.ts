@@ -240,6 +240,7 @@ Deno.test("the progress line: redrawn in place on a terminal, cleared at the end
     stderr: (t: string) => stderr += t,
     json: false,
     isTerminal: true,
+    ownPlatform: false,
     platform: () => Promise.reject(new Error("not used")),
     api: () => Promise.reject(new Error("not used")),
   };
@@ -282,4 +283,39 @@ Deno.test("apply --boot-log: a copy that cannot be read still leaves a failed bo
   assert.notEqual(last.log.exitCode, 0);
   assert.match(last.log.error ?? "", /startup\.json/);
   assert.equal(t.double.calls().length, 0, "nothing reached the DLL");
+});
+
+Deno.test("create and remove first roll back an apply whose process died", async () => {
+  await using t = await setUp();
+  const { Journal } = await import("../../lib/manifest/journal.ts");
+  const { deadFacts } = await import("../manifest/support.ts");
+  const platform = t.double.api.platform;
+  const stage = {
+    virtualPath: "C:\\Stage",
+    backingPath: "D:\\Data",
+    readOnly: false,
+    merged: false,
+    exceptions: [],
+  };
+  for (const command of ["create", "remove"] as const) {
+    // An apply that made its first link and was killed: its record stays behind.
+    new Journal(t.stateDir, await deadFacts()).begin("apply", {
+      file: t.file,
+      removes: [],
+      creates: [stage, { ...stage, virtualPath: "C:\\View", backingPath: "C:\\Stage\\out" }],
+    });
+    await platform.create(stage);
+    const out = command === "create"
+      ? await t.cli("create", "C:\\Other", "C:\\Bar", "--json")
+      : await t.cli("remove", "C:\\Other", "--json");
+    assert.equal(out.code, 0, out.stdout + out.stderr);
+    const result = JSON.parse(out.stdout);
+    assert.equal(result.recovered.length, 1, command);
+    assert.equal(result.recovered[0].operation, "apply");
+    assert.deepEqual(result.recovered[0].removed, ["C:\\Stage"]);
+    const live = (await platform.list()).map((l) => l.virtualPath);
+    assert.deepEqual(live, command === "create" ? ["C:\\Other"] : [], command);
+  }
+  const again = await t.cli("create", "C:\\Again", "C:\\Bar");
+  assert.equal(again.stderr, "", "nothing is left to clean up");
 });

@@ -103,6 +103,7 @@ Deno.test("--json reports success and failure as one object on stdout", async ()
       exceptions: [],
       removed: false,
     },
+    recovered: [],
   });
   const failed = await run(double, "--json", "create", "C:\\Foo", "C:\\Other");
   assert.equal(failed.code, EXIT_FAILED);
@@ -115,7 +116,12 @@ Deno.test("--json reports success and failure as one object on stdout", async ()
   assert.equal(error.virtualPath, "C:\\Foo");
   assert.match(error.message, /a bind link already exists at C:\\Foo: it shows C:\\Bar/);
   const removed = JSON.parse((await run(double, "remove", "C:\\Foo", "--json")).stdout);
-  assert.deepEqual(removed, { ok: true, operation: "remove", virtualPath: "C:\\Foo" });
+  assert.deepEqual(removed, {
+    ok: true,
+    operation: "remove",
+    virtualPath: "C:\\Foo",
+    recovered: [],
+  });
   const usage = await run(double, "--json", "remove");
   assert.equal(usage.code, EXIT_USAGE);
   assert.equal(JSON.parse(usage.stdout).error.code, "usage");

@@ -18,6 +18,7 @@ function context(json: boolean) {
     stderr: (t) => out.stderr += t,
     json,
     isTerminal: false,
+    ownPlatform: true,
     platform: () => Promise.resolve(linuxPlatform()),
     api: () => Promise.reject(new Error("startup needs no API")),
   };
