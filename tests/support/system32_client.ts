@@ -1,6 +1,6 @@
 /**
- * Run by tests/windows/loader_test.ts in a fresh Windows Deno process, with only `--allow-ffi`
- * as the README documents: drives the default platform (nothing injected) through cli.ts and
+ * Run by tests/windows/loader_test.ts in a fresh Windows Deno process, with the flags the
+ * README documents for the CLI (`--allow-ffi --allow-read --allow-write`): drives the default platform (nothing injected) through cli.ts and
  * mod.ts, then asks the module loaded from `System32\<argument>` what it saw, and prints one
  * JSON object. A fresh process per scenario, because a DLL once loaded stays the module for
  * its path for the rest of a process.

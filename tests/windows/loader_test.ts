@@ -59,7 +59,7 @@ function decoyedDeno(): Promise<string> {
   })();
 }
 
-/** Runs the client with only --allow-ffi, from a decoyed deno.exe and a decoyed folder. */
+/** Runs the client with the CLI's documented flags, from a decoyed deno.exe and folder. */
 async function runClient(dll: string): Promise<ClientRun> {
   const exe = await decoyedDeno();
   const cwd = await Deno.makeTempDir({ prefix: "bindlink-cwd-" });
@@ -68,7 +68,7 @@ async function runClient(dll: string): Promise<ClientRun> {
   }
   try {
     const out = await new Deno.Command(exe, {
-      args: ["run", "--no-check", "--allow-ffi", client.href, dll],
+      args: ["run", "--no-check", "--allow-ffi", "--allow-read", "--allow-write", client.href, dll],
       cwd,
       env: { NO_COLOR: "1" },
     }).output();
