@@ -2,6 +2,7 @@
 import type { BindLinkInfo } from "../platform.ts";
 import { type CliContext, emit } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
+import { pendingLine, unfinishedOperations } from "./pending.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -67,11 +68,16 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   const [path] = args.positionals;
   const api = await context.api();
   const links = await api.listBindLinks(path === undefined ? {} : { path });
+  const pending = await unfinishedOperations(context);
   const none = path === undefined ? "No bind links.\n" : `No bind links at or below ${path}.\n`;
+  const notes = pending.length
+    ? "Operations not finished:\n" + pending.map(pendingLine).join("")
+    : "";
   emit(
     context,
     {
       ok: true,
+      pending,
       links: links.map((link) => ({
         virtualPath: link.virtualPath,
         backingPath: link.backingPath,
@@ -80,7 +86,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
         exceptions: [...link.exceptions],
       })),
     },
-    links.length ? table(links) : none,
+    (links.length ? table(links) : none) + notes,
   );
   return 0;
 }

@@ -1,5 +1,4 @@
 /** `bindlink status`: is every link of the manifest live as described? @module */
-import type { PendingOperation } from "../manifest/recover.ts";
 import { bindLinkStatus, type LinkStatus } from "../manifest/status.ts";
 import type { CliContext } from "./command.ts";
 import {
@@ -10,6 +9,7 @@ import {
   manifestFromArgs,
 } from "./manifest_input.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { pendingLine } from "./pending.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help for `status`. */
@@ -52,16 +52,6 @@ function line(s: LinkStatus): string {
         s.live!.exceptions.length ? ` (exceptions: ${s.live!.exceptions.join(", ")})` : ""
       }; the manifest asks for ${describeLink(s.link)}\n`;
   }
-}
-
-function pendingLine(p: PendingOperation): string {
-  const how = [
-    p.made.length ? `links it made: ${p.made.join(", ")}` : "",
-    p.taken.length ? `links it removed: ${p.taken.join(", ")}` : "",
-  ].filter(Boolean).join("; ");
-  const what = p.state === "running" ? "running" : p.state === "dead" ? "half done" : "stale";
-  return `  ${what.padEnd(14)} ${p.operation}${p.file ? ` of ${p.file}` : ""} by process ${p.pid}` +
-    ` (started ${p.startedAt})${how ? `; ${how}` : ""}: ${p.next}\n`;
 }
 
 /** Runs `status`. */

@@ -319,3 +319,32 @@ Deno.test("create and remove first roll back an apply whose process died", async
   const again = await t.cli("create", "C:\\Again", "C:\\Bar");
   assert.equal(again.stderr, "", "nothing is left to clean up");
 });
+
+Deno.test("list shows the links a killed run left, and that prune removes them", async () => {
+  await using t = await setUp();
+  const { Journal } = await import("../../lib/manifest/journal.ts");
+  const { deadFacts } = await import("../manifest/support.ts");
+  const platform = t.double.api.platform;
+  const link = {
+    virtualPath: "C:\\Left",
+    backingPath: "C:\\Bar",
+    readOnly: true,
+    merged: false,
+    exceptions: [],
+  };
+  new Journal(t.stateDir, await deadFacts()).begin("run", { removes: [], creates: [link] });
+  await platform.create(link);
+  const json = JSON.parse((await t.cli("list", "--json")).stdout);
+  assert.equal(json.links.length, 1);
+  assert.equal(json.pending.length, 1);
+  assert.equal(json.pending[0].operation, "run");
+  assert.equal(json.pending[0].state, "dead");
+  assert.deepEqual(json.pending[0].made, ["C:\\Left"]);
+  const text = await t.cli("list");
+  assert.match(text.stdout, /Operations not finished:\n {2}half done {6}run by process \d+/);
+  assert.match(text.stdout, /links it made: C:\\Left/);
+  assert.match(text.stdout, /prune/);
+  assert.equal((await t.cli("prune")).code, 0);
+  const after = JSON.parse((await t.cli("list", "--json")).stdout);
+  assert.deepEqual([after.links, after.pending], [[], []]);
+});
