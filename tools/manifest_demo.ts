@@ -53,7 +53,7 @@ export async function showManifest(
   const cli = async (...args: string[]) => {
     console.log(`\n   $ bindlink ${args.join(" ")}`);
     let out = "";
-    const code = await main([...args, "-f", file, "--allow-untrusted-manifest"], {
+    const code = await main([...args, "-f", file], {
       platform,
       stateDir,
       stdout: (t) => out += t,
