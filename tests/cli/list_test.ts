@@ -1,19 +1,11 @@
 /** `bindlink list`, driven in-process against the native double. */
 import assert from "node:assert/strict";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, main } from "../../cli.ts";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../../cli.ts";
 import { table } from "../../lib/cli/list.ts";
+import { runCli } from "../support/cli.ts";
 import { Double } from "../support/double.ts";
 
-async function run(double: Double, ...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => stdout += t,
-    stderr: (t) => stderr += t,
-    platform: double.api.platform,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 Deno.test("list prints a table of the links, and says so when there is none", async () => {
   using double = new Double();

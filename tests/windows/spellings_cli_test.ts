@@ -4,21 +4,16 @@
  * lists and removes it; every refused spelling is `invalid-path` before any call.
  */
 import assert from "node:assert/strict";
-import { EXIT_FAILED, EXIT_OK, main } from "../../cli.ts";
+import { EXIT_FAILED, EXIT_OK } from "../../cli.ts";
+import { runCli } from "../support/cli.ts";
 import { Double } from "../support/double.ts";
 
 const V = "C:\\bindlink-spellings\\v";
 const B = "C:\\bindlink-spellings\\b";
 
 async function cli(double: Double, ...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => stdout += t,
-    stderr: (t) => stderr += t,
-    platform: double.api.platform,
-  });
-  return { code, stdout, stderr, json: stdout ? JSON.parse(stdout) : undefined };
+  const out = await runCli(double, ...args);
+  return { ...out, json: out.stdout ? JSON.parse(out.stdout) : undefined };
 }
 
 Deno.test("a link made under any spelling is C:\\...\\v, and the plain spelling lists and removes it", async () => {
