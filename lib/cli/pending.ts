@@ -44,7 +44,15 @@ export async function unfinishedOperations(context: CliContext): Promise<Pending
   const platform = await context.platform();
   const { readJournal } = await import("../manifest/session.ts");
   const journal = await readJournal(platform, { stateDir: context.stateDir });
-  if (journal.list().length === 0) return [];
+  let records;
+  try {
+    records = journal.list();
+  } catch (error) {
+    // Records only root (or an administrator) may read: a user who may not sees the links.
+    if (error instanceof Deno.errors.PermissionDenied) return [];
+    throw error;
+  }
+  if (records.length === 0) return [];
   const { pendingOperations } = await import("../manifest/recover.ts");
   return pendingOperations(platform, journal, await platform.list());
 }

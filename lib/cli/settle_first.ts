@@ -32,8 +32,17 @@ export async function settleDeadOperations(
   const platform = await context.platform();
   const { changeLinks, readJournal } = await import("../manifest/session.ts");
   const options = { stateDir: context.stateDir };
-  const journal = await readJournal(platform, options);
-  if (!journal.list().some((found) => found.state !== "running")) return [];
+  let dead: boolean;
+  try {
+    const journal = await readJournal(platform, options);
+    dead = journal.list().some((found) => found.state !== "running");
+  } catch (error) {
+    // Someone who may not read the records may not change links either: the create or
+    // remove that follows says so in its own words (run as root, or elevated).
+    if (error instanceof Deno.errors.PermissionDenied) return [];
+    throw error;
+  }
+  if (!dead) return [];
   const recovered = await changeLinks(
     platform,
     { ...options, onWait: (message) => context.stderr(message + "\n") },
