@@ -11,7 +11,8 @@ import { liveMountAt } from "./link_state.ts";
 import { factsAt, type PathFacts, pathFacts } from "./mount_facts.ts";
 import type { SkeletonEntry } from "./overlay_assembly.ts";
 import type { NamespaceState } from "./namespace_state.ts";
-import { openAbsolute, openPath, pathOfFd } from "./paths.ts";
+import { AT_FDCWD } from "./libc_ffi.ts";
+import { openAbsolute, openPath, openResolved } from "./paths.ts";
 import type { LinkRecord } from "./records.ts";
 import { about } from "./syscall.ts";
 
@@ -96,7 +97,11 @@ export function resolveCreate(
   where: Where,
   keep: (fd: number | undefined) => number | undefined,
 ): ResolvedCreate {
-  const backingFd = keep(about("backing path", () => openAbsolute(spec.backingPath)));
+  const openedBacking = about(
+    "backing path",
+    () => openResolved(AT_FDCWD, spec.backingPath, spec.backingPath),
+  );
+  const backingFd = keep(openedBacking?.fd);
   if (backingFd === undefined) {
     const dangling = factsAt(spec.backingPath)?.kind === "symlink";
     throw refuse(where, {
@@ -107,12 +112,13 @@ export function resolveCreate(
       hint: "Check the backing path; create it first if it is meant to be empty.",
     });
   }
-  const backing = pathOfFd(backingFd) ?? spec.backingPath;
+  const backing = openedBacking!.path;
   const backingFacts = pathFacts(backingFd, "")!;
   const backingKind = kindOf(backingFacts);
   const parentPath = path.posix.dirname(spec.virtualPath);
   const name = path.posix.basename(spec.virtualPath);
-  const parentFd = keep(about("parent folder", () => openAbsolute(parentPath)));
+  const openedParent = about("parent folder", () => openResolved(AT_FDCWD, parentPath, parentPath));
+  const parentFd = keep(openedParent?.fd);
   const parentFacts = parentFd === undefined ? undefined : pathFacts(parentFd, "");
   if (parentFd === undefined || parentFacts?.kind !== "directory") {
     throw refuse(where, {
@@ -123,8 +129,10 @@ export function resolveCreate(
       hint: "Create the parent folder first; only the last name may be missing.",
     });
   }
-  const parent = pathOfFd(parentFd) ?? parentPath;
-  const virtualFd = keep(about("virtual path", () => openPath(parentFd, name)));
+  const parent = openedParent!.path;
+  const joined = path.posix.join(parent, name);
+  const openedVirtual = about("virtual path", () => openResolved(parentFd, name, joined));
+  const virtualFd = keep(openedVirtual?.fd);
   if (virtualFd === undefined && pathFacts(parentFd, name)?.kind === "symlink") {
     throw refuse(where, {
       code: "not-found",
@@ -132,9 +140,7 @@ export function resolveCreate(
       hint: "Create the place the symlink points to, or remove the symlink.",
     });
   }
-  const virtual = virtualFd === undefined
-    ? path.posix.join(parent, name)
-    : pathOfFd(virtualFd) ?? spec.virtualPath;
+  const virtual = openedVirtual === undefined ? joined : openedVirtual.path;
   const notes: string[] = [];
   if (virtual !== spec.virtualPath) notes.push(`the virtual path resolves to ${virtual}`);
   if (backing !== spec.backingPath) notes.push(`the backing path resolves to ${backing}`);

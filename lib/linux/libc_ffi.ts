@@ -64,6 +64,40 @@ export const libcSymbols = {
     ],
     result: "isize", // ssize_t: bytes read, 0 at the end, -1 with errno set
   },
+  /** ssize_t write(int fd, const void* buf, size_t count) */
+  write: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // const void* buf
+      "usize", // size_t count
+    ],
+    result: "isize", // ssize_t: bytes written, or -1 with errno set
+  },
+  /** int rename(const char* oldpath, const char* newpath) */
+  rename: {
+    parameters: [
+      "buffer", // const char* oldpath
+      "buffer", // const char* newpath
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
+  /** ssize_t getdents64(int fd, void* dirp, size_t count) (glibc 2.30+) */
+  getdents64: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // void* dirp
+      "usize", // size_t count
+    ],
+    result: "isize", // ssize_t: bytes filled, 0 at the end, -1 with errno set
+  },
+  /** char* getcwd(char* buf, size_t size) */
+  getcwd: {
+    parameters: [
+      "buffer", // char* buf
+      "usize", // size_t size
+    ],
+    result: "pointer", // char*: buf, or NULL with errno set
+  },
   /** int close(int fd) */
   close: { parameters: ["i32" /* int fd */], result: "i32" /* int */ },
   /** uid_t geteuid(void) */
@@ -270,6 +304,7 @@ export const O = (() => {
     WRONLY: 1,
     CREAT: 0o100,
     EXCL: 0o200,
+    TRUNC: 0o1000,
     DIRECTORY: arm ? 0o40000 : 0o200000,
     NOFOLLOW: arm ? 0o100000 : 0o400000,
     CLOEXEC: 0o2000000,
@@ -357,7 +392,11 @@ const encoder = new TextEncoder();
 
 /** Encodes a string as a NUL-terminated UTF-8 C string. */
 export function cString(text: string): Uint8Array<ArrayBuffer> {
+  // Paths are mostly ASCII: one byte a character, so try the exact size first.
+  const exact = new Uint8Array(text.length + 1);
+  const { read, written } = encoder.encodeInto(text, exact);
+  if (read === text.length && written === text.length) return exact;
   const out = new Uint8Array(text.length * 3 + 1);
-  const { written } = encoder.encodeInto(text, out);
-  return out.subarray(0, written + 1) as Uint8Array<ArrayBuffer>;
+  const all = encoder.encodeInto(text, out);
+  return out.subarray(0, all.written + 1) as Uint8Array<ArrayBuffer>;
 }

@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { describeMount, factsAt, mountsBelow, uniqueNumber } from "./mount_facts.ts";
+import {
+  describeMount,
+  factsAt,
+  mountsBelow,
+  type PathFacts,
+  uniqueNumber,
+} from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import type { LinkRecord } from "./records.ts";
 
@@ -21,12 +27,18 @@ import type { LinkRecord } from "./records.ts";
  * const record = NamespaceState.current().records.read("/srv/app");
  * if (record && liveMountAt(record) === "visible") console.log("the link is there");
  * ```
+ *
+ * @param atNow What is at the record's virtual path now, when the caller has just looked
+ * (its own statx of the path); looked up when absent.
  */
-export function liveMountAt(record: LinkRecord): "visible" | "covered" | false {
+export function liveMountAt(
+  record: LinkRecord,
+  atNow?: PathFacts,
+): "visible" | "covered" | false {
   const id = record.steps.mountId;
   const at = record.steps.link.virtualPath;
   if (!id) return false;
-  if (factsAt(at)?.mountId === id) return "visible";
+  if ((atNow ?? factsAt(at))?.mountId === id) return "visible";
   const unique = uniqueNumber(id);
   if (unique === undefined) return false;
   const described = describeMount(unique);

@@ -74,6 +74,71 @@ function kindOf(mode: number): PathFacts["kind"] {
   return "other";
 }
 
+// statx fills one buffer, reused by every call (calls are synchronous), and the facts keep
+// plain numbers: the bigint and string fields are made only when someone reads them.
+const statxBuffer = new Uint8Array(256);
+const statxView = new DataView(statxBuffer.buffer);
+const TWO_32 = 0x1_0000_0000;
+
+function u64Text(low: number, high: number): string {
+  return high === 0 ? String(low) : String((BigInt(high) << 32n) | BigInt(low));
+}
+
+class StatxFacts implements PathFacts {
+  readonly kind: PathFacts["kind"];
+  readonly mountId: string;
+  readonly isMountRoot: boolean;
+  readonly isWhiteout: boolean;
+  readonly #inoLow: number;
+  readonly #inoHigh: number;
+  readonly #sizeLow: number;
+  readonly #sizeHigh: number;
+  readonly #ctimeSeconds: number;
+  readonly #ctimeNanos: number;
+  readonly #devMajor: number;
+  readonly #devMinor: number;
+
+  constructor(view: DataView) {
+    const mode = view.getUint16(28, true);
+    const gotMask = view.getUint32(0, true);
+    uniqueIds ??= (gotMask & STATX_MNT_ID_UNIQUE) !== 0;
+    this.kind = kindOf(mode);
+    // STATX_ATTR_MOUNT_ROOT (0x2000) sits in the low half of stx_attributes.
+    this.isMountRoot = (view.getUint32(8, true) & Number(STATX_ATTR_MOUNT_ROOT)) !== 0;
+    this.#inoLow = view.getUint32(32, true);
+    this.#inoHigh = view.getUint32(36, true);
+    this.#sizeLow = view.getUint32(40, true);
+    this.#sizeHigh = view.getUint32(44, true);
+    // tv_sec is signed 64-bit; seconds of any real clock fit a double exactly.
+    this.#ctimeSeconds = view.getInt32(100, true) * TWO_32 + view.getUint32(96, true);
+    this.#ctimeNanos = view.getUint32(104, true);
+    this.#devMajor = view.getUint32(136, true);
+    this.#devMinor = view.getUint32(140, true);
+    const id = u64Text(view.getUint32(144, true), view.getUint32(148, true));
+    this.mountId = uniqueIds ? `u${id}` : `r${id}.${this.#devMajor}:${this.#devMinor}`;
+    this.isWhiteout = (mode & S_IFMT) === S_IFCHR && view.getUint32(128, true) === 0 &&
+      view.getUint32(132, true) === 0;
+  }
+
+  get device(): string {
+    return `${this.#devMajor}:${this.#devMinor}`;
+  }
+
+  get inode(): bigint {
+    return (BigInt(this.#inoHigh) << 32n) | BigInt(this.#inoLow);
+  }
+
+  get size(): bigint {
+    return (BigInt(this.#sizeHigh) << 32n) | BigInt(this.#sizeLow);
+  }
+
+  get ctimeNs(): bigint {
+    return BigInt(this.#ctimeSeconds) * 1_000_000_000n + BigInt(this.#ctimeNanos);
+  }
+}
+
+const EMPTY = new Uint8Array(1);
+
 /**
  * statx of `path` relative to `dirfd` (or of `dirfd` itself with `path` ""), without following
  * a symlink in the last component. `undefined` when nothing is there.
@@ -88,35 +153,16 @@ function kindOf(mode: number): PathFacts["kind"] {
  * ```
  */
 export function pathFacts(dirfd: number, path: string): PathFacts | undefined {
-  const buffer = new Uint8Array(256);
   const flags = AT_SYMLINK_NOFOLLOW | (path === "" ? AT_EMPTY_PATH : 0);
   const mask = STATX_TYPE | STATX_INO | STATX_CTIME |
     (uniqueIds === false ? STATX_MNT_ID : STATX_MNT_ID_UNIQUE);
-  if (libc().statx(dirfd, cString(path), flags, mask, buffer) !== 0) {
+  const name = path === "" ? EMPTY : cString(path);
+  if (libc().statx(dirfd, name, flags, mask, statxBuffer) !== 0) {
     const code = errno();
     if (code === ENOENT) return undefined;
     throw new SystemCallError(`statx(${path || `fd ${dirfd}`})`, code);
   }
-  const view = new DataView(buffer.buffer);
-  const gotMask = view.getUint32(0, true);
-  uniqueIds ??= (gotMask & STATX_MNT_ID_UNIQUE) !== 0;
-  const attributes = view.getBigUint64(8, true);
-  const mode = view.getUint16(28, true);
-  const inode = view.getBigUint64(32, true);
-  const device = `${view.getUint32(136, true)}:${view.getUint32(140, true)}`;
-  const id = view.getBigUint64(144, true);
-  const isMountRoot = (attributes & STATX_ATTR_MOUNT_ROOT) !== 0n;
-  return {
-    kind: kindOf(mode),
-    mountId: uniqueIds ? `u${id}` : `r${id}.${device}`,
-    isMountRoot,
-    device,
-    inode,
-    size: view.getBigUint64(40, true),
-    ctimeNs: view.getBigInt64(96, true) * 1_000_000_000n + BigInt(view.getUint32(104, true)),
-    isWhiteout: (mode & S_IFMT) === S_IFCHR && view.getUint32(128, true) === 0 &&
-      view.getUint32(132, true) === 0,
-  };
+  return new StatxFacts(statxView);
 }
 
 /** statx of an absolute path (last component not followed). */

@@ -11,6 +11,7 @@
  */
 import { IntentStore } from "../state/intents.ts";
 import { StateLock } from "../state/lock.ts";
+import { libcStateFiles } from "./files.ts";
 import { mountNamespaceId } from "./mount_facts.ts";
 import { linuxProcessFacts } from "./process.ts";
 import { LinkRecords } from "./records.ts";
@@ -51,7 +52,10 @@ export class NamespaceState {
     this.key = key;
     this.dir = `${this.stateDir}/${key}`;
     this.lock = new StateLock(`${this.dir}/lock`);
-    this.intents = new IntentStore(this.stateDir, linuxProcessFacts(), { prefix: `${key}.` });
+    this.intents = new IntentStore(this.stateDir, linuxProcessFacts(), {
+      prefix: `${key}.`,
+      files: libcStateFiles,
+    });
     this.records = new LinkRecords(`${this.dir}/links`);
   }
 

@@ -102,32 +102,90 @@ export function openPath(
 ): number | undefined {
   let flags = O.CLOEXEC | (options.directory ? O.RDONLY | O.DIRECTORY : O.PATH);
   if (options.noFollow) flags |= O.NOFOLLOW;
+  const resolve = RESOLVE.NO_MAGICLINKS | (options.beneath ? RESOLVE_BENEATH : 0n);
+  const fd = tryOpenat2(dirfd, name, flags, resolve);
+  if (fd !== FALL_BACK) return fd;
   const symbols = libc();
-  if (openat2Works !== false) {
-    const how = new BigUint64Array([
-      BigInt(flags),
-      0n,
-      RESOLVE.NO_MAGICLINKS | (options.beneath ? 0x8n /* RESOLVE_BENEATH */ : 0n),
-    ]);
-    const fd = Number(
-      symbols.openat2(SYS.openat2, dirfd, cString(name), new Uint8Array(how.buffer), 24n),
-    );
-    if (fd >= 0) {
-      openat2Works = true;
-      return fd;
-    }
-    const code = errno();
-    if (code === ENOENT) return undefined;
-    if (!(code === ENOSYS || code === E2BIG) || openat2Works) {
-      throw new SystemCallError(`openat2(${name || `fd ${dirfd}`})`, code);
-    }
-    openat2Works = false;
-  }
-  const fd = symbols.openat(dirfd, cString(name), flags, 0);
-  if (fd >= 0) return fd;
+  const plain = symbols.openat(dirfd, cString(name), flags, 0);
+  if (plain >= 0) return plain;
   const code = errno();
   if (code === ENOENT) return undefined;
   throw new SystemCallError(`open(${name})`, code);
+}
+
+const RESOLVE_BENEATH = 0x8n;
+const FALL_BACK = -2;
+// openat2's struct open_how, reused: calls are synchronous.
+const how = new BigUint64Array(3);
+const howBytes = new Uint8Array(how.buffer);
+
+/** openat2, or FALL_BACK when this kernel has none; undefined when nothing is there. */
+function tryOpenat2(
+  dirfd: number,
+  name: string,
+  flags: number,
+  resolve: bigint,
+): number | undefined {
+  if (openat2Works === false) return FALL_BACK;
+  how[0] = BigInt(flags);
+  how[1] = 0n;
+  how[2] = resolve;
+  const fd = Number(libc().openat2(SYS.openat2, dirfd, cString(name), howBytes, 24n));
+  if (fd >= 0) {
+    openat2Works = true;
+    return fd;
+  }
+  const code = errno();
+  if (code === ENOENT) return undefined;
+  if (!(code === ENOSYS || code === E2BIG) || openat2Works) {
+    throw new SystemCallError(`openat2(${name || `fd ${dirfd}`})`, code);
+  }
+  openat2Works = false;
+  return FALL_BACK;
+}
+
+// An absolute path with no empty, "." or ".." names and no trailing slash.
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
+
+/**
+ * Opens `name` relative to `dirfd` as {@linkcode openPath} does (symlinks followed, not
+ * magic links) and says which path the descriptor stands for. `shown` is the path `name`
+ * names when no symlink is on the way (absolute, normalized): the open first refuses every
+ * symlink (`RESOLVE_NO_SYMLINKS`), and when that succeeds `shown` is exact and the
+ * /proc/self/fd lookup is saved; when a symlink is met, the path is opened again following
+ * it and read back from /proc/self/fd (`shown` when /proc is not mounted).
+ *
+ * @returns The descriptor and its path, or `undefined` when nothing is there.
+ * @throws {SystemCallError} as {@linkcode openPath} does.
+ *
+ * @example
+ * ```ts
+ * import { AT_FDCWD } from "./libc_ffi.ts";
+ * import { openResolved } from "./paths.ts";
+ *
+ * const opened = openResolved(AT_FDCWD, "/srv/app", "/srv/app");
+ * if (opened) console.log(opened.path); // where /srv/app leads
+ * ```
+ */
+export function openResolved(
+  dirfd: number,
+  name: string,
+  shown: string,
+): { fd: number; path: string } | undefined {
+  if (shown.startsWith("/") && !NOT_NORMAL.test(shown)) {
+    let fd: number | undefined = FALL_BACK;
+    try {
+      fd = tryOpenat2(dirfd, name, O.CLOEXEC | O.PATH, RESOLVE.NO_SYMLINKS | RESOLVE.NO_MAGICLINKS);
+    } catch (error) {
+      // A symlink on the way (ELOOP), or anything else: the full open says it as before.
+      if (!(error instanceof SystemCallError)) throw error;
+    }
+    if (fd === undefined) return undefined;
+    if (fd !== FALL_BACK) return { fd, path: shown };
+  }
+  const fd = openPath(dirfd, name);
+  if (fd === undefined) return undefined;
+  return { fd, path: pathOfFd(fd) ?? shown };
 }
 
 /** Opens an absolute path once, following symlinks as Windows does (not magic links). */

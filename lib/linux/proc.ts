@@ -17,6 +17,7 @@ const ESRCH = 3;
 const ENOTDIR = 20;
 const CHUNK = 4096;
 const decoder = new TextDecoder();
+const shared = new Uint8Array(CHUNK);
 
 /**
  * Reads a whole file through libc, for /proc files and bindlink's own small state files.
@@ -41,11 +42,16 @@ export function readProcFile(path: string): string | undefined {
     throw new SystemCallError(`open(${path})`, code);
   }
   try {
-    const chunks: Uint8Array[] = [];
+    // Read into the shared buffer (decoded before anything else reads it), grown when full.
+    let buffer = shared;
     let total = 0;
     for (;;) {
-      const buffer = new Uint8Array(CHUNK);
-      const n = Number(symbols.read(fd, buffer, BigInt(CHUNK)));
+      if (total === buffer.length) {
+        const bigger = new Uint8Array(buffer.length * 2);
+        bigger.set(buffer);
+        buffer = bigger;
+      }
+      const n = Number(symbols.read(fd, buffer.subarray(total), BigInt(buffer.length - total)));
       if (n < 0) {
         const code = errno();
         // A process that exits while its file is read: the same answer as never having been.
@@ -53,17 +59,9 @@ export function readProcFile(path: string): string | undefined {
         throw new SystemCallError(`read(${path})`, code);
       }
       if (n === 0) break;
-      chunks.push(buffer.subarray(0, n));
       total += n;
     }
-    if (chunks.length === 1) return decoder.decode(chunks[0]);
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      all.set(chunk, at);
-      at += chunk.length;
-    }
-    return decoder.decode(all);
+    return decoder.decode(buffer.subarray(0, total));
   } finally {
     closeFd(fd);
   }

@@ -18,6 +18,7 @@
 import type { IntentRecord } from "../state/intents.ts";
 import { AT_FDCWD, AT_REMOVEDIR, cString } from "./libc_ffi.ts";
 import { factsAt } from "./mount_facts.ts";
+import { makeFolders, removeFile, renameFile, writeTextFile } from "./files.ts";
 import { readProcFile } from "./proc.ts";
 import { libc } from "./syscall.ts";
 
@@ -144,25 +145,22 @@ export class LinkRecords {
 
   /** Makes the folders a record of `virtualPath` goes into; returns its file. */
   prepare(virtualPath: string): string {
-    Deno.mkdirSync(this.folderFor(virtualPath), { recursive: true, mode: 0o700 });
-    return this.fileFor(virtualPath);
+    const encoded = encodePath(virtualPath);
+    makeFolders(this.dir, encoded);
+    return encoded ? `${this.dir}/${encoded}/${RECORD}` : `${this.dir}/${RECORD}`;
   }
 
   /** Replaces an existing record atomically (temporary file, then rename). */
   rewrite(record: LinkRecord): void {
     const file = this.fileFor(record.steps.link.virtualPath);
     const temporary = `${file}.tmp`;
-    Deno.writeTextFileSync(temporary, JSON.stringify(record), { mode: 0o600 });
-    Deno.renameSync(temporary, file);
+    writeTextFile(temporary, JSON.stringify(record));
+    renameFile(temporary, file);
   }
 
   /** Deletes the record of `virtualPath` (if any) and the mirror folders left empty. */
   delete(virtualPath: string): void {
-    try {
-      Deno.removeSync(this.fileFor(virtualPath));
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
+    removeFile(this.fileFor(virtualPath));
     this.prune(virtualPath);
   }
 

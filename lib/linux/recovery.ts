@@ -28,6 +28,7 @@ import { describeMount, factsAt, namespaceExists, uniqueNumber } from "./mount_f
 import { type NamespaceState, parseStateName } from "./namespace_state.ts";
 import { finishRemoval } from "./removal.ts";
 import { type LinkRecord, LinkRecords, type LinkSteps, type MadePath } from "./records.ts";
+import { folderNames } from "./files.ts";
 import { readProcFile } from "./proc.ts";
 import { libc } from "./syscall.ts";
 
@@ -43,15 +44,6 @@ export interface PendingOperation {
   owner: string;
   /** In plain words, with the command that will clean it up. */
   description: string;
-}
-
-function stateNames(stateDir: string): string[] {
-  try {
-    return [...Deno.readDirSync(stateDir)].map((entry) => entry.name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
 }
 
 function workFolders(made: readonly MadePath[]): MadePath[] {
@@ -130,7 +122,7 @@ function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>)
  * ```
  */
 export function recoverPending(ns: NamespaceState): void {
-  const names = stateNames(ns.stateDir);
+  const names = folderNames(ns.stateDir);
   if (names.length <= 1 && (names.length === 0 || names[0] === ns.key)) return;
   const boot = ns.key.slice(0, ns.key.indexOf("."));
   let inUse: string | undefined;

@@ -15,11 +15,11 @@ import { BindLinkError } from "../errors.ts";
 import type { Intent } from "../state/intents.ts";
 import { removeAllMade } from "./made_paths.ts";
 import { explain, refuse, type Where } from "./failure.ts";
-import { cString, MNT_DETACH } from "./libc_ffi.ts";
+import { AT_FDCWD, cString, MNT_DETACH } from "./libc_ffi.ts";
 import { liveMountAt } from "./link_state.ts";
 import { describeMount, factsAt, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
-import { openAbsolute, pathOfFd, procFdPath } from "./paths.ts";
+import { openAbsolute, openResolved, procFdPath } from "./paths.ts";
 import { cleanOverlayLeftovers } from "./overlay_leftovers.ts";
 import type { LinkRecord, LinkSteps, MadePath } from "./records.ts";
 import { about, check, closeFd, libc } from "./syscall.ts";
@@ -116,21 +116,23 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
   let intent: Intent<LinkSteps> | undefined;
   let record: LinkRecord | undefined;
   try {
-    fd = about("virtual path", () => openAbsolute(virtualPath));
-    if (fd === undefined) {
+    const opened = about("virtual path", () => openResolved(AT_FDCWD, virtualPath, virtualPath));
+    if (opened === undefined) {
       throw refuse(where, {
         code: "not-found",
         summary: "there is no bind link at this path (the path does not exist)",
         hint: "Check the spelling of the virtual path; links vanish at restart.",
       });
     }
-    const resolved = pathOfFd(fd) ?? virtualPath;
+    fd = opened.fd;
+    const resolved = opened.path;
     if (resolved !== virtualPath) {
       where.symlinkNote = ` (through a symlink: the virtual path resolves to ${resolved})`;
     }
     const top = pathFacts(fd, "")!;
     record = ns.records.read(resolved);
-    const live = record ? liveMountAt(record) : false;
+    // The descriptor is the top mount at the resolved path: its facts are the path's.
+    const live = record ? liveMountAt(record, top) : false;
     if (!record || !live) {
       throw refuse(where, {
         code: "not-found",

@@ -85,10 +85,75 @@ export interface PendingIntent<S = unknown> {
   owner: OwnerState;
 }
 
+/**
+ * The file operations a store does on its records. The default uses Deno's file APIs; a
+ * backend may pass cheaper ones for its own system (Linux: libc, see lib/linux/files.ts).
+ *
+ * @example
+ * ```ts
+ * import { denoStateFiles, type StateFiles } from "./intents.ts";
+ *
+ * const files: StateFiles = { ...denoStateFiles };
+ * files.writeText("/tmp/example.tmp", "{}");
+ * files.rename("/tmp/example.tmp", "/tmp/example.json");
+ * ```
+ */
+export interface StateFiles {
+  /** Writes `text` to `file`, created with mode 0600 or truncated. */
+  writeText(file: string, text: string): void;
+  /** Renames `from` to `to`, replacing `to`. */
+  rename(from: string, to: string): void;
+  /** Deletes `file`: `false` when there was none. */
+  remove(file: string): boolean;
+  /** The names in the folder `dir`: `[]` when there is no such folder. */
+  names(dir: string): string[];
+  /** True when `error`, thrown by one of these, says a file or folder does not exist. */
+  isNotFound(error: unknown): boolean;
+}
+
+/**
+ * {@linkcode StateFiles} through Deno's file APIs (every operating system).
+ *
+ * @example
+ * ```ts
+ * import { denoStateFiles } from "./intents.ts";
+ *
+ * console.log(denoStateFiles.names("/tmp"));
+ * ```
+ */
+export const denoStateFiles: StateFiles = {
+  writeText(file, text) {
+    Deno.writeTextFileSync(file, text, { mode: 0o600 });
+  },
+  rename(from, to) {
+    Deno.renameSync(from, to);
+  },
+  remove(file) {
+    try {
+      Deno.removeSync(file);
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+  },
+  names(dir) {
+    try {
+      return [...Deno.readDirSync(dir)].map((entry) => entry.name);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return [];
+      throw error;
+    }
+  },
+  isNotFound: (error) => error instanceof Deno.errors.NotFound,
+};
+
 /** Options for {@linkcode IntentStore}. */
 export interface IntentStoreOptions {
   /** Only files whose names start with this belong to the store (a shared folder). */
   prefix?: string;
+  /** How the records are written, renamed and deleted; default {@linkcode denoStateFiles}. */
+  files?: StateFiles;
 }
 
 const SUFFIX = ".intent.json";
@@ -118,12 +183,14 @@ export class IntentStore {
   /** The prefix of this store's file names. */
   readonly prefix: string;
   readonly #facts: ProcessFacts;
+  readonly #files: StateFiles;
 
   /** A store in `dir` (created on the first write), judging owners with `facts`. */
   constructor(dir: string, facts: ProcessFacts, options: IntentStoreOptions = {}) {
     this.dir = dir;
     this.prefix = options.prefix ?? "";
     this.#facts = facts;
+    this.#files = options.files ?? denoStateFiles;
   }
 
   /**
@@ -144,11 +211,11 @@ export class IntentStore {
       startedAt: new Date().toISOString(),
       steps,
     };
-    const intent = new Intent(this.dir, record);
+    const intent = new Intent(this.dir, record, this.#files);
     try {
       intent.update(steps);
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (!this.#files.isNotFound(error)) throw error;
       Deno.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       intent.update(steps);
     }
@@ -157,7 +224,7 @@ export class IntentStore {
 
   /** The handle of a record found by {@linkcode IntentStore.list}, to complete or delete it. */
   adopt<S>(record: IntentRecord<S>): Intent<S> {
-    return new Intent(this.dir, record);
+    return new Intent(this.dir, record, this.#files);
   }
 
   /**
@@ -170,17 +237,9 @@ export class IntentStore {
 
   /** The names of this store's files, from one directory read. */
   names(): string[] {
-    const names: string[] = [];
-    try {
-      for (const entry of Deno.readDirSync(this.dir)) {
-        if (entry.name.startsWith(this.prefix) && this.isIntentName(entry.name)) {
-          names.push(entry.name);
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    return names;
+    return this.#files.names(this.dir).filter((name) =>
+      name.startsWith(this.prefix) && this.isIntentName(name)
+    );
   }
 
   /** True for a file name this store writes (a record or its temporary file). */
@@ -230,11 +289,11 @@ export class IntentStore {
     const self = this.#facts.self();
     const id = this.#newId(self);
     const claimed: IntentRecord<S> = { ...record, id };
-    const intent = new Intent(this.dir, claimed);
+    const intent = new Intent(this.dir, claimed, this.#files);
     try {
-      Deno.renameSync(file, intent.file);
+      this.#files.rename(file, intent.file);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return undefined;
+      if (this.#files.isNotFound(error)) return undefined;
       throw error;
     }
     return intent;
@@ -248,11 +307,7 @@ export class IntentStore {
 
   /** Deletes the file of a pending intent (its owner is dead and its work was dealt with). */
   discard(pending: PendingIntent): void {
-    try {
-      Deno.removeSync(pending.file);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
+    this.#files.remove(pending.file);
   }
 }
 
@@ -272,11 +327,13 @@ export class Intent<S> {
   /** The folder of the record. */
   readonly dir: string;
   #record: IntentRecord<S>;
+  readonly #files: StateFiles;
 
-  /** A handle on `record` in `dir`. */
-  constructor(dir: string, record: IntentRecord<S>) {
+  /** A handle on `record` in `dir`, written with `files`. */
+  constructor(dir: string, record: IntentRecord<S>, files: StateFiles = denoStateFiles) {
     this.dir = dir;
     this.#record = record;
+    this.#files = files;
   }
 
   /** The record as last written. */
@@ -293,8 +350,8 @@ export class Intent<S> {
   update(steps: S): void {
     const record = { ...this.#record, steps };
     const temporary = join(this.dir, record.id + TEMPORARY);
-    Deno.writeTextFileSync(temporary, JSON.stringify(record), { mode: 0o600 });
-    Deno.renameSync(temporary, this.file);
+    this.#files.writeText(temporary, JSON.stringify(record));
+    this.#files.rename(temporary, this.file);
     this.#record = record;
   }
 
@@ -303,15 +360,11 @@ export class Intent<S> {
    * `destination`, whose folder must exist.
    */
   moveTo(destination: string): void {
-    Deno.renameSync(this.file, destination);
+    this.#files.rename(this.file, destination);
   }
 
   /** The operation is over (done or undone): the record is deleted. */
   finish(): void {
-    try {
-      Deno.removeSync(this.file);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
+    this.#files.remove(this.file);
   }
 }

@@ -98,6 +98,8 @@ export class LockHeldByAsyncCallError extends Error {
 
 interface Shared {
   readonly path: string;
+  /** Depth of synchronous holds in progress (runSync needs no async context: nothing else runs). */
+  syncDepth: number;
   /** The descriptor the synchronous path locks; kept open for the life of the process. */
   syncFile?: Deno.FsFile;
   /** Who holds it in this process, if anyone. */
@@ -118,7 +120,7 @@ const KEEP_OPEN = Deno.build.os !== "windows";
 function sharedFor(path: string): Shared {
   let entry = shared.get(path);
   if (!entry) {
-    entry = { path, tail: Promise.resolve() };
+    entry = { path, syncDepth: 0, tail: Promise.resolve() };
     shared.set(path, entry);
   }
   return entry;
@@ -136,16 +138,21 @@ function openLockFile(path: string): Deno.FsFile {
   }
 }
 
+// One buffer for every holder record: it is written synchronously, before anything else runs.
+const holderBytes = new Uint8Array(HOLDER_BYTES);
+
 // A fixed-size record at the start of the file: no truncation, a reader never sees two.
 function writeHolder(file: Deno.FsFile, holder: LockHolder): void {
   let text = JSON.stringify(holder);
   if (text.length > HOLDER_BYTES - 1) {
     text = JSON.stringify({ ...holder, subject: holder.subject?.slice(0, 200) + "..." });
   }
-  const bytes = new Uint8Array(HOLDER_BYTES).fill(0x20);
-  bytes.set(encoder.encode(text).subarray(0, HOLDER_BYTES - 1));
+  const bytes = holderBytes;
+  const { written } = encoder.encodeInto(text, bytes.subarray(0, HOLDER_BYTES - 1));
+  bytes.fill(0x20, written, HOLDER_BYTES - 1);
   bytes[HOLDER_BYTES - 1] = 0x0a;
   file.seekSync(0, Deno.SeekMode.Start);
+  // A 1 KiB write to a local file is never short; a short one would only shorten the record.
   file.writeSync(bytes);
 }
 
@@ -198,7 +205,8 @@ export class StateLock {
 
   /** True when the current call chain holds this lock. */
   heldHere(): boolean {
-    return context.getStore()?.has(this.#shared) ?? false;
+    const entry = this.#shared;
+    return entry.syncDepth > 0 || (context.getStore()?.has(entry) ?? false);
   }
 
   /**
@@ -264,7 +272,14 @@ export class StateLock {
       const holder = this.#holder(request);
       writeHolder(file, holder);
       entry.holder = holder;
-      return context.run(this.#with(entry), fn);
+      // Held for exactly as long as fn runs synchronously: a depth count says so to nested
+      // calls without the cost of a new async context.
+      entry.syncDepth++;
+      try {
+        return fn();
+      } finally {
+        entry.syncDepth--;
+      }
     } finally {
       entry.holder = undefined;
       if (KEEP_OPEN) {
