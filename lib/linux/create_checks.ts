@@ -198,7 +198,9 @@ export function resolveCreate(
     }
     return { fd, relative, kind: kind!, resolved: path.posix.join(virtual, relative) };
   });
-  const existing = ns.records.read(virtual);
+  // No mirror folder: no record here and none below (one statx instead of two lookups).
+  const folderExists = ns.records.hasFolder(virtual);
+  const existing = folderExists ? ns.records.read(virtual) : undefined;
   if (existing && liveMountAt(existing)) {
     throw refuse(where, {
       code: "already-exists",
@@ -230,7 +232,9 @@ export function resolveCreate(
 
   // Earlier links below stay visible: their roots go into a skeleton layer, their mounts
   // are grafted back inside the new link.
-  const below = ns.records.below(virtual).filter((record) => liveMountAt(record));
+  const below = folderExists
+    ? ns.records.below(virtual, true).filter((record) => liveMountAt(record))
+    : [];
   const topBelow = below.filter((record) =>
     !below.some((other) =>
       record.steps.link.virtualPath.startsWith(other.steps.link.virtualPath + "/")

@@ -12,7 +12,7 @@ import type { Intent } from "../state/intents.ts";
 import { UndoList } from "../undo.ts";
 import { type Kind, kindOf, resolveCreate } from "./create_checks.ts";
 import { explain, refuse, type Where } from "./failure.ts";
-import { cString, MNT_DETACH, O } from "./libc_ffi.ts";
+import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
 import { refreshBelow } from "./link_state.ts";
 import { identityAt, removeMade } from "./made_paths.ts";
 import {
@@ -117,7 +117,10 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       made.push({ path: work, kind: "directory", tree: true });
       intent = ns.intents.begin("create", steps, virtual);
       undo.push(() => intent.finish());
-      about("work folder", () => Deno.mkdirSync(work, { mode: 0o700 }));
+      about(
+        "work folder",
+        () => check(libc().mkdirat(AT_FDCWD, cString(work), 0o700), `mkdir(${work})`),
+      );
       undo.push(() => removeMade(made.find((m) => m.tree)!));
       plan.workFd = keep(openAbsolute(work));
       steps.link.since = String(factsAt(work)?.ctimeNs ?? 0n);

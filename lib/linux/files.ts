@@ -7,11 +7,14 @@
  * @module
  */
 import type { StateFiles } from "../state/intents.ts";
-import { AT_FDCWD, cString, O } from "./libc_ffi.ts";
+import type { HolderWriter } from "../state/lock.ts";
+import { AT_FDCWD, AT_REMOVEDIR, cString, O } from "./libc_ffi.ts";
+import { readProcFile } from "./proc.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const ENOENT = 2;
 const EEXIST = 17;
+const ENOTDIR = 20;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -31,7 +34,7 @@ export function writeTextFile(file: string, text: string, mode = 0o600): void {
   const fd = symbols.open(cString(file), O.WRONLY | O.CREAT | O.TRUNC | O.CLOEXEC, mode);
   if (fd < 0) throw new SystemCallError(`open(${file})`, errno());
   try {
-    const bytes = encoder.encode(text);
+    const bytes = encodeShared(text);
     let at = 0;
     while (at < bytes.length) {
       const n = Number(symbols.write(fd, bytes.subarray(at), BigInt(bytes.length - at)));
@@ -41,6 +44,15 @@ export function writeTextFile(file: string, text: string, mode = 0o600): void {
   } finally {
     closeFd(fd);
   }
+}
+
+// Text to write is encoded into one buffer, grown when a text needs more.
+let writeBuffer = new Uint8Array(16384);
+
+function encodeShared(text: string): Uint8Array {
+  if (text.length * 3 > writeBuffer.length) writeBuffer = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, writeBuffer);
+  return writeBuffer.subarray(0, written);
 }
 
 /**
@@ -114,6 +126,40 @@ export function makeFolders(base: string, relative: string): void {
   }
 }
 
+// State files are read into this; calls are synchronous, so one buffer serves every read.
+const readBuffer = new Uint8Array(65536);
+
+/**
+ * Reads one of bindlink's own state files (a regular file on a local file system, where a
+ * read that returns less than asked has reached the end): `undefined` when it does not
+ * exist. Larger files than the shared buffer are read by {@linkcode readProcFile}.
+ *
+ * @example
+ * ```ts
+ * import { readStateFile } from "./files.ts";
+ *
+ * const text = readStateFile("/run/bindlink/example.json");
+ * ```
+ */
+export function readStateFile(file: string): string | undefined {
+  const symbols = libc();
+  const fd = symbols.open(cString(file), O.RDONLY | O.CLOEXEC, 0);
+  if (fd < 0) {
+    const code = errno();
+    if (code === ENOENT || code === ENOTDIR) return undefined;
+    throw new SystemCallError(`open(${file})`, code);
+  }
+  let n: number;
+  try {
+    n = Number(symbols.read(fd, readBuffer, BigInt(readBuffer.length)));
+    if (n < 0) throw new SystemCallError(`read(${file})`, errno());
+  } finally {
+    closeFd(fd);
+  }
+  if (n < readBuffer.length) return decoder.decode(readBuffer.subarray(0, n));
+  return readProcFile(file);
+}
+
 // getdents64 fills this; calls are synchronous, so one buffer serves every read.
 const entries = new Uint8Array(32768);
 const entriesView = new DataView(entries.buffer);
@@ -130,6 +176,22 @@ const entriesView = new DataView(entries.buffer);
  * ```
  */
 export function folderNames(dir: string): string[] {
+  return folderEntries(dir).map((entry) => entry.name);
+}
+
+/**
+ * The entries of the folder `dir` (without `.` and `..`) with their `d_type` (4 a folder,
+ * 8 a file, 10 a symlink, 0 when the file system does not say); `[]` when the folder does
+ * not exist. Throws {@linkcode SystemCallError} for any other failure.
+ *
+ * @example
+ * ```ts
+ * import { folderEntries } from "./files.ts";
+ *
+ * for (const entry of folderEntries("/run/bindlink")) console.log(entry.name, entry.type);
+ * ```
+ */
+export function folderEntries(dir: string): { name: string; type: number }[] {
   const symbols = libc();
   const fd = symbols.open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
   if (fd < 0) {
@@ -137,12 +199,12 @@ export function folderNames(dir: string): string[] {
     if (code === ENOENT) return [];
     throw new SystemCallError(`open(${dir})`, code);
   }
-  const names: string[] = [];
+  const found: { name: string; type: number }[] = [];
   try {
     for (;;) {
       const n = Number(symbols.getdents64(fd, entries, BigInt(entries.length)));
       if (n < 0) throw new SystemCallError(`getdents64(${dir})`, errno());
-      if (n === 0) return names;
+      if (n === 0) return found;
       // struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, char name[].
       for (let at = 0; at < n;) {
         const length = entriesView.getUint16(at + 16, true);
@@ -150,13 +212,86 @@ export function folderNames(dir: string): string[] {
         const end = entries.indexOf(0, start);
         const isDot = entries[start] === 0x2e &&
           (end === start + 1 || (end === start + 2 && entries[start + 1] === 0x2e));
-        if (!isDot) names.push(decoder.decode(entries.subarray(start, end)));
+        if (!isDot) {
+          found.push({
+            name: decoder.decode(entries.subarray(start, end)),
+            type: entries[at + 18],
+          });
+        }
         at += length;
       }
     }
   } finally {
     closeFd(fd);
   }
+}
+
+const ENOTEMPTY = 39;
+const EISDIR = 21;
+const DT_DIR = 4;
+const DT_UNKNOWN = 0;
+
+/**
+ * Deletes what is at `path` as `Deno.removeSync` does without `recursive`: an empty folder
+ * or a file. `false` when nothing was there; throws {@linkcode SystemCallError} otherwise
+ * (ENOTEMPTY for a folder with something in it).
+ *
+ * @example
+ * ```ts
+ * import { removePath } from "./files.ts";
+ *
+ * removePath("/srv/app/.empty-mount-point");
+ * ```
+ */
+export function removePath(path: string): boolean {
+  const symbols = libc();
+  const name = cString(path);
+  if (symbols.unlinkat(AT_FDCWD, name, AT_REMOVEDIR) === 0) return true;
+  let code = errno();
+  if (code === ENOENT) return false;
+  if (code !== ENOTDIR) throw new SystemCallError(`rmdir(${path})`, code);
+  if (symbols.unlinkat(AT_FDCWD, name, 0) === 0) return true;
+  code = errno();
+  if (code === ENOENT) return false;
+  throw new SystemCallError(`unlink(${path})`, code);
+}
+
+/**
+ * Deletes the folder `path` with everything in it (symlinks inside are deleted, never
+ * followed); a file is deleted too. `false` when nothing was there; throws
+ * {@linkcode SystemCallError} for anything that cannot be deleted.
+ *
+ * @example
+ * ```ts
+ * import { removeTree } from "./files.ts";
+ *
+ * removeTree("/srv/.bindlink-work.app.1a2b3c4d");
+ * ```
+ */
+export function removeTree(path: string): boolean {
+  const symbols = libc();
+  const name = cString(path);
+  if (symbols.unlinkat(AT_FDCWD, name, AT_REMOVEDIR) === 0) return true;
+  const code = errno();
+  if (code === ENOENT) return false;
+  if (code === ENOTDIR) return removePath(path);
+  if (code !== ENOTEMPTY && code !== EEXIST) throw new SystemCallError(`rmdir(${path})`, code);
+  for (const entry of folderEntries(path)) {
+    const inside = `${path}/${entry.name}`;
+    if (entry.type === DT_DIR) {
+      removeTree(inside);
+    } else if (symbols.unlinkat(AT_FDCWD, cString(inside), 0) !== 0) {
+      const failed = errno();
+      // DT_UNKNOWN on file systems that do not say: a folder refuses unlink with EISDIR.
+      if (failed === EISDIR && entry.type === DT_UNKNOWN) removeTree(inside);
+      else if (failed !== ENOENT) throw new SystemCallError(`unlink(${inside})`, failed);
+    }
+  }
+  if (symbols.unlinkat(AT_FDCWD, name, AT_REMOVEDIR) !== 0) {
+    const failed = errno();
+    if (failed !== ENOENT) throw new SystemCallError(`rmdir(${path})`, failed);
+  }
+  return true;
 }
 
 /**
@@ -198,3 +333,34 @@ export function currentDirectory(): string {
 }
 
 const cwdBuffer = new Uint8Array(4096);
+
+/**
+ * A lock file's holder record written with one `pwrite` through libc (instead of a seek and
+ * a write), on a descriptor opened once; for {@linkcode StateLockOptions.holderWriter}.
+ *
+ * @example
+ * ```ts
+ * import { StateLock } from "../state/lock.ts";
+ * import { libcHolderWriter } from "./files.ts";
+ *
+ * const lock = new StateLock("/run/bindlink/example/lock", { holderWriter: libcHolderWriter });
+ * ```
+ */
+export function libcHolderWriter(path: string): HolderWriter {
+  let fd = -1;
+  return {
+    write(bytes) {
+      if (fd < 0) {
+        fd = libc().open(cString(path), O.WRONLY | O.CLOEXEC, 0);
+        if (fd < 0) throw new SystemCallError(`open(${path})`, errno());
+      }
+      if (Number(libc().pwrite(fd, bytes, BigInt(bytes.length), 0n)) < 0) {
+        throw new SystemCallError(`pwrite(${path})`, errno());
+      }
+    },
+    close() {
+      closeFd(fd);
+      fd = -1;
+    },
+  };
+}

@@ -5,6 +5,7 @@
  * @module
  */
 import type { MadePath } from "./records.ts";
+import { removePath, removeTree } from "./files.ts";
 import { factsAt } from "./mount_facts.ts";
 
 /**
@@ -19,17 +20,14 @@ import { factsAt } from "./mount_facts.ts";
  * ```
  */
 export function removeMade(made: MadePath): void {
-  try {
-    if (made.tree) {
-      Deno.removeSync(made.path, { recursive: true });
-    } else if (made.kind === "file") {
-      // Only an empty file is ours to delete: a mount point bindlink made is empty.
-      if (Deno.lstatSync(made.path).size === 0) Deno.removeSync(made.path);
-    } else {
-      Deno.removeSync(made.path);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  // Through libc (files.ts): already gone answers false there, other failures throw.
+  if (made.tree) {
+    removeTree(made.path);
+  } else if (made.kind === "file") {
+    // Only an empty file is ours to delete: a mount point bindlink made is empty.
+    if (factsAt(made.path)?.size === 0n) removePath(made.path);
+  } else {
+    removePath(made.path);
   }
 }
 

@@ -253,16 +253,13 @@ export function describeMount(id: bigint): MountDescription | undefined | null {
  */
 export function mountsBelow(id: bigint): bigint[] | null {
   const ids: bigint[] = [];
-  const request = new Uint8Array(24);
-  const req = new DataView(request.buffer);
-  req.setUint32(0, 24, true);
-  req.setBigUint64(8, id, true);
-  const batch = 64;
+  const request = listRequest;
+  request.setUint32(0, 24, true);
+  request.setBigUint64(8, id, true);
   for (;;) {
-    req.setBigUint64(16, ids.length ? ids[ids.length - 1] : id, true); // resume after the last
-    const out = new BigUint64Array(batch);
+    request.setBigUint64(16, ids.length ? ids[ids.length - 1] : id, true); // resume after the last
     const n = Number(
-      libc().listmount(SYS.listmount, request, new Uint8Array(out.buffer), BigInt(batch), 0),
+      libc().listmount(SYS.listmount, listRequestBytes, listOutBytes, BigInt(LIST_BATCH), 0),
     );
     if (n < 0) {
       const code = errno();
@@ -270,10 +267,17 @@ export function mountsBelow(id: bigint): bigint[] | null {
       if (code === ENOENT) return [];
       throw new SystemCallError(`listmount(${id})`, code);
     }
-    ids.push(...out.subarray(0, n));
-    if (n < batch) return ids;
+    for (let i = 0; i < n; i++) ids.push(listOut[i]);
+    if (n < LIST_BATCH) return ids;
   }
 }
+
+// listmount's request and answer, reused: calls are synchronous.
+const LIST_BATCH = 64;
+const listRequestBytes = new Uint8Array(24);
+const listRequest = new DataView(listRequestBytes.buffer);
+const listOut = new BigUint64Array(LIST_BATCH);
+const listOutBytes = new Uint8Array(listOut.buffer);
 
 /**
  * Whether the mount namespace with 64-bit ID `nsId` still exists: `true`, `false`, or

@@ -11,7 +11,7 @@
  */
 import { IntentStore } from "../state/intents.ts";
 import { StateLock } from "../state/lock.ts";
-import { libcStateFiles } from "./files.ts";
+import { libcHolderWriter, libcStateFiles } from "./files.ts";
 import { mountNamespaceId } from "./mount_facts.ts";
 import { linuxProcessFacts } from "./process.ts";
 import { LinkRecords } from "./records.ts";
@@ -51,7 +51,7 @@ export class NamespaceState {
     this.stateDir = stateDir.replace(/\/+$/, "") || "/";
     this.key = key;
     this.dir = `${this.stateDir}/${key}`;
-    this.lock = new StateLock(`${this.dir}/lock`);
+    this.lock = new StateLock(`${this.dir}/lock`, { holderWriter: libcHolderWriter });
     this.intents = new IntentStore(this.stateDir, linuxProcessFacts(), {
       prefix: `${key}.`,
       files: libcStateFiles,

@@ -18,7 +18,7 @@
 import type { IntentRecord } from "../state/intents.ts";
 import { AT_FDCWD, AT_REMOVEDIR, cString } from "./libc_ffi.ts";
 import { factsAt } from "./mount_facts.ts";
-import { makeFolders, removeFile, renameFile, writeTextFile } from "./files.ts";
+import { makeFolders, readStateFile, removeFile, renameFile, writeTextFile } from "./files.ts";
 import { readProcFile } from "./proc.ts";
 import { libc } from "./syscall.ts";
 
@@ -133,7 +133,7 @@ export class LinkRecords {
 
   /** The record of `virtualPath`, or `undefined`; a torn or foreign file reads as none. */
   read(virtualPath: string): LinkRecord | undefined {
-    const text = readProcFile(this.fileFor(virtualPath));
+    const text = readStateFile(this.fileFor(virtualPath));
     if (text === undefined) return undefined;
     try {
       const record = JSON.parse(text) as LinkRecord;
@@ -177,11 +177,22 @@ export class LinkRecords {
     }
   }
 
-  /** The records strictly below `virtualPath`: nothing to read when the folder has none. */
-  below(virtualPath: string): LinkRecord[] {
+  /**
+   * True when the folder mirroring `virtualPath` exists: without it there is neither a record
+   * of `virtualPath` nor one below it.
+   */
+  hasFolder(virtualPath: string): boolean {
+    return factsAt(this.folderFor(virtualPath)) !== undefined;
+  }
+
+  /**
+   * The records strictly below `virtualPath`: nothing to read when the folder has none.
+   * `folderExists`: the caller has just seen the folder ({@linkcode LinkRecords.hasFolder}).
+   */
+  below(virtualPath: string, folderExists = false): LinkRecord[] {
     const found: LinkRecord[] = [];
     const folder = this.folderFor(virtualPath);
-    if (!factsAt(folder)) return found; // the usual case, without a thrown NotFound
+    if (!folderExists && !factsAt(folder)) return found; // the usual case, without a throw
     this.#walk(folder, false, found);
     return found;
   }
