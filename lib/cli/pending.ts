@@ -43,16 +43,32 @@ export async function unfinishedOperations(context: CliContext): Promise<Pending
   if (!context.ownPlatform && context.stateDir === undefined) return [];
   const platform = await context.platform();
   const { readJournal } = await import("../manifest/session.ts");
-  const journal = await readJournal(platform, { stateDir: context.stateDir });
   let records;
+  let journal;
   try {
+    journal = await readJournal(platform, { stateDir: context.stateDir });
     records = journal.list();
   } catch (error) {
     // Records only root (or an administrator) may read: a user who may not sees the links.
-    if (error instanceof Deno.errors.PermissionDenied) return [];
+    if (isPermissionProblem(error)) return [];
     throw error;
   }
   if (records.length === 0) return [];
   const { pendingOperations } = await import("../manifest/recover.ts");
   return pendingOperations(platform, journal, await platform.list());
+}
+
+/**
+ * True for a refusal to read bindlink's records: by the system (not root, not elevated) or by
+ * Deno (flags too narrow). The looks at the records that come before a command's own work
+ * skip on it, so the command's own error, with what to do, is the one the user sees.
+ *
+ * @example
+ * ```ts
+ * import { isPermissionProblem } from "./pending.ts";
+ * isPermissionProblem(new Deno.errors.PermissionDenied("readdir /run/bindlink")); // true
+ * ```
+ */
+export function isPermissionProblem(error: unknown): boolean {
+  return error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable;
 }

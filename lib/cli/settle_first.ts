@@ -9,6 +9,7 @@ import type { BindLinkOperation } from "../errors.ts";
 import type { RecoveredOperation } from "../manifest/types.ts";
 import type { CliContext } from "./command.ts";
 import { describeRecovered } from "./manifest_input.ts";
+import { isPermissionProblem } from "./pending.ts";
 
 /**
  * Cleans up after dead multi-link operations, under the link lock, and tells the user on
@@ -37,9 +38,10 @@ export async function settleDeadOperations(
     const journal = await readJournal(platform, options);
     dead = journal.list().some((found) => found.state !== "running");
   } catch (error) {
-    // Someone who may not read the records may not change links either: the create or
-    // remove that follows says so in its own words (run as root, or elevated).
-    if (error instanceof Deno.errors.PermissionDenied) return [];
+    // Someone who may not read the records (not root, not elevated, or Deno's flags too
+    // narrow) may not change links either: the create or remove that follows says so, in
+    // its own words and with what to do.
+    if (isPermissionProblem(error)) return [];
     throw error;
   }
   if (!dead) return [];
