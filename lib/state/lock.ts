@@ -102,6 +102,8 @@ interface Shared {
   syncDepth: number;
   /** The descriptor the synchronous path locks; kept open for the life of the process. */
   syncFile?: Deno.FsFile;
+  /** In-process async calls between their start and letting go (they set `tail`). */
+  queued: number;
   /** Writes the holder record at the start of the file, when the system has its own way. */
   writer?: HolderWriter;
   /** Who holds it in this process, if anyone. */
@@ -122,7 +124,7 @@ const KEEP_OPEN = Deno.build.os !== "windows";
 function sharedFor(path: string): Shared {
   let entry = shared.get(path);
   if (!entry) {
-    entry = { path, syncDepth: 0, tail: Promise.resolve() };
+    entry = { path, syncDepth: 0, queued: 0, tail: Promise.resolve() };
     shared.set(path, entry);
   }
   return entry;
@@ -182,6 +184,10 @@ export function readLockHolder(path: string): LockHolder | undefined {
   } catch {
     return undefined; // empty, never written, or locked against reading (Windows)
   }
+}
+
+async function settle<T>(fn: () => T | Promise<T>): Promise<T> {
+  return await fn();
 }
 
 function sleepSync(ms: number): void {
@@ -275,10 +281,59 @@ export class StateLock {
   /**
    * Runs `fn` holding the lock, waiting for other processes and for other async calls of this
    * process first. Re-entrant: inside `fn` (and what it awaits) the lock is already held.
+   * Uncontended, `fn` starts before this returns.
    */
-  async run<T>(request: LockRequest, fn: () => T | Promise<T>): Promise<T> {
-    if (this.heldHere()) return await fn();
+  run<T>(request: LockRequest, fn: () => T | Promise<T>): Promise<T> {
+    if (this.heldHere()) return settle(fn);
     const entry = this.#shared;
+    // Nobody in this process holds or waits for it: try the kept descriptor now, and when the
+    // lock is free run fn at once, without timers or trips through the event loop.
+    if (KEEP_OPEN && entry.queued === 0 && !entry.holder) {
+      let file: Deno.FsFile;
+      try {
+        file = this.#syncFile();
+        if (file.tryLockSync(true)) return this.#runNow(file, request, fn);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.#runQueued(request, fn);
+  }
+
+  #runNow<T>(file: Deno.FsFile, request: LockRequest, fn: () => T | Promise<T>): Promise<T> {
+    const entry = this.#shared;
+    let result: T | Promise<T>;
+    try {
+      const holder = this.#holder(request);
+      this.#write(file, holder);
+      entry.holder = holder;
+      result = context.run(this.#with(entry), fn);
+    } catch (error) {
+      entry.holder = undefined;
+      file.unlockSync();
+      return Promise.reject(error);
+    }
+    if (typeof (result as { then?: unknown } | undefined)?.then !== "function") {
+      entry.holder = undefined;
+      file.unlockSync();
+      return Promise.resolve(result as T);
+    }
+    // fn goes on asynchronously: held until it settles, and later calls queue behind it.
+    let letGo!: () => void;
+    entry.tail = new Promise((resolve) => letGo = resolve);
+    return Promise.resolve(result).finally(() => {
+      entry.holder = undefined;
+      try {
+        file.unlockSync();
+      } finally {
+        letGo();
+      }
+    });
+  }
+
+  async #runQueued<T>(request: LockRequest, fn: () => T | Promise<T>): Promise<T> {
+    const entry = this.#shared;
+    entry.queued++;
     const before = entry.tail;
     let letGo!: () => void;
     entry.tail = new Promise((resolve) => letGo = resolve);
@@ -313,9 +368,13 @@ export class StateLock {
       if (file) entry.holder = undefined;
       // Closing a descriptor releases its lock everywhere (and Windows, under Wine at least,
       // refuses an explicit unlock of a whole-file lock with a lock violation).
-      if (kept) file!.unlockSync();
-      else file?.close();
-      letGo();
+      try {
+        if (kept) file!.unlockSync();
+        else file?.close();
+      } finally {
+        entry.queued--;
+        letGo();
+      }
     }
   }
 
