@@ -108,21 +108,25 @@ export function makeFolders(base: string, relative: string): void {
   let code = errno();
   if (code === EEXIST) return;
   if (code !== ENOENT) throw new SystemCallError(`mkdir(${full})`, code);
-  if (symbols.mkdirat(AT_FDCWD, cString(base), 0o700) !== 0) {
-    code = errno();
-    if (code === ENOENT) {
-      Deno.mkdirSync(base, { recursive: true, mode: 0o700 });
-    } else if (code !== EEXIST) {
-      throw new SystemCallError(`mkdir(${base})`, code);
-    }
-  }
-  let at = base;
-  for (const name of relative.split("/")) {
-    if (!name) continue;
-    at = `${at}/${name}`;
-    if (symbols.mkdirat(AT_FDCWD, cString(at), 0o700) !== 0 && (code = errno()) !== EEXIST) {
+  if (!relative) return void Deno.mkdirSync(base, { recursive: true, mode: 0o700 });
+  // Then from the top: `base` exists but for the very first record.
+  for (let attempt = 0;; attempt++) {
+    let at = base;
+    let missingBase = false;
+    for (const name of relative.split("/")) {
+      if (!name) continue;
+      at = `${at}/${name}`;
+      if (symbols.mkdirat(AT_FDCWD, cString(at), 0o700) === 0) continue;
+      code = errno();
+      if (code === EEXIST) continue;
+      if (code === ENOENT && at === `${base}/${name}` && attempt === 0) {
+        missingBase = true;
+        break;
+      }
       throw new SystemCallError(`mkdir(${at})`, code);
     }
+    if (!missingBase) return;
+    Deno.mkdirSync(base, { recursive: true, mode: 0o700 });
   }
 }
 

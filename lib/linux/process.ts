@@ -33,30 +33,33 @@ let selfCache: { pid: number; start: string } | undefined;
  * ```
  */
 export function linuxProcessFacts(): ProcessFacts {
-  return {
-    bootId() {
-      if (bootIdCache === undefined) {
-        const text = readProcFile("/proc/sys/kernel/random/boot_id")?.trim();
-        if (!text) throw new Error("/proc/sys/kernel/random/boot_id could not be read");
-        bootIdCache = text.replaceAll("-", "");
-      }
-      return bootIdCache;
-    },
-    self() {
-      if (!selfCache) {
-        const stat = readProcFile("/proc/self/stat");
-        const parsed = stat ? parseProcStat(stat) : undefined;
-        if (!parsed) throw new Error("/proc/self/stat could not be read");
-        selfCache = { pid: Deno.pid, start: parsed.start };
-      }
-      return selfCache;
-    },
-    isRunning(pid, start) {
-      if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-      const stat = readProcFile(`/proc/${pid}/stat`);
-      const parsed = stat ? parseProcStat(stat) : undefined;
-      // A zombie has exited: its files, and so its locks, are already released.
-      return parsed !== undefined && parsed.start === start && parsed.state !== "Z";
-    },
-  };
+  return facts;
 }
+
+// One object for the process: every answer it caches is the process's own.
+const facts: ProcessFacts = {
+  bootId() {
+    if (bootIdCache === undefined) {
+      const text = readProcFile("/proc/sys/kernel/random/boot_id")?.trim();
+      if (!text) throw new Error("/proc/sys/kernel/random/boot_id could not be read");
+      bootIdCache = text.replaceAll("-", "");
+    }
+    return bootIdCache;
+  },
+  self() {
+    if (!selfCache) {
+      const stat = readProcFile("/proc/self/stat");
+      const parsed = stat ? parseProcStat(stat) : undefined;
+      if (!parsed) throw new Error("/proc/self/stat could not be read");
+      selfCache = { pid: Deno.pid, start: parsed.start };
+    }
+    return selfCache;
+  },
+  isRunning(pid, start) {
+    if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+    const stat = readProcFile(`/proc/${pid}/stat`);
+    const parsed = stat ? parseProcStat(stat) : undefined;
+    // A zombie has exited: its files, and so its locks, are already released.
+    return parsed !== undefined && parsed.start === start && parsed.state !== "Z";
+  },
+};
