@@ -81,7 +81,13 @@ class LinuxMounts implements Platform {
 
   cwd(): string {
     // getcwd through libc: cheaper than Deno's op, and asked for every path of every call.
-    return currentDirectory();
+    // When libc cannot be loaded (too narrow a grant) Deno answers, and the call's own
+    // first use of libc says what is wrong, as a BindLinkError.
+    try {
+      return currentDirectory();
+    } catch {
+      return Deno.cwd();
+    }
   }
 
   // The work itself is synchronous (see the module doc); the async forms wait, without
