@@ -17,13 +17,17 @@ import { libc } from "./syscall.ts";
 
 const PREFIX = "trusted.overlay.";
 
+// llistxattr fills one buffer, decoded before the next call (calls are synchronous).
+const listBuffer = new Uint8Array(4096);
+const decoder = new TextDecoder();
+
 function overlayAttributes(path: string): string[] {
   const symbols = libc();
   const name = cString(path);
-  const buffer = new Uint8Array(4096);
+  const buffer = listBuffer;
   const n = Number(symbols.llistxattr(name, buffer, BigInt(buffer.length)));
   if (n <= 0) return [];
-  return new TextDecoder().decode(buffer.subarray(0, n)).split("\0")
+  return decoder.decode(buffer.subarray(0, n)).split("\0")
     .filter((attribute) => attribute.startsWith(PREFIX));
 }
 

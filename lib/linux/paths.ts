@@ -198,11 +198,15 @@ export function openAbsolute(absolute: string, options: OpenPathOptions = {}): n
  * `undefined` when /proc is not mounted.
  */
 export function pathOfFd(fd: number): string | undefined {
-  const buffer = new Uint8Array(LINUX_PATH_MAX);
+  const buffer = linkBuffer;
   const n = Number(libc().readlink(cString(`/proc/self/fd/${fd}`), buffer, BigInt(buffer.length)));
   if (n < 0) return undefined;
-  return new TextDecoder().decode(buffer.subarray(0, n));
+  return linkDecoder.decode(buffer.subarray(0, n));
 }
+
+// readlink fills one buffer, decoded before the next call (calls are synchronous).
+const linkBuffer = new Uint8Array(LINUX_PATH_MAX);
+const linkDecoder = new TextDecoder();
 
 /** The /proc/self/fd path of `fd`, for calls that take only path strings (umount2). */
 export function procFdPath(fd: number): string {
