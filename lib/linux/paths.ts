@@ -22,13 +22,34 @@ export const LINUX_PATH_MAX = 4096;
 /** Longest file name (one path component), in bytes. */
 export const LINUX_NAME_MAX = 255;
 
-const encoder = new TextEncoder();
+/** UTF-8 length of `text`, counted without encoding it (lone surrogates count 3, as encoded). */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) {
+      bytes += 1;
+    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2; // a pair: 2 UTF-16 units, 4 bytes
+        i++;
+      } else {
+        bytes += 2;
+      }
+    } else {
+      bytes += 2;
+    }
+  }
+  return bytes;
+}
 
 /** The POSIX path rules. */
 export const linuxPathRules: PathRules = {
   resolve(input, role, cwd): Resolved {
     const resolved = path.posix.resolve(cwd, input);
-    const bytes = encoder.encode(resolved).length;
+    const bytes = utf8Length(resolved);
     if (bytes >= LINUX_PATH_MAX) {
       return {
         problem: {
@@ -37,12 +58,15 @@ export const linuxPathRules: PathRules = {
         },
       };
     }
-    const long = resolved.split("/").find((name) => encoder.encode(name).length > LINUX_NAME_MAX);
+    // A name can only be too long when the whole path has more bytes than a name may.
+    const long = bytes <= LINUX_NAME_MAX
+      ? undefined
+      : resolved.split("/").find((name) => utf8Length(name) > LINUX_NAME_MAX);
     if (long !== undefined) {
       return {
         problem: {
           summary: `a name in the ${role} is ${
-            encoder.encode(long).length
+            utf8Length(long)
           } bytes long; Linux allows at most ${LINUX_NAME_MAX} per name`,
           hint: `Shorten the name "${long.slice(0, 40)}...".`,
         },
