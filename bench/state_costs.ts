@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { libcHolderWriter, libcStateFiles } from "../lib/linux/files.ts";
 import { linuxProcessFacts } from "../lib/linux/process.ts";
 import { IntentStore } from "../lib/state/intents.ts";
 import { StateLock } from "../lib/state/lock.ts";
@@ -48,8 +49,11 @@ export function stateRows(context: BenchContext): Row[] {
       c(cf.backingPath),
       c(`${dir}/c/state`),
     ];
-    const lock = new StateLock(`${dir}/ts/state/lock`);
-    const intents = new IntentStore(`${dir}/ts/state/intents`, linuxProcessFacts());
+    // Configured as the Linux backend configures them (namespace_state.ts).
+    const lock = new StateLock(`${dir}/ts/state/lock`, { holderWriter: libcHolderWriter });
+    const intents = new IntentStore(`${dir}/ts/state/intents`, linuxProcessFacts(), {
+      files: libcStateFiles,
+    });
     const { baseline } = context;
 
     const op = (pieces: ReadonlySet<Piece>, command: string, kernel?: () => void) => {
