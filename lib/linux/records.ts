@@ -81,11 +81,21 @@ function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// A create or remove encodes the same path several times: the last answer is kept.
+let lastPath: string | undefined;
+let lastEncoded = "";
+
 /** The mirror folders for a path's names, relative to the records folder. */
 export function encodePath(virtualPath: string): string {
+  if (virtualPath === lastPath) return lastEncoded;
   const parts: string[] = [];
   for (const name of virtualPath.split("/")) {
     if (!name) continue;
+    // At most 3 bytes a UTF-16 unit: a short name fits without being encoded.
+    if (name.length * 3 <= 254) {
+      parts.push("_" + name);
+      continue;
+    }
     const bytes = encoder.encode(name);
     if (bytes.length <= 254) {
       parts.push("_" + name);
@@ -96,7 +106,9 @@ export function encodePath(virtualPath: string): string {
       parts.push((at ? "+" : "#") + hex(bytes.subarray(at, at + 127)));
     }
   }
-  return parts.join("/");
+  lastEncoded = parts.join("/");
+  lastPath = virtualPath;
+  return lastEncoded;
 }
 
 /**

@@ -160,6 +160,18 @@ const SUFFIX = ".intent.json";
 const TEMPORARY = ".intent.tmp";
 let counter = 0;
 
+// Random words for record names, drawn from the system's generator a batch at a time.
+const randomWords = new Uint32Array(64);
+let randomLeft = 0;
+
+function randomWord(): number {
+  if (randomLeft === 0) {
+    crypto.getRandomValues(randomWords);
+    randomLeft = randomWords.length;
+  }
+  return randomWords[--randomLeft];
+}
+
 function join(dir: string, name: string): string {
   return /[\\/]$/.test(dir) ? dir + name : `${dir}/${name}`;
 }
@@ -300,9 +312,7 @@ export class IntentStore {
   }
 
   #newId(self: { pid: number; start: string }): string {
-    return `${this.prefix}${self.pid}.${self.start}.${++counter}.${
-      crypto.getRandomValues(new Uint32Array(1))[0].toString(36)
-    }`;
+    return `${this.prefix}${self.pid}.${self.start}.${++counter}.${randomWord().toString(36)}`;
   }
 
   /** Deletes the file of a pending intent (its owner is dead and its work was dealt with). */
