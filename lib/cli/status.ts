@@ -85,7 +85,9 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   } else {
     const bad = status.links.filter((s) => s.problem).length;
     const summary = status.ok
-      ? `All ${plural(status.links.length, "link")} of ${manifest.file} are live as described.\n`
+      ? `${
+        status.links.length === 1 ? "The link" : `All ${status.links.length} links`
+      } of ${manifest.file} ${status.links.length === 1 ? "is" : "are"} live as described.\n`
       : bad
       ? `${bad} of ${plural(status.links.length, "link")} of ${manifest.file} ${
         bad === 1 ? "is" : "are"

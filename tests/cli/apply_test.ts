@@ -107,6 +107,10 @@ Deno.test("status exits 0 when all is live, 1 with a per-link report otherwise",
   const ok = await t.withFile("status", "--json");
   assert.equal(ok.code, 0);
   assert.equal(JSON.parse(ok.stdout).ok, true);
+  assert.match(
+    (await t.withFile("status")).stdout,
+    /^All 2 links of .*bindlink\.json are live as described\.$/m,
+  );
   t.double.rawRemove("C:\\View");
   t.double.rawCreate("C:\\View", "C:\\Elsewhere");
   const other = await t.withFile("status");
