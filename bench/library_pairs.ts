@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { BindLinkApi } from "../lib/api.ts";
+import { BindLinkApi } from "../lib/bind_link_api.ts";
 import { linuxPlatform } from "../lib/linux/platform.ts";
 import type { CLink } from "./c_baseline.ts";
 import { type BenchContext, errorText } from "./context.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BindLinkApi } from "../api.ts";
+import type { BindLinkApi } from "../bind_link_api.ts";
 import type { Platform } from "../platform.ts";
 import type { OptionSpec, ParsedArgs } from "./options.ts";
 

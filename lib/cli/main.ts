@@ -6,7 +6,7 @@
  */
 // Only what `--version` needs is imported here; the rest is imported where it is used, so
 // that `bindlink --version` and `help` start as fast as an empty `deno run` (deno task bench).
-import type { BindLinkApi } from "../api.ts";
+import type { BindLinkApi } from "../bind_link_api.ts";
 import type { Platform } from "../platform.ts";
 import { VERSION } from "../version.ts";
 import type { CliContext } from "./command.ts";
@@ -138,7 +138,8 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
     ownPlatform: io.platform === undefined,
     platform: async () =>
       platform ??= await (await import("./load_platform.ts")).loadDefaultPlatform(),
-    api: async () => api ??= new (await import("../api.ts")).BindLinkApi(await context.platform()),
+    api: async () =>
+      api ??= new (await import("../bind_link_api.ts")).BindLinkApi(await context.platform()),
   };
   try {
     return await dispatch(args, context);
