@@ -52,14 +52,30 @@ export type PathLike = string | ResolvedPath;
 
 /** How a platform turns user input into the absolute paths its system call expects. */
 export interface PathRules {
-  /** Resolves `input` against the current directory `cwd`, by the platform's rules. */
-  resolve(input: string, role: PathRole, cwd: string): Resolved;
+  /**
+   * Resolves `input` against the current directory `cwd`, by the platform's rules. `cwd` may
+   * be a function, asked only when `input` is relative (it costs a system call).
+   */
+  resolve(input: string, role: PathRole, cwd: string | (() => string)): Resolved;
   /** The identity of an absolute path (one the platform produced or listed). */
   identify(path: string): string;
   /** True when `child` lies strictly below `parent`, by identity. */
   isBelow(child: PathLike, parent: PathLike): boolean;
   /** True when both name the same place, by identity. */
   same(a: PathLike, b: PathLike): boolean;
+}
+
+/**
+ * The current directory given to {@linkcode PathRules.resolve}, asked for now.
+ *
+ * @example
+ * ```ts
+ * import { currentFolder } from "./paths.ts";
+ * currentFolder(() => "/srv"); // "/srv"
+ * ```
+ */
+export function currentFolder(cwd: string | (() => string)): string {
+  return typeof cwd === "function" ? cwd() : cwd;
 }
 
 /**

@@ -24,7 +24,7 @@ function resolveOrThrow(
   const refused = checkPathString(input, role);
   const resolved = refused
     ? { problem: refused }
-    : platform.paths.resolve(input as string, role, platform.cwd());
+    : platform.paths.resolve(input as string, role, () => platform.cwd());
   if (resolved.problem) {
     throw new BindLinkError({ code: "invalid-path", ...context, ...resolved.problem });
   }

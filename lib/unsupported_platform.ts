@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { BindLinkError } from "./errors.ts";
-import { identityIsBelow, identityOf, type PathRules } from "./paths.ts";
+import { currentFolder, identityIsBelow, identityOf, type PathRules } from "./paths.ts";
 import type { Platform } from "./platform.ts";
 
 // Plain POSIX rules, never another backend's: every OS Deno runs on without a backend here
@@ -13,7 +13,7 @@ import type { Platform } from "./platform.ts";
 // messages, since nothing here ever reaches a system call.
 const hostPathRules: PathRules = {
   resolve(input, _role, cwd) {
-    const resolved = path.posix.resolve(cwd, input);
+    const resolved = path.posix.resolve(currentFolder(cwd), input);
     return { text: resolved, identity: resolved, shown: resolved };
   },
   identify: (p) => p,

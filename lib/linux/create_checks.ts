@@ -14,7 +14,7 @@ import type { NamespaceState } from "./namespace_state.ts";
 import { AT_FDCWD } from "./libc_ffi.ts";
 import { openAbsolute, openPath, openResolved } from "./paths.ts";
 import type { LinkRecord } from "./records.ts";
-import { about } from "./syscall.ts";
+import { about, SystemCallError } from "./syscall.ts";
 
 /** A folder or a regular file. */
 export type Kind = "directory" | "file";
@@ -55,8 +55,8 @@ export interface ResolvedCreate {
   backing: string;
   /** What the backing path is. */
   backingKind: Kind;
-  /** The virtual path's parent folder, opened. */
-  parentFd: number;
+  /** The virtual path's parent folder, opened when the virtual path does not exist. */
+  parentFd?: number;
   /** The virtual path's last name. */
   name: string;
   /** The virtual path, opened; absent for an anchorless link. */
@@ -114,9 +114,22 @@ export function resolveCreate(
   }
   const backing = openedBacking!.path;
   const backingFacts = pathFacts(backingFd, "")!;
-  const backingKind = kindOf(backingFacts);
   const parentPath = path.posix.dirname(spec.virtualPath);
   const name = path.posix.basename(spec.virtualPath);
+  // The usual case, an existing virtual path, takes one open; the parent is opened only to
+  // make a mount point or to say why the path cannot be used.
+  const direct = name ? openExisting(spec.virtualPath) : undefined;
+  if (direct) {
+    return checked(ns, spec, where, keep, {
+      backingFd,
+      backing,
+      backingFacts,
+      parentFd: undefined,
+      name,
+      virtualFd: keep(direct.fd),
+      virtual: direct.path,
+    });
+  }
   const openedParent = about("parent folder", () => openResolved(AT_FDCWD, parentPath, parentPath));
   const parentFd = keep(openedParent?.fd);
   const parentFacts = parentFd === undefined ? undefined : pathFacts(parentFd, "");
@@ -141,6 +154,46 @@ export function resolveCreate(
     });
   }
   const virtual = openedVirtual === undefined ? joined : openedVirtual.path;
+  return checked(ns, spec, where, keep, {
+    backingFd,
+    backing,
+    backingFacts,
+    parentFd,
+    name,
+    virtualFd,
+    virtual,
+  });
+}
+
+/** Opens an existing path once; `undefined` when it is missing or cannot be opened as is. */
+function openExisting(absolute: string): { fd: number; path: string } | undefined {
+  try {
+    return openResolved(AT_FDCWD, absolute, absolute);
+  } catch (error) {
+    if (error instanceof SystemCallError) return undefined; // the step-by-step open says why
+    throw error;
+  }
+}
+
+interface Opened {
+  backingFd: number;
+  backing: string;
+  backingFacts: PathFacts;
+  parentFd: number | undefined;
+  name: string;
+  virtualFd: number | undefined;
+  virtual: string;
+}
+
+function checked(
+  ns: NamespaceState,
+  spec: LinkSpec,
+  where: Where,
+  keep: (fd: number | undefined) => number | undefined,
+  opened: Opened,
+): ResolvedCreate {
+  const { backingFd, backing, backingFacts, parentFd, name, virtualFd, virtual } = opened;
+  const backingKind = kindOf(backingFacts);
   const notes: string[] = [];
   if (virtual !== spec.virtualPath) notes.push(`the virtual path resolves to ${virtual}`);
   if (backing !== spec.backingPath) notes.push(`the backing path resolves to ${backing}`);
@@ -198,9 +251,7 @@ export function resolveCreate(
     }
     return { fd, relative, kind: kind!, resolved: path.posix.join(virtual, relative) };
   });
-  // No mirror folder: no record here and none below (one statx instead of two lookups).
-  const folderExists = ns.records.hasFolder(virtual);
-  const existing = folderExists ? ns.records.read(virtual) : undefined;
+  const existing = ns.records.read(virtual);
   if (existing && liveMountAt(existing)) {
     throw refuse(where, {
       code: "already-exists",
@@ -232,9 +283,7 @@ export function resolveCreate(
 
   // Earlier links below stay visible: their roots go into a skeleton layer, their mounts
   // are grafted back inside the new link.
-  const below = folderExists
-    ? ns.records.below(virtual, true).filter((record) => liveMountAt(record))
-    : [];
+  const below = ns.records.below(virtual).filter((record) => liveMountAt(record));
   const topBelow = below.filter((record) =>
     !below.some((other) =>
       record.steps.link.virtualPath.startsWith(other.steps.link.virtualPath + "/")

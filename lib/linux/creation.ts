@@ -70,7 +70,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       backingFd,
       backing,
       backingKind,
-      parentFd,
+      parentFd: resolvedParentFd,
       name,
       virtual,
       exceptions,
@@ -192,6 +192,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
 
     // --- Attach, whole, in one call.
     if (virtualFd === undefined) {
+      const parentFd = resolvedParentFd!; // opened whenever the virtual path is missing
       about("virtual path", () => {
         if (backingKind === "directory") {
           check(libc().mkdirat(parentFd, cString(name), 0o755), `mkdirat(${virtual})`);
@@ -240,7 +241,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     // --- Record: the links below now show through new mounts; then the intent becomes the
     // link's record in one rename.
     refreshBelow(ns, steps.refresh ?? []);
-    intent.moveTo(ns.records.prepare(virtual));
+    ns.records.place(intent, virtual);
     undo.commit();
   } catch (error) {
     const rollbackErrors = undo.rollback();

@@ -13,7 +13,13 @@
  * @module
  */
 import path from "node:path";
-import { identityIsBelow, identityOf, type PathRules, type Resolved } from "../paths.ts";
+import {
+  currentFolder,
+  identityIsBelow,
+  identityOf,
+  type PathRules,
+  type Resolved,
+} from "../paths.ts";
 import { AT_FDCWD, cString, O, RESOLVE, SYS } from "./libc_ffi.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
@@ -48,7 +54,10 @@ function utf8Length(text: string): number {
 /** The POSIX path rules. */
 export const linuxPathRules: PathRules = {
   resolve(input, role, cwd): Resolved {
-    const resolved = path.posix.resolve(cwd, input);
+    // An absolute path needs no current directory (asking for it is a getcwd call).
+    const resolved = input.startsWith("/")
+      ? path.posix.resolve(input)
+      : path.posix.resolve(currentFolder(cwd), input);
     const bytes = utf8Length(resolved);
     if (bytes >= LINUX_PATH_MAX) {
       return {

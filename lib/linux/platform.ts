@@ -187,7 +187,11 @@ class LinuxMounts implements Platform {
     }
   }
 
+  // Once root, taken to stay root (Deno itself cannot drop it): a geteuid saved per call.
+  #isRoot = false;
+
   #requireRoot(where: Where, what: string): void {
+    if (this.#isRoot) return;
     let uid: number;
     try {
       uid = effectiveUid();
@@ -204,6 +208,7 @@ class LinuxMounts implements Platform {
         hint: RUN_AS_ROOT,
       });
     }
+    this.#isRoot = true;
   }
 }
 

@@ -7,20 +7,24 @@
  * ../state/intents.ts): it names the link's mount by its unique mount ID, which the kernel
  * never reuses, and everything made for it (mount points, overlay's work folder).
  *
- * Records live in a tree that mirrors the virtual paths: the record of `/srv/app` is
- * `links/_srv/_app/link.json`. A file name cannot collide with another link's (each name maps
- * to its own folder: `_` + the name, or for names too long to prefix, `#`/`+` chunks of its
- * bytes in hex), the record of a path is read with one open, and "is there a link below this
- * folder" is one look at the folder.
+ * Records live in a tree that mirrors the virtual paths: the record of `/srv/app` is the file
+ * `links/_srv/=app`, and the records of links below `/srv/app` are in the folder
+ * `links/_srv/_app`. A name cannot collide with another link's (a folder is `_` + the name, or
+ * for names too long to prefix, `#`/`+` chunks of its bytes in hex, and such a path's record
+ * is `=` inside its own folder; a record is `=` + the name), the record of a path is read with
+ * one open, and "is there a link below this folder" is one look at the folder.
+ *
+ * The folders stay when their last record goes: the next link in the same folder then costs
+ * no `mkdir`, and a remove no `rmdir` per name. They are a few bytes each, per folder that
+ * ever held a link, and go with the namespace's state folder.
  *
  * @module
  */
-import type { IntentRecord } from "../state/intents.ts";
-import { AT_FDCWD, AT_REMOVEDIR, cString } from "./libc_ffi.ts";
+import type { Intent, IntentRecord } from "../state/intents.ts";
 import { factsAt } from "./mount_facts.ts";
 import { makeFolders, readStateFile, removeFile, renameFile, writeTextFile } from "./files.ts";
 import { readProcFile } from "./proc.ts";
-import { libc } from "./syscall.ts";
+import { SystemCallError } from "./syscall.ts";
 
 /** Something bindlink made for a link, deleted again with it. */
 export interface MadePath {
@@ -74,11 +78,18 @@ export interface LinkSteps {
 /** A link record as stored. */
 export type LinkRecord = IntentRecord<LinkSteps>;
 
-const RECORD = "link.json";
+const RECORD = "=";
+const ENOENT = 2;
 const encoder = new TextEncoder();
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** True when a marker and `name` fit in one file name (255 bytes). */
+function fitsMarked(name: string): boolean {
+  // At most 3 bytes a UTF-16 unit: a short name fits without being encoded.
+  return name.length * 3 <= 254 || encoder.encode(name).length <= 254;
 }
 
 // A create or remove encodes the same path several times: the last answer is kept.
@@ -91,16 +102,11 @@ export function encodePath(virtualPath: string): string {
   const parts: string[] = [];
   for (const name of virtualPath.split("/")) {
     if (!name) continue;
-    // At most 3 bytes a UTF-16 unit: a short name fits without being encoded.
-    if (name.length * 3 <= 254) {
+    if (fitsMarked(name)) {
       parts.push("_" + name);
       continue;
     }
     const bytes = encoder.encode(name);
-    if (bytes.length <= 254) {
-      parts.push("_" + name);
-      continue;
-    }
     // 127 bytes in hex fill a name; a continuation starts with "+" so it cannot be a child.
     for (let at = 0; at < bytes.length; at += 127) {
       parts.push((at ? "+" : "#") + hex(bytes.subarray(at, at + 127)));
@@ -132,7 +138,7 @@ export class LinkRecords {
     this.dir = dir;
   }
 
-  /** The folder mirroring `virtualPath`. */
+  /** The folder mirroring `virtualPath`: the records below it are in there. */
   folderFor(virtualPath: string): string {
     const encoded = encodePath(virtualPath);
     return encoded ? `${this.dir}/${encoded}` : this.dir;
@@ -140,7 +146,11 @@ export class LinkRecords {
 
   /** The record file of `virtualPath`. */
   fileFor(virtualPath: string): string {
-    return `${this.folderFor(virtualPath)}/${RECORD}`;
+    const slash = virtualPath.lastIndexOf("/");
+    const name = virtualPath.slice(slash + 1);
+    if (!name || !fitsMarked(name)) return `${this.folderFor(virtualPath)}/${RECORD}`;
+    const parent = slash > 0 ? this.folderFor(virtualPath.slice(0, slash)) : this.dir;
+    return `${parent}/${RECORD}${name}`;
   }
 
   /** The record of `virtualPath`, or `undefined`; a torn or foreign file reads as none. */
@@ -155,11 +165,26 @@ export class LinkRecords {
     }
   }
 
-  /** Makes the folders a record of `virtualPath` goes into; returns its file. */
+  /** Makes the folder a record of `virtualPath` goes into; returns its file. */
   prepare(virtualPath: string): string {
-    const encoded = encodePath(virtualPath);
-    makeFolders(this.dir, encoded);
-    return encoded ? `${this.dir}/${encoded}/${RECORD}` : `${this.dir}/${RECORD}`;
+    const file = this.fileFor(virtualPath);
+    const folder = file.slice(0, file.lastIndexOf("/"));
+    makeFolders(this.dir, folder.slice(this.dir.length + 1));
+    return file;
+  }
+
+  /**
+   * Makes `intent` the record of `virtualPath`, in one rename; its folder is made only when
+   * missing (the rename says so), which after the first link in a folder it is not.
+   */
+  place(intent: Intent<LinkSteps>, virtualPath: string): void {
+    const file = this.fileFor(virtualPath);
+    try {
+      intent.moveTo(file);
+    } catch (error) {
+      if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
+      intent.moveTo(this.prepare(virtualPath));
+    }
   }
 
   /** Replaces an existing record atomically (temporary file, then rename). */
@@ -170,28 +195,14 @@ export class LinkRecords {
     renameFile(temporary, file);
   }
 
-  /** Deletes the record of `virtualPath` (if any) and the mirror folders left empty. */
+  /** Deletes the record of `virtualPath`, if any (its folder stays: see the module doc). */
   delete(virtualPath: string): void {
     removeFile(this.fileFor(virtualPath));
-    this.prune(virtualPath);
-  }
-
-  /** Removes empty mirror folders from `virtualPath` upwards. */
-  prune(virtualPath: string): void {
-    let folder = this.folderFor(virtualPath);
-    const symbols = libc();
-    while (folder.length > this.dir.length) {
-      // rmdir through libc: "not empty" is the usual answer here, not worth a thrown error.
-      if (symbols.unlinkat(AT_FDCWD, cString(folder), AT_REMOVEDIR) !== 0) {
-        return; // not empty (another link lives at or below it), or already gone
-      }
-      folder = folder.slice(0, folder.lastIndexOf("/"));
-    }
   }
 
   /**
-   * True when the folder mirroring `virtualPath` exists: without it there is neither a record
-   * of `virtualPath` nor one below it.
+   * True when the folder mirroring `virtualPath` exists: without it there is no record below
+   * `virtualPath`.
    */
   hasFolder(virtualPath: string): boolean {
     return factsAt(this.folderFor(virtualPath)) !== undefined;
@@ -205,18 +216,19 @@ export class LinkRecords {
     const found: LinkRecord[] = [];
     const folder = this.folderFor(virtualPath);
     if (!folderExists && !factsAt(folder)) return found; // the usual case, without a throw
-    this.#walk(folder, false, found);
+    // A path with a name too long to prefix keeps its own record in its folder, as `=`.
+    this.#walk(folder, true, found);
     return found;
   }
 
   /** Every record of the namespace. */
   all(): LinkRecord[] {
     const found: LinkRecord[] = [];
-    this.#walk(this.dir, true, found);
+    this.#walk(this.dir, false, found);
     return found;
   }
 
-  #walk(folder: string, includeOwn: boolean, found: LinkRecord[]): void {
+  #walk(folder: string, skipOwn: boolean, found: LinkRecord[]): void {
     let entries: Deno.DirEntry[];
     try {
       entries = [...Deno.readDirSync(folder)];
@@ -227,16 +239,16 @@ export class LinkRecords {
       throw error;
     }
     for (const entry of entries) {
-      if (entry.name === RECORD) {
-        if (!includeOwn) continue;
-        const text = readProcFile(`${folder}/${RECORD}`);
+      if (entry.name.startsWith(RECORD)) {
+        if (!entry.isFile || (skipOwn && entry.name === RECORD)) continue;
+        const text = readProcFile(`${folder}/${entry.name}`);
         try {
           if (text) found.push(JSON.parse(text));
         } catch {
           // torn: only a rename puts records here, so this is not bindlink's
         }
       } else if (entry.isDirectory) {
-        this.#walk(`${folder}/${entry.name}`, true, found);
+        this.#walk(`${folder}/${entry.name}`, false, found);
       }
     }
   }

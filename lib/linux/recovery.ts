@@ -93,7 +93,7 @@ function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>)
       );
       intent.update({ ...steps, ownMounts: innerMounts(steps.mountId!, children) });
     }
-    intent.moveTo(ns.records.prepare(at));
+    ns.records.place(intent, at);
     return;
   }
   // Not attached at the virtual path: a staged tree may still hang at its staging folder.

@@ -85,8 +85,8 @@ export function handOver(
 }
 
 /**
- * Everything after the detach: covered mounts, what was made, overlay's traces, the mirror
- * folders. Returns the paths that could not be deleted.
+ * Everything after the detach: covered mounts, what was made, overlay's traces. Returns the
+ * paths that could not be deleted.
  */
 export function finishRemoval(ns: NamespaceState, steps: LinkSteps): string[] {
   const covered = detachCovered(ns, steps.covers);
@@ -95,7 +95,6 @@ export function finishRemoval(ns: NamespaceState, steps: LinkSteps): string[] {
   if (steps.link.since !== undefined) {
     cleanOverlayLeftovers(steps.link.backingPath, BigInt(steps.link.since));
   }
-  ns.records.prune(steps.link.virtualPath);
   return leftovers;
 }
 

@@ -3,8 +3,10 @@
  * and deleted when it ends, so that the next command can finish or undo the work of one that
  * was killed. The same on every operating system; what a step means is the backend's.
  *
- * A record is written to a temporary name and renamed, so a reader sees a whole record or
- * none; a temporary file left by a kill during the write is reported as `partial`. Each record
+ * A record is first written under its own name, and later replaced through a temporary file
+ * and a rename. A reader sees a whole record, or a first write a kill cut short, reported as
+ * `partial` (nothing had been changed yet); a temporary file an update left is reported as
+ * `partial` too, beside the whole record it was to replace. Each record
  * names its owner (process ID, process start time, boot ID), which {@linkcode ProcessFacts}
  * judges: `alive` (leave it alone), `dead` (finish or undo it, under the lock), or
  * `earlier-boot` (discard it: what it describes did not survive the restart).
@@ -225,11 +227,11 @@ export class IntentStore {
     };
     const intent = new Intent(this.dir, record, this.#files);
     try {
-      intent.update(steps);
+      intent.start();
     } catch (error) {
       if (!this.#files.isNotFound(error)) throw error;
       Deno.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      intent.update(steps);
+      intent.start();
     }
     return intent;
   }
@@ -354,6 +356,15 @@ export class Intent<S> {
   /** The record's file. */
   get file(): string {
     return join(this.dir, this.#record.id + SUFFIX);
+  }
+
+  /**
+   * Writes a new record straight to its own name: no temporary file and rename, as nothing
+   * else has this name yet. A kill during the write leaves a file that reads as `partial`,
+   * which is what it is: the operation had not begun to change anything.
+   */
+  start(): void {
+    this.#files.writeText(this.file, JSON.stringify(this.#record));
   }
 
   /** Replaces the steps, atomically (temporary file, then rename). */

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  currentFolder,
   identityIsBelow,
   identityOf,
   type PathProblem,
@@ -195,7 +196,8 @@ export function isBelowWindows(
  */
 export function windowsPathRulesWith(scope: LookupScope): PathRules {
   const rules: PathRules = {
-    resolve: (input, role, cwd) => scope((lookup) => resolveWindowsPath(input, role, cwd, lookup)),
+    resolve: (input, role, cwd) =>
+      scope((lookup) => resolveWindowsPath(input, role, currentFolder(cwd), lookup)),
     identify: (path) => scope((lookup) => identifyWindowsPath(path, lookup)),
     isBelow: (child, parent) =>
       identityIsBelow(identityOf(rules, child), identityOf(rules, parent), "\\"),

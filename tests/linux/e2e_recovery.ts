@@ -173,9 +173,9 @@ Deno.test("state from an earlier boot is discarded: no unmount, its work folders
   };
   const encoded = `${oldNs}/links/${
     dir.split("/").filter(Boolean).map((n) => "_" + n).join("/")
-  }/_Old`;
+  }`;
   Deno.mkdirSync(encoded, { recursive: true });
-  Deno.writeTextFileSync(`${encoded}/link.json`, JSON.stringify(record));
+  Deno.writeTextFileSync(`${encoded}/=Old`, JSON.stringify(record));
   writeIntent(`${earlier}.7.1.1.1.d.intent.json`, record);
   const link = await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`);
   assert.ok(
@@ -188,6 +188,11 @@ Deno.test("state from an earlier boot is discarded: no unmount, its work folders
   sh("umount", `${dir}/Old`);
   assertClean(dir);
 });
+
+/** A link record's file: `=` + the link's name (see lib/linux/records.ts). */
+function isRecordFile(file: string): boolean {
+  return file.slice(file.lastIndexOf("/") + 1).startsWith("=");
+}
 
 Deno.test("a namespace that is gone: its records are cleaned up; a tmpfs there is never unmounted", () => {
   const dir = fresh("r");
@@ -208,7 +213,7 @@ Deno.test("a namespace that is gone: its records are cleaned up; a tmpfs there i
     env: { NO_COLOR: "1" },
   }).outputSync();
   assert.equal(inner.code, 0, new TextDecoder().decode(inner.stderr));
-  const before = filesBelow("/run/bindlink").filter((f) => f.endsWith("link.json"));
+  const before = filesBelow("/run/bindlink").filter(isRecordFile);
   assert.equal(before.length, 1, "the gone namespace left its record");
   assert.equal(mountsAt(`${dir}/Foo`), 0, "its mount died with it");
   // Issue 8's reproduction: a tmpfs at the same place must never pass for that link.
@@ -216,7 +221,7 @@ Deno.test("a namespace that is gone: its records are cleaned up; a tmpfs there i
   const created = runCli(["create", `${dir}/Foo`, `${dir}/Bar`]);
   assert.equal(created.code, 0, created.stderr);
   assert.equal(
-    filesBelow("/run/bindlink").filter((f) => f.endsWith("link.json")).length,
+    filesBelow("/run/bindlink").filter(isRecordFile).length,
     1,
     "the gone namespace's record was cleaned up; only the new link's remains",
   );
