@@ -4,11 +4,9 @@
  * that nothing but its own exceptions lives below it, then take it off with one
  * `umount2(MNT_DETACH)` and delete what was made for it.
  *
- * When something must be deleted after the detach, the record itself becomes the remove's
- * intent record (one rename), so a kill at any moment is finished by the next changing
- * command: the mount still there means nothing happened (the record is put back), the mount
- * gone means the cleanup is finished. A link with nothing to delete keeps its record until
- * after the detach: a kill in between leaves a stale record, which nothing acts on.
+ * The record itself becomes the remove's intent record (one rename), so a kill at any moment
+ * is finished by the next changing command: the mount still there means nothing happened
+ * (the record is put back), the mount gone means the cleanup is finished.
  *
  * @module
  */
@@ -100,11 +98,6 @@ export function finishRemoval(ns: NamespaceState, steps: LinkSteps): string[] {
   return leftovers;
 }
 
-/** True when a link's remove has nothing to do after the detach (see finishRemoval). */
-function nothingToFinish(steps: LinkSteps): boolean {
-  return !steps.made.length && !steps.covers?.length && steps.link.since === undefined;
-}
-
 /** Removes the link at `virtualPath` in the namespace `ns`; the caller holds the lock.
  *
  * @example
@@ -176,13 +169,6 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
       });
     }
 
-    if (nothingToFinish(record.steps)) {
-      // Only the mount to take off: a kill after the detach leaves a record whose mount is
-      // gone, which every command ignores as stale (and the next create there replaces).
-      detachFd(fd);
-      ns.records.delete(resolved);
-      return;
-    }
     // The record becomes this remove's intent: one rename.
     intent = ns.intents.claim(ns.records.fileFor(resolved), record);
     if (!intent) throw new Error(`the record of ${resolved} vanished under the lock`);
