@@ -198,7 +198,8 @@ function checked(
   if (virtual !== spec.virtualPath) notes.push(`the virtual path resolves to ${virtual}`);
   if (backing !== spec.backingPath) notes.push(`the backing path resolves to ${backing}`);
   if (notes.length) where.symlinkNote = ` (through a symlink: ${notes.join("; ")})`;
-  const virtualKind = kindOf(virtualFd === undefined ? undefined : pathFacts(virtualFd, ""));
+  const virtualFacts = virtualFd === undefined ? undefined : pathFacts(virtualFd, "");
+  const virtualKind = kindOf(virtualFacts);
 
   if (backingKind === "other") {
     throw refuse(where, {
@@ -251,7 +252,8 @@ function checked(
     }
     return { fd, relative, kind: kind!, resolved: path.posix.join(virtual, relative) };
   });
-  const existing = ns.records.read(virtual);
+  // A live link is the top mount at its path: where no mount starts, a record is stale.
+  const existing = virtualFacts?.isMountRoot ? ns.records.read(virtual) : undefined;
   if (existing && liveMountAt(existing)) {
     throw refuse(where, {
       code: "already-exists",
