@@ -171,9 +171,7 @@ Deno.test("state from an earlier boot is discarded: no unmount, its work folders
       made: [{ path: `${dir}/.bindlink-work.Bar.oldboot1`, kind: "directory", tree: true }],
     },
   };
-  const encoded = `${oldNs}/links/${
-    dir.split("/").filter(Boolean).map((n) => "_" + n).join("/")
-  }`;
+  const encoded = `${oldNs}/links/${dir.split("/").filter(Boolean).map((n) => "_" + n).join("/")}`;
   Deno.mkdirSync(encoded, { recursive: true });
   Deno.writeTextFileSync(`${encoded}/=Old`, JSON.stringify(record));
   writeIntent(`${earlier}.7.1.1.1.d.intent.json`, record);
