@@ -200,22 +200,11 @@ export class LinkRecords {
     removeFile(this.fileFor(virtualPath));
   }
 
-  /**
-   * True when the folder mirroring `virtualPath` exists: without it there is no record below
-   * `virtualPath`.
-   */
-  hasFolder(virtualPath: string): boolean {
-    return factsAt(this.folderFor(virtualPath)) !== undefined;
-  }
-
-  /**
-   * The records strictly below `virtualPath`: nothing to read when the folder has none.
-   * `folderExists`: the caller has just seen the folder ({@linkcode LinkRecords.hasFolder}).
-   */
-  below(virtualPath: string, folderExists = false): LinkRecord[] {
+  /** The records strictly below `virtualPath`: nothing to read when its folder is missing. */
+  below(virtualPath: string): LinkRecord[] {
     const found: LinkRecord[] = [];
     const folder = this.folderFor(virtualPath);
-    if (!folderExists && !factsAt(folder)) return found; // the usual case, without a throw
+    if (!factsAt(folder)) return found; // the usual case, without a throw
     // A path with a name too long to prefix keeps its own record in its folder, as `=`.
     this.#walk(folder, true, found);
     return found;
