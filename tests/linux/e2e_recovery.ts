@@ -117,6 +117,11 @@ Deno.test("a torn intent (killed while writing it) is discarded; a torn record r
     `${stateDir}/${state.key}.${dead.pid}.${dead.start}.1.c.intent.tmp`,
     '{"vers',
   );
+  // A first write cut short: intents are written straight to their own name the first time.
+  Deno.writeTextFileSync(
+    `${stateDir}/${state.key}.${dead.pid}.${dead.start}.2.d.intent.json`,
+    '{"version":1,"id":"',
+  );
   state.records.prepare(`${dir}/Foo`);
   Deno.writeTextFileSync(state.records.fileFor(`${dir}/Foo`), '{"version":1,"steps":{"li');
   const link = await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`);
