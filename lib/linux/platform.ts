@@ -16,7 +16,7 @@
  */
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
-import type { LockWait } from "../state/lock.ts";
+import type { LockRequest, LockWait } from "../state/lock.ts";
 import { type Assembly, createLink } from "./creation.ts";
 import { RUN_AS_ROOT } from "./errno.ts";
 import { explain, type Where } from "./failure.ts";
@@ -66,6 +66,21 @@ function sayWaiting(wait: LockWait): void {
   }
 }
 
+function createWhere(spec: LinkSpec): Where {
+  return {
+    operation: "create",
+    virtualPath: spec.virtualPath,
+    backingPath: spec.backingPath,
+    merged: spec.merged,
+  };
+}
+
+// Every change first settles what a killed command left in this namespace, under the lock.
+function settledThen(ns: NamespaceState, work: (ns: NamespaceState) => void): void {
+  recoverPending(ns);
+  work(ns);
+}
+
 class LinuxMounts implements Platform {
   readonly name = "linux";
   readonly paths = linuxPathRules;
@@ -93,13 +108,7 @@ class LinuxMounts implements Platform {
   // The work itself is synchronous (see the module doc); the async forms wait, without
   // blocking, for other async calls of this process that hold the namespace's lock.
   create(spec: LinkSpec): Promise<void> {
-    const where: Where = {
-      operation: "create",
-      virtualPath: spec.virtualPath,
-      backingPath: spec.backingPath,
-      merged: spec.merged,
-    };
-    return this.#changingAsync(where, (ns) => createLink(ns, spec, this.#assembly));
+    return this.#changingAsync(createWhere(spec), (ns) => createLink(ns, spec, this.#assembly));
   }
 
   remove(virtualPath: string): Promise<void> {
@@ -114,13 +123,7 @@ class LinuxMounts implements Platform {
   }
 
   createSync(spec: LinkSpec): void {
-    const where: Where = {
-      operation: "create",
-      virtualPath: spec.virtualPath,
-      backingPath: spec.backingPath,
-      merged: spec.merged,
-    };
-    this.#changing(where, (ns) => createLink(ns, spec, this.#assembly));
+    this.#changing(createWhere(spec), (ns) => createLink(ns, spec, this.#assembly));
   }
 
   removeSync(virtualPath: string): void {
@@ -157,16 +160,14 @@ class LinuxMounts implements Platform {
     return explain(error, where);
   }
 
+  #request(where: Where): LockRequest {
+    return { command: where.operation, subject: where.virtualPath, onWait: this.#onWait };
+  }
+
   #changing(where: Where, work: (ns: NamespaceState) => void): void {
     const ns = this.#namespace(where);
     try {
-      ns.lock.runSync(
-        { command: where.operation, subject: where.virtualPath, onWait: this.#onWait },
-        () => {
-          recoverPending(ns);
-          work(ns);
-        },
-      );
+      ns.lock.runSync(this.#request(where), () => settledThen(ns, work));
     } catch (error) {
       throw this.#failed(error, where);
     }
@@ -175,13 +176,7 @@ class LinuxMounts implements Platform {
   async #changingAsync(where: Where, work: (ns: NamespaceState) => void): Promise<void> {
     const ns = this.#namespace(where);
     try {
-      await ns.lock.run(
-        { command: where.operation, subject: where.virtualPath, onWait: this.#onWait },
-        () => {
-          recoverPending(ns);
-          work(ns);
-        },
-      );
+      await ns.lock.run(this.#request(where), () => settledThen(ns, work));
     } catch (error) {
       throw this.#failed(error, where);
     }
