@@ -4,9 +4,9 @@ import type { LinkResult } from "../manifest/types.ts";
 import type { CliContext } from "./command.ts";
 import { EXIT_CODES } from "./help.ts";
 import {
+  changeJson,
   describeLink,
   describeRecovered,
-  linkJson,
   MANIFEST_HELP,
   MANIFEST_OPTIONS,
   manifestFromArgs,
@@ -106,20 +106,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   }
   if (context.json) {
     context.stdout(
-      JSON.stringify({
-        ok: true,
-        operation: "apply",
-        file: manifest.file,
-        changed: result.changed,
-        dryRun,
-        links: result.links.map((r) => ({
-          index: r.index,
-          action: r.action,
-          ...linkJson(r.link),
-          previous: r.previous,
-        })),
-        recovered: result.recovered,
-      }) + "\n",
+      changeJson("apply", manifest.file, result, dryRun, (r) => ({ previous: r.previous })),
     );
     return 0;
   }

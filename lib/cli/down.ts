@@ -3,9 +3,9 @@ import { downBindLinks, type DownResult } from "../manifest/down.ts";
 import type { CliContext } from "./command.ts";
 import { EXIT_CODES } from "./help.ts";
 import {
+  changeJson,
   describeLink,
   describeRecovered,
-  linkJson,
   MANIFEST_HELP,
   MANIFEST_OPTIONS,
   manifestFromArgs,
@@ -68,20 +68,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   });
   if (context.json) {
     context.stdout(
-      JSON.stringify({
-        ok: true,
-        operation: "down",
-        file: manifest.file,
-        changed: result.changed,
-        dryRun,
-        links: result.links.map((l) => ({
-          index: l.index,
-          action: l.action,
-          ...linkJson(l.link),
-          live: l.live,
-        })),
-        recovered: result.recovered,
-      }) + "\n",
+      changeJson("down", manifest.file, result, dryRun, (l) => ({ live: l.live })),
     );
     return 0;
   }

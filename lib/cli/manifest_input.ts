@@ -62,6 +62,30 @@ export function linkJson(link: LinkSpec): Record<string, unknown> {
   };
 }
 
+/** The `--json` line of an apply or down: each link's index, action and fields, plus `more`. */
+export function changeJson<L extends { index: number; action: string; link: LinkSpec }>(
+  operation: "apply" | "down",
+  file: string | undefined,
+  result: { changed: boolean; links: readonly L[]; recovered: unknown },
+  dryRun: boolean,
+  more: (link: L) => Record<string, unknown>,
+): string {
+  return JSON.stringify({
+    ok: true,
+    operation,
+    file,
+    changed: result.changed,
+    dryRun,
+    links: result.links.map((l) => ({
+      index: l.index,
+      action: l.action,
+      ...linkJson(l.link),
+      ...more(l),
+    })),
+    recovered: result.recovered,
+  }) + "\n";
+}
+
 /** One line per interrupted operation that was cleaned up first. */
 export function describeRecovered(recovered: readonly RecoveredOperation[]): string {
   return recovered.map((r) => {
