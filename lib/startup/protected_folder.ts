@@ -8,6 +8,7 @@
  */
 import path from "node:path";
 import { BindLinkError } from "../errors.ts";
+import { denoStateFiles } from "../state/intents.ts";
 import { checkTrustedFile } from "../trust/trusted_file.ts";
 import { ensureProtectedWindowsFolder } from "../windows/program_data.ts";
 import type { StartupOs } from "./program.ts";
@@ -99,13 +100,7 @@ export function readIfPresent(file: string): Uint8Array | undefined {
   }
 }
 
-/** Removes `file`; a file already gone is fine. */
+/** Removes `file`; a file already gone is fine (`false`). */
 export function removeIfPresent(file: string): boolean {
-  try {
-    Deno.removeSync(file);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
+  return denoStateFiles.remove(file);
 }
