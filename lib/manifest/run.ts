@@ -22,9 +22,8 @@ import { fileURLToPath } from "node:url";
 import { BindLinkError } from "../errors.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import { carryOut, takeDown } from "./make.ts";
-import { listsExceptions, planApply } from "./plan.ts";
 import { isLiveAsRecorded } from "./recover.ts";
-import { openLinkScope } from "./scoped.ts";
+import { openLinkScope, planRun } from "./scoped.ts";
 import type { StateOptions } from "./session.ts";
 
 /** The absolute path of the helper that starts a process in a new mount namespace. */
@@ -165,14 +164,7 @@ export async function runInsideNamespace(
   platform: Platform,
   options: RunOptions = {},
 ): Promise<number> {
-  const plan = planApply(
-    specs,
-    await platform.list(),
-    platform.paths,
-    listsExceptions(platform.name),
-    "run",
-    options.file,
-  );
+  const plan = await planRun(specs, platform, options.file);
   await carryOut(platform, plan.links, {
     operation: "run",
     file: options.file,

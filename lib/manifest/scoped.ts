@@ -97,6 +97,16 @@ export class LinkScope {
   }
 }
 
+/** The plan of a run's links against what is live now (`run` and scoped links share it). */
+export async function planRun(
+  specs: readonly LinkSpec[],
+  platform: Platform,
+  file?: string,
+): Promise<ReturnType<typeof planApply>> {
+  const live = await platform.list();
+  return planApply(specs, live, platform.paths, listsExceptions(platform.name), "run", file);
+}
+
 /**
  * Makes `links` and returns the scope that removes them; the lower-level form of
  * {@linkcode withBindLinks}. A link already live as described is kept, and left in place at
@@ -108,14 +118,7 @@ export async function openLinkScope(
   options: StateOptions & { onProgress?: ScopedOptions["onProgress"]; file?: string } = {},
 ): Promise<LinkScope> {
   return await changeLinks(platform, options, "run", options.file, async (session) => {
-    const plan = planApply(
-      specs,
-      await platform.list(),
-      platform.paths,
-      listsExceptions(platform.name),
-      "run",
-      options.file,
-    );
+    const plan = await planRun(specs, platform, options.file);
     if (plan.drift.length) {
       const d = plan.drift[0];
       throw new BindLinkError({
