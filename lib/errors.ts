@@ -63,7 +63,8 @@ export type BindLinkOperation =
   | "down"
   | "run"
   | "prune"
-  | "startup";
+  | "startup"
+  | "dsc";
 
 /** What a system error code means for the user; each backend maps its codes to this. */
 export interface ErrorMeaning {

@@ -57,6 +57,11 @@ export interface PathRules {
    * be a function, asked only when `input` is relative (it costs a system call).
    */
   resolve(input: string, role: PathRole, cwd: string | (() => string)): Resolved;
+  /**
+   * True when `input` names a place without the current directory (or, on Windows, the
+   * current drive): what a caller started in an unknown folder, such as `dsc`, must give.
+   */
+  isAbsolute(input: string): boolean;
   /** The identity of an absolute path (one the platform produced or listed). */
   identify(path: string): string;
   /** True when `child` lies strictly below `parent`, by identity. */

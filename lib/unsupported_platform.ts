@@ -16,6 +16,7 @@ const hostPathRules: PathRules = {
     const resolved = path.posix.resolve(currentFolder(cwd), input);
     return { text: resolved, identity: resolved, shown: resolved };
   },
+  isAbsolute: (input) => input.startsWith("/"),
   identify: (p) => p,
   isBelow: (child, parent) =>
     identityIsBelow(identityOf(hostPathRules, child), identityOf(hostPathRules, parent), "/"),

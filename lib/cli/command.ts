@@ -22,6 +22,8 @@ export interface CliContext {
   readonly stateDir?: string;
   /** True when no platform was passed in: the CLI drives this OS's own bind links. */
   readonly ownPlatform: boolean;
+  /** All of standard input, as text (what `dsc` passes). */
+  readInput(): Promise<string>;
   /** The platform: the one the caller passed in, else this OS's, loaded on first use. */
   platform(): Promise<Platform>;
   /** The bind link API over {@linkcode CliContext.platform}. */

@@ -33,6 +33,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import("./run.ts"),
   },
   prune: { usage: "prune [--dry-run]", load: () => import("./prune.ts") },
+  dsc: {
+    usage: "dsc get|test|set|export|schema   (a DSC v3 resource; JSON on stdin)",
+    load: () => import("./dsc.ts"),
+  },
   startup: {
     usage: "startup install -f <file> | startup remove | startup status",
     load: () => import("./startup.ts"),

@@ -18,6 +18,8 @@ export interface CliIo {
   stdout?: (text: string) => void;
   /** Receives errors. */
   stderr?: (text: string) => void;
+  /** Standard input, read whole; by default the process's. */
+  stdin?: () => Promise<string>;
   /** The platform to drive; by default the one for this OS. */
   platform?: Platform;
   /**
@@ -136,6 +138,7 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
     isTerminal: !io.stderr && Deno.stderr.isTerminal(),
     stateDir: io.stateDir,
     ownPlatform: io.platform === undefined,
+    readInput: io.stdin ?? (() => new Response(Deno.stdin.readable).text()),
     platform: async () =>
       platform ??= await (await import("./load_platform.ts")).loadDefaultPlatform(),
     api: async () =>

@@ -53,6 +53,7 @@ function utf8Length(text: string): number {
 
 /** The POSIX path rules. */
 export const linuxPathRules: PathRules = {
+  isAbsolute: (input) => input.startsWith("/"),
   resolve(input, role, cwd): Resolved {
     // An absolute path needs no current directory (asking for it is a getcwd call).
     const resolved = input.startsWith("/")

@@ -180,6 +180,10 @@ export function isBelowWindows(
   );
 }
 
+// A drive's root (C:\ or C:/), a UNC or device path (\\server, \\?\, \\.\, //?/), or the
+// NT prefix \??\; \foo (the current drive) and C:foo (drive C:'s own folder) are relative.
+const ABSOLUTE = /^(?:[A-Za-z]:[\\/]|[\\/]{2}|\\\?\?\\)/;
+
 /**
  * Windows path rules whose system questions `scope` answers: a platform told its drives (a
  * test double off Windows) passes a scope over `tableLookup` (identity.ts), so that a path on its
@@ -198,6 +202,7 @@ export function windowsPathRulesWith(scope: LookupScope): PathRules {
   const rules: PathRules = {
     resolve: (input, role, cwd) =>
       scope((lookup) => resolveWindowsPath(input, role, currentFolder(cwd), lookup)),
+    isAbsolute: (input) => ABSOLUTE.test(input),
     identify: (path) => scope((lookup) => identifyWindowsPath(path, lookup)),
     isBelow: (child, parent) =>
       identityIsBelow(identityOf(rules, child), identityOf(rules, parent), "\\"),

@@ -245,6 +245,7 @@ Deno.test("the progress line: redrawn in place on a terminal, cleared at the end
     json: false,
     isTerminal: true,
     ownPlatform: false,
+    readInput: () => Promise.reject(new Error("no input")),
     platform: () => Promise.reject(new Error("not used")),
     api: () => Promise.reject(new Error("not used")),
   };

@@ -19,6 +19,7 @@ function context(json: boolean) {
     json,
     isTerminal: false,
     ownPlatform: true,
+    readInput: () => Promise.reject(new Error("no input")),
     platform: () => Promise.resolve(linuxPlatform()),
     api: () => Promise.reject(new Error("startup needs no API")),
   };
