@@ -8,7 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../../cli.ts";
 import { Double } from "../support/double.ts";
-import { discover, type Executor, ResourceError } from "./harness.ts";
+import { dependencyOrder, discover, type Executor, ResourceError } from "./harness.ts";
+import { exampleDocument } from "./example_documents.ts";
 
 const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 
@@ -170,4 +171,30 @@ Deno.test("dsc on Windows: a failed set is exit 1 with the reason, and the old l
     "D:\\Configs\\Staging",
     "the replaced link was put back",
   );
+});
+
+Deno.test("dsc on Windows: the example document's resources, set in dependsOn order, then tested", async () => {
+  await using t = await setUp();
+  const document = exampleDocument("windows");
+  // The double answers as bindflt does: exceptions need a virtual path that exists.
+  for (const r of document.resources) {
+    if ((r.properties.exceptions as string[] | undefined)?.length) {
+      t.double.addExisting(r.properties.virtualPath as string);
+    }
+  }
+  const order = dependencyOrder(document.resources);
+  for (const r of order) {
+    const { after } = await t.resource.set(r.properties);
+    assert.equal(after._exist, true, r.name);
+  }
+  const created = t.double.linkCalls().filter((c) => c.fn === "CreateBindLink");
+  assert.deepEqual(
+    created.map((c) => c.virtualPath),
+    order.map((r) => r.properties.virtualPath),
+    "made in dependsOn order",
+  );
+  for (const r of document.resources) {
+    assert.equal((await t.resource.test(r.properties))._inDesiredState, true, r.name);
+  }
+  assert.equal((await t.resource.export()).length, document.resources.length);
 });

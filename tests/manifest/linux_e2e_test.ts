@@ -20,7 +20,9 @@ function skipReason(): string | undefined {
 }
 
 const reason = skipReason();
-const inner = fileURLToPath(new URL("./e2e_in_namespace.ts", import.meta.url));
+// The DSC resource's end-to-end file runs here too: it needs the same namespace and flags.
+const inner = ["./e2e_in_namespace.ts", "../dsc/e2e_in_namespace.ts"]
+  .map((file) => fileURLToPath(new URL(file, import.meta.url)));
 
 Deno.test({
   name: reason
@@ -30,7 +32,7 @@ Deno.test({
   async fn() {
     const scratch = await Deno.makeTempDir({ prefix: "bindlink-manifest-e2e-" });
     const { code, stdout, stderr } = await new Deno.Command("unshare", {
-      args: ["-m", "--propagation", "private", Deno.execPath(), "test", "--allow-all", inner],
+      args: ["-m", "--propagation", "private", Deno.execPath(), "test", "--allow-all", ...inner],
       env: {
         NO_COLOR: "1",
         BINDLINK_E2E_IN_PRIVATE_NAMESPACE: "1",
