@@ -164,7 +164,7 @@ run_suite() {
   local layer
   layer=$(mktemp -d "$cache/run.XXXXXX")
   set +e
-  BINDLINK_RUN_LAYER=$layer in_chroot sh -c "cd $repo_in_chroot && BINDLINK_TEST_WRITE_SYSTEM32=1 wine /opt/deno/deno.exe test \
+  BINDLINK_RUN_LAYER=$layer in_chroot sh -c "cd $repo_in_chroot && BINDLINK_TEST_WRITE_SYSTEM32=1 DENO_DIR='Z:$repo_in_chroot/tests/.build/deno_dir' wine /opt/deno/deno.exe test \
     --no-check --allow-ffi --allow-read --allow-write --allow-env --allow-sys --allow-run --v8-flags=--expose-gc \
     ${targets[*]} 2>&1; status=\$?; wineserver --kill; exit \$status" | tee "$layer.log"
   local status=${PIPESTATUS[0]}
@@ -187,6 +187,17 @@ run_suite() {
   say "Windows suite passed: $summary"
 }
 
+# The tests' npm packages (dev tooling such as the DSC harness's schema validator), fetched by
+# the Linux Deno into a cache the Windows Deno reads: Wine's Deno cannot verify the registry's
+# certificate here, and pure JavaScript packages are the same on both.
+npm_packages() {
+  local files
+  mapfile -t files < <(cd "$repo" && grep -rlE --include='*.ts' '"npm:' tests)
+  ((${#files[@]})) || return 0
+  (cd "$repo" && DENO_DIR="$repo/tests/.build/deno_dir" deno cache "${files[@]}") >"$log/npm.log" 2>&1 ||
+    die "caching the tests' npm packages failed; see $log/npm.log"
+}
+
 no_mounts_left() {
   if grep -qF " $root" /proc/self/mountinfo; then
     die "mounts under $root are still visible on the host"
@@ -202,6 +213,7 @@ step "Wine in the chroot" chroot_wine
 step "Windows Deno from npm" windows_deno
 step "Wine prefix" wine_prefix
 step "test double as a Windows DLL" build_double
+step "the tests' npm packages" npm_packages
 say "prepared in $((SECONDS - start)) s; running the suite under Wine"
 run_suite
 no_mounts_left
