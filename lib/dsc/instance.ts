@@ -8,7 +8,7 @@
 import type { LinkSpec, Platform } from "../platform.ts";
 import { ManifestError } from "../manifest/manifest_error.ts";
 import { resolveLinks } from "../manifest/validate.ts";
-import { INSTANCE_SCHEMA } from "./schema.ts";
+import type { INSTANCE_SCHEMA } from "./schema.ts";
 
 /** One `BindLink/Link` instance as JSON carries it. */
 export interface DscInstance {

@@ -20,7 +20,17 @@ export interface DscOptions extends StateOptions {
   platform: Platform;
 }
 
-/** The actual state of one link, as get, set and export print it. */
+/**
+ * The actual state of one live link, as get, set and export print it.
+ *
+ * @example
+ * ```ts
+ * import { stateOf } from "./resource.ts";
+ *
+ * const link = { virtualPath: "/v", backingPath: "/b", readOnly: false, merged: true, exceptions: [] };
+ * console.log(stateOf(link)._exist); // true
+ * ```
+ */
 export function stateOf(live: BindLinkInfo): DscInstance {
   return {
     virtualPath: live.virtualPath,
