@@ -65,6 +65,12 @@ export interface Platform {
   readonly name: string;
   /** How this platform resolves and compares paths. */
   readonly paths: PathRules;
+  /**
+   * Whether listings carry each link's exceptions, so that they can be compared: Linux's do;
+   * Windows' do for the links bindlink made while it keeps its records (the system reports
+   * none).
+   */
+  readonly reportsExceptions: boolean;
   /** The directory relative paths are resolved against, in this platform's spelling. */
   cwd(): string;
   /** Creates a link without blocking the event loop. */

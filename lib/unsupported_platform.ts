@@ -42,6 +42,7 @@ export function unsupportedPlatform(os: string): Platform {
   return {
     name: "unsupported",
     paths: hostPathRules,
+    reportsExceptions: false,
     cwd: () => Deno.cwd(),
     createSync: (spec) => refuse(spec, "create"),
     create: (spec) => Promise.resolve().then(() => refuse(spec, "create")),

@@ -164,7 +164,7 @@ run_suite() {
   local layer
   layer=$(mktemp -d "$cache/run.XXXXXX")
   set +e
-  BINDLINK_RUN_LAYER=$layer in_chroot sh -c "cd $repo_in_chroot && BINDLINK_TEST_WRITE_SYSTEM32=1 DENO_DIR='Z:$repo_in_chroot/tests/.build/deno_dir' wine /opt/deno/deno.exe test \
+  BINDLINK_RUN_LAYER=$layer in_chroot sh -c "cd $repo_in_chroot && BINDLINK_TEST_WRITE_SYSTEM32=1 DENO_DIR='Z:/opt/deno-dir' wine /opt/deno/deno.exe test \
     --no-check --allow-ffi --allow-read --allow-write --allow-env --allow-sys --allow-run --v8-flags=--expose-gc \
     ${targets[*]} 2>&1; status=\$?; wineserver --kill; exit \$status" | tee "$layer.log"
   local status=${PIPESTATUS[0]}
@@ -194,7 +194,7 @@ npm_packages() {
   local files
   mapfile -t files < <(cd "$repo" && grep -rlE --include='*.ts' '"npm:' tests)
   ((${#files[@]})) || return 0
-  (cd "$repo" && DENO_DIR="$repo/tests/.build/deno_dir" deno cache "${files[@]}") >"$log/npm.log" 2>&1 ||
+  (cd "$repo" && DENO_DIR="$root/opt/deno-dir" deno cache "${files[@]}") >"$log/npm.log" 2>&1 ||
     die "caching the tests' npm packages failed; see $log/npm.log"
 }
 

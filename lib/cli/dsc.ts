@@ -10,6 +10,7 @@ import { BindLinkError } from "../errors.ts";
 import {
   DscInputError,
   parseInstance,
+  requireAbsolutePaths,
   resolveInstance,
   resolveVirtualPath,
 } from "../dsc/instance.ts";
@@ -61,9 +62,13 @@ async function perform(operation: Operation, context: CliContext): Promise<strin
     const virtualPath = filter && resolveVirtualPath(filter.virtualPath, platform);
     return (await dscExport(virtualPath, dsc)).map((s) => JSON.stringify(s) + "\n").join("");
   }
-  const want = resolveInstance(parseInstance(text)!, platform);
-  const act = operation === "get" ? dscGet : operation === "test" ? dscTest : dscSet;
-  return JSON.stringify(await act(want, dsc)) + "\n";
+  const instance = parseInstance(text)!;
+  requireAbsolutePaths(instance, platform);
+  // get reports what is there, whatever the rest of the instance asks for.
+  const state = operation === "get"
+    ? await dscGet(resolveVirtualPath(instance.virtualPath, platform), dsc)
+    : await (operation === "test" ? dscTest : dscSet)(resolveInstance(instance, platform), dsc);
+  return JSON.stringify(state) + "\n";
 }
 
 /** Runs `dsc`. */

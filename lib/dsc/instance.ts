@@ -184,6 +184,28 @@ export function resolveVirtualPath(input: string, platform: Platform): string {
 }
 
 /**
+ * Refuses an instance with a relative path anywhere, as bad input: every operation asks this
+ * first, get too.
+ *
+ * @example
+ * ```ts
+ * import { linuxPlatform } from "@bindlink/bindlink";
+ * import { requireAbsolutePaths } from "./instance.ts";
+ *
+ * requireAbsolutePaths({ virtualPath: "/srv/app", backingPath: "/srv/v2" }, linuxPlatform());
+ * ```
+ */
+export function requireAbsolutePaths(instance: DscInstance, platform: Platform): void {
+  requireAbsolute(platform, "virtualPath", instance.virtualPath);
+  if (instance.backingPath !== undefined) {
+    requireAbsolute(platform, "backingPath", instance.backingPath);
+  }
+  for (const exception of instance.exceptions ?? []) {
+    requireAbsolute(platform, "exceptions", exception);
+  }
+}
+
+/**
  * Checks that every path is absolute, then resolves them as a manifest's paths are resolved.
  * Path problems (a forbidden character, an exception not below the virtual path) are bad input.
  *
@@ -198,13 +220,7 @@ export function resolveVirtualPath(input: string, platform: Platform): string {
  */
 export function resolveInstance(instance: DscInstance, platform: Platform): ResolvedInstance {
   const exist = instance._exist ?? true;
-  requireAbsolute(platform, "virtualPath", instance.virtualPath);
-  if (instance.backingPath !== undefined) {
-    requireAbsolute(platform, "backingPath", instance.backingPath);
-  }
-  for (const exception of instance.exceptions ?? []) {
-    requireAbsolute(platform, "exceptions", exception);
-  }
+  requireAbsolutePaths(instance, platform);
   if (instance.backingPath === undefined) {
     if (exist) {
       throw new DscInputError(`"backingPath" is missing: a link that should exist shows a path`);

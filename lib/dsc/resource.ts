@@ -9,7 +9,7 @@
 import type { BindLinkInfo, Platform } from "../platform.ts";
 import { applyBindLinks } from "../manifest/apply.ts";
 import { downBindLinks } from "../manifest/down.ts";
-import { compareLink, listsExceptions, liveAt } from "../manifest/plan.ts";
+import { compareLink, liveAt } from "../manifest/plan.ts";
 import { specOf } from "../manifest/recover.ts";
 import type { StateOptions } from "../manifest/session.ts";
 import type { DscInstance, ResolvedInstance } from "./instance.ts";
@@ -42,31 +42,29 @@ export function stateOf(live: BindLinkInfo): DscInstance {
   };
 }
 
-async function actual(want: ResolvedInstance, platform: Platform): Promise<DscInstance> {
-  const live = liveAt(await platform.list(), want.virtualPath, platform.paths);
-  return live ? stateOf(live) : { virtualPath: want.virtualPath, _exist: false };
+async function actual(virtualPath: string, platform: Platform): Promise<DscInstance> {
+  const live = liveAt(await platform.list(), virtualPath, platform.paths);
+  return live ? stateOf(live) : { virtualPath, _exist: false };
 }
 
 /**
- * `get`: the link at the instance's virtual path as it is now.
+ * `get`: the link at `virtualPath` (absolute, resolved) as it is now.
  *
  * @example
  * ```ts
  * import { linuxPlatform } from "@bindlink/bindlink";
- * import { resolveInstance } from "./instance.ts";
  * import { dscGet } from "./resource.ts";
  *
- * const platform = linuxPlatform();
- * console.log(await dscGet(resolveInstance({ virtualPath: "/srv/app", _exist: false }, platform), { platform }));
+ * console.log(await dscGet("/srv/app", { platform: linuxPlatform() }));
  * ```
  */
-export function dscGet(want: ResolvedInstance, options: DscOptions): Promise<DscInstance> {
-  return actual(want, options.platform);
+export function dscGet(virtualPath: string, options: DscOptions): Promise<DscInstance> {
+  return actual(virtualPath, options.platform);
 }
 
 function inDesiredState(want: ResolvedInstance, live: BindLinkInfo | undefined, p: Platform) {
   if (!want.exist) return live === undefined;
-  return compareLink(want.spec!, live, p.paths, listsExceptions(p.name)) === undefined;
+  return compareLink(want.spec!, live, p.paths, p.reportsExceptions) === undefined;
 }
 
 /**
@@ -115,7 +113,7 @@ export async function dscSet(want: ResolvedInstance, options: DscOptions): Promi
     // Whatever shows there is taken down, as an engine asks; down re-checks it under the lock.
     if (live) await downBindLinks({ links: [specOf(live)] }, options);
   }
-  return await actual(want, platform);
+  return await actual(want.virtualPath, platform);
 }
 
 /**

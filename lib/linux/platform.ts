@@ -84,6 +84,7 @@ function settledThen(ns: NamespaceState, work: (ns: NamespaceState) => void): vo
 class LinuxMounts implements Platform {
   readonly name = "linux";
   readonly paths = linuxPathRules;
+  readonly reportsExceptions = true;
   readonly #stateDir: string;
   readonly #onWait: (wait: LockWait) => void;
   readonly #assembly: Assembly;

@@ -8,7 +8,7 @@ import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import { carryOut, changesOf, MakeError } from "./make.ts";
 import { defaultPlatform } from "../default_platform.ts";
 import { loadManifest } from "./load.ts";
-import { listsExceptions, planApply, type PlannedLink } from "./plan.ts";
+import { planApply, type PlannedLink } from "./plan.ts";
 import { changeLinks, type StateOptions } from "./session.ts";
 import type { ApplyResult, LinkResult, Manifest } from "./types.ts";
 
@@ -112,7 +112,7 @@ export async function applyBindLinks(
       ? await loadManifest(manifest, platform, { operation: "apply" })
       : manifest;
     const rules = platform.paths;
-    const compareExceptions = listsExceptions(platform.name);
+    const compareExceptions = platform.reportsExceptions;
     const check = (live: BindLinkInfo[]) => {
       const plan = planApply(loaded.links, live, rules, compareExceptions, "apply", loaded.file);
       if (plan.drift.length && !options.replace) throw driftError(plan, loaded.file);

@@ -9,7 +9,7 @@ import { defaultPlatform } from "../default_platform.ts";
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import { loadManifest } from "./load.ts";
-import { compareLink, listsExceptions, liveAt, orderLinks } from "./plan.ts";
+import { compareLink, liveAt, orderLinks } from "./plan.ts";
 import { changeLinks, type StateOptions } from "./session.ts";
 import type { Manifest, RecoveredOperation } from "./types.ts";
 
@@ -92,7 +92,7 @@ export async function downBindLinks(
     const judge = (live: BindLinkInfo[]) =>
       order.map((entry) => {
         const current = liveAt(live, entry.link.virtualPath, rules);
-        const problem = compareLink(entry.link, current, rules, listsExceptions(platform.name));
+        const problem = compareLink(entry.link, current, rules, platform.reportsExceptions);
         const action: DownAction = problem === undefined
           ? "removed"
           : problem === "missing"

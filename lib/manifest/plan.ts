@@ -75,11 +75,6 @@ export function orderLinks(
   return ordered;
 }
 
-/** Whether the platform's listing reports exceptions (Windows' does not). */
-export function listsExceptions(platformName: string): boolean {
-  return platformName !== "windows";
-}
-
 /**
  * How a live link differs from `link`: none (live as described), or what is different.
  *

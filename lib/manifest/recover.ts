@@ -9,7 +9,7 @@
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import type { Journal, OperationRecord } from "./journal.ts";
-import { compareLink, listsExceptions, liveAt } from "./plan.ts";
+import { compareLink, liveAt } from "./plan.ts";
 import type { RecoveredOperation } from "./types.ts";
 
 /** A listed link as the spec that makes it again. */
@@ -31,7 +31,7 @@ export function isLiveAsRecorded(
 ): boolean {
   const rules = platform.paths;
   const current = liveAt(live, spec.virtualPath, rules);
-  return compareLink(spec, current, rules, listsExceptions(platform.name)) === undefined;
+  return compareLink(spec, current, rules, platform.reportsExceptions) === undefined;
 }
 
 async function undo(

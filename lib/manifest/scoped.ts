@@ -13,7 +13,7 @@ import type { Intent } from "../state/intents.ts";
 import type { OperationSteps } from "./journal.ts";
 import { resolveLinks } from "./validate.ts";
 import { carryOut, changesOf, MakeError, takeDown } from "./make.ts";
-import { listsExceptions, planApply } from "./plan.ts";
+import { planApply } from "./plan.ts";
 import { isLiveAsRecorded } from "./recover.ts";
 import { changeLinks, type StateOptions } from "./session.ts";
 import type { LinkResult, Manifest, ManifestLink } from "./types.ts";
@@ -104,7 +104,7 @@ export async function planRun(
   file?: string,
 ): Promise<ReturnType<typeof planApply>> {
   const live = await platform.list();
-  return planApply(specs, live, platform.paths, listsExceptions(platform.name), "run", file);
+  return planApply(specs, live, platform.paths, platform.reportsExceptions, "run", file);
 }
 
 /**

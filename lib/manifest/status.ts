@@ -7,7 +7,7 @@
 import { defaultPlatform } from "../default_platform.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import { loadManifest } from "./load.ts";
-import { compareLink, listsExceptions, liveAt } from "./plan.ts";
+import { compareLink, liveAt } from "./plan.ts";
 import { type PendingOperation, pendingOperations } from "./recover.ts";
 import { readJournal, type StateOptions } from "./session.ts";
 import type { LinkProblem, Manifest } from "./types.ts";
@@ -99,7 +99,7 @@ export async function bindLinkStatus(
       return {
         index,
         link,
-        problem: compareLink(link, current, rules, listsExceptions(platform.name)),
+        problem: compareLink(link, current, rules, platform.reportsExceptions),
         live: current,
       };
     });

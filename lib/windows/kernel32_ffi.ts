@@ -192,6 +192,59 @@ export const kernel32Symbols = {
   },
 } as const satisfies Deno.ForeignLibraryInterface;
 
+/**
+ * kernel32.dll's file calls for bindlink's own link records, a group opened apart from
+ * {@linkcode kernel32Symbols} so that only a command that reads or writes records binds them.
+ */
+export const kernel32RecordSymbols = {
+  /** HANDLE CreateFileW(LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE) */
+  CreateFileW: kernel32Symbols.CreateFileW,
+  /** BOOL CloseHandle(HANDLE hObject) */
+  CloseHandle: kernel32Symbols.CloseHandle,
+  /** BOOL ReadFile(HANDLE, LPVOID, DWORD, LPDWORD, LPOVERLAPPED) */
+  ReadFile: {
+    parameters: [
+      "pointer", // HANDLE hFile
+      "buffer", // LPVOID lpBuffer
+      "u32", // DWORD nNumberOfBytesToRead
+      "buffer", // LPDWORD lpNumberOfBytesRead
+      "pointer", // LPOVERLAPPED lpOverlapped (NULL)
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL WriteFile(HANDLE, LPCVOID, DWORD, LPDWORD, LPOVERLAPPED) */
+  WriteFile: {
+    parameters: [
+      "pointer", // HANDLE hFile
+      "buffer", // LPCVOID lpBuffer
+      "u32", // DWORD nNumberOfBytesToWrite
+      "buffer", // LPDWORD lpNumberOfBytesWritten
+      "pointer", // LPOVERLAPPED lpOverlapped (NULL)
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL MoveFileExW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName, DWORD dwFlags) */
+  MoveFileExW: {
+    parameters: [
+      "buffer", // LPCWSTR lpExistingFileName
+      "buffer", // LPCWSTR lpNewFileName
+      "u32", // DWORD dwFlags
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL DeleteFileW(LPCWSTR lpFileName) */
+  DeleteFileW: {
+    parameters: ["buffer" /* LPCWSTR lpFileName */],
+    result: "i32", // BOOL
+  },
+  /** BOOL CreateDirectoryW(LPCWSTR, LPSECURITY_ATTRIBUTES): the folder inherits its ACL */
+  CreateDirectoryW: kernel32Symbols.CreateDirectoryW,
+  /** DWORD GetFileAttributesW(LPCWSTR lpFileName) */
+  GetFileAttributesW: kernel32Symbols.GetFileAttributesW,
+  /** DWORD GetLastError(void) */
+  GetLastError: kernel32Symbols.GetLastError,
+} as const satisfies Deno.ForeignLibraryInterface;
+
 /** LoadLibraryExW: search the module's imports in System32 only. */
 export const LOAD_LIBRARY_SEARCH_SYSTEM32 = 0x800;
 /** GetDriveTypeW: a removable drive (USB stick). */

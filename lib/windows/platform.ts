@@ -17,6 +17,12 @@ import {
 import { checkCreateAtBoundary, checkRemoveAtBoundary } from "./boundary.ts";
 import { describeFailureAsync, describeFailureSync, type Failure } from "./describe_error.ts";
 import { kernel32Symbols } from "./kernel32_ffi.ts";
+import {
+  folderRecordFiles,
+  kernel32RecordFiles,
+  LinkRecordStore,
+  programDataRecordFiles,
+} from "./link_records.ts";
 import { listLinks, listLinksSync, noListingError } from "./listing.ts";
 import { type LoadContext, openBindLinkApi } from "./loader.ts";
 import { windowsPathRules } from "./paths.ts";
@@ -41,6 +47,14 @@ export interface WindowsPlatformOptions {
    * what production wants; give it to drive a test double off Windows.
    */
   volumes?: readonly WindowsVolume[];
+  /**
+   * The folder of bindlink's records of the links it made with exceptions (which the listing
+   * does not report), so that listings, `status` and DSC's `test` see them. Default: with the
+   * system's DLL, `<ProgramData>\bindlink\links`, protected as the state folder is; with a
+   * `libraryPath`, none (exceptions then read back as unknown, an empty list), unless given
+   * here. It must be a folder only administrators can change.
+   */
+  recordsFolder?: string;
 }
 
 type Symbols = Deno.DynamicLibrary<typeof bindfltapiSymbols>["symbols"];
@@ -80,6 +94,7 @@ class WindowsBindflt implements Platform {
   readonly #kernel32 = new NativeLibrary(() =>
     Deno.dlopen(system32Path("kernel32.dll"), kernel32Symbols)
   );
+  readonly #records: LinkRecordStore | undefined;
 
   constructor(options: WindowsPlatformOptions) {
     this.#configuredPath = options.libraryPath === undefined
@@ -89,6 +104,16 @@ class WindowsBindflt implements Platform {
     this.#api = new NativeLibrary(() =>
       openBindLinkApi(this.#configuredPath, { operation: "create" })
     );
+    const files = options.recordsFolder !== undefined
+      ? (isWindows ? kernel32RecordFiles : folderRecordFiles)(options.recordsFolder)
+      : isWindows && this.#configuredPath === undefined
+      ? programDataRecordFiles()
+      : undefined;
+    this.#records = files && new LinkRecordStore(files, this.paths);
+  }
+
+  get reportsExceptions(): boolean {
+    return this.#records !== undefined;
   }
 
   cwd(): string {
@@ -111,6 +136,7 @@ class WindowsBindflt implements Platform {
       exceptions.pointers,
     );
     if (hresult < 0) throw this.#failureSync(this.#createFailure(spec, hresult));
+    this.#remember(spec, () => symbols.RemoveBindLink(virtualPath));
   }
 
   async create(spec: LinkSpec): Promise<void> {
@@ -130,6 +156,7 @@ class WindowsBindflt implements Platform {
         args.exceptions.pointers,
       ));
     if (hresult < 0) throw await this.#failure(this.#createFailure(spec, hresult));
+    this.#remember(spec, () => this.#api.symbols.RemoveBindLink(args.virtualPath));
   }
 
   removeSync(virtualPath: string): void {
@@ -137,6 +164,7 @@ class WindowsBindflt implements Platform {
     const symbols = this.#load({ operation: "remove", virtualPath });
     const hresult = symbols.RemoveBindLink(wideString(virtualPath));
     if (hresult < 0) throw this.#failureSync(this.#removeFailure(virtualPath, hresult));
+    this.#forget(virtualPath);
   }
 
   async remove(virtualPath: string): Promise<void> {
@@ -148,19 +176,45 @@ class WindowsBindflt implements Platform {
       (symbols) => symbols.RemoveBindLinkNonblocking(wide),
     );
     if (hresult < 0) throw await this.#failure(this.#removeFailure(virtualPath, hresult));
+    this.#forget(virtualPath);
   }
 
   listSync(): BindLinkInfo[] {
-    return this.#listSyncOn();
+    const live = this.#listSyncOn();
+    return this.#records ? this.#records.withExceptions(live) : live;
   }
 
-  list(): Promise<BindLinkInfo[]> {
-    return this.#listOn();
+  async list(): Promise<BindLinkInfo[]> {
+    const live = await this.#listOn();
+    return this.#records ? this.#records.withExceptions(live) : live;
   }
 
   close(): void {
     this.#api.close();
     this.#kernel32.close();
+  }
+
+  /** Records a link just made; when that fails, takes the link away again: whole or none. */
+  #remember(spec: LinkSpec, undo: () => number): void {
+    if (!this.#records) return;
+    try {
+      this.#records.remember(spec);
+    } catch (error) {
+      undo();
+      if (error instanceof BindLinkError) {
+        throw new BindLinkError({ ...error, virtualPath: spec.virtualPath, cause: error.cause });
+      }
+      throw error;
+    }
+  }
+
+  /** A removed link's record goes too; one left behind is never believed (see withExceptions). */
+  #forget(virtualPath: string): void {
+    try {
+      this.#records?.forget(virtualPath);
+    } catch {
+      // A record that cannot be deleted describes no live link; the next create replaces it.
+    }
   }
 
   #where(operation: BindLinkOperation, spec: LinkSpec): LoadContext {

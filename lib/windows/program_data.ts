@@ -114,37 +114,55 @@ function createProtected(libs: SecurityLibraries, folder: string): void {
  */
 export function ensureProtectedWindowsFolder(folder: string): { created: boolean } {
   return withSecurityLibraries((libs) => {
-    const attributes = libs.kernel32.GetFileAttributesW(wideString(folder));
-    if (attributes === INVALID_FILE_ATTRIBUTES) {
+    const problem = judgeFolder(libs, folder);
+    if (problem === "missing") {
       createProtected(libs, folder);
       return { created: true };
     }
-    if (attributes & FILE_ATTRIBUTE_REPARSE_POINT) {
-      refuse(folder, "is a junction or symbolic link, which could lead anywhere");
-    }
-    if (!(attributes & FILE_ATTRIBUTE_DIRECTORY)) refuse(folder, "is a file, not a folder");
-    const names = new Map<string, string>();
-    const security = securityOfPath(libs, folder, names);
-    if (!OWNERS.has(security.owner)) {
-      refuse(
-        folder,
-        `already exists and is owned by ${names.get(security.owner) ?? security.owner}, ` +
-          "not by SYSTEM or Administrators",
-      );
-    }
-    const others = judgeSecurity(
-      folder,
-      "folder",
-      security,
-      FILE_RIGHTS | FOLDER_RIGHTS,
-      new Set(Object.keys(ADMIN_SIDS)),
-      names,
-    );
-    if (others.length) {
-      refuse(folder, `already exists and ${others.map((f) => f.who).join("; ")} can change it`);
-    }
+    if (problem !== undefined) refuse(folder, problem);
     return { created: false };
   });
+}
+
+/**
+ * Why `folder` is not a folder only SYSTEM and Administrators can change (`missing` when there
+ * is none), or undefined when it is: what a command that only reads bindlink's records asks
+ * before it believes them. Creates nothing.
+ *
+ * @example
+ * ```ts
+ * import { programDataFolder, protectedFolderProblem } from "./program_data.ts";
+ * console.log(protectedFolderProblem(`${programDataFolder()}\\bindlink`) ?? "protected");
+ * ```
+ */
+export function protectedFolderProblem(folder: string): string | undefined {
+  return withSecurityLibraries((libs) => judgeFolder(libs, folder));
+}
+
+function judgeFolder(libs: SecurityLibraries, folder: string): string | undefined {
+  const attributes = libs.kernel32.GetFileAttributesW(wideString(folder));
+  if (attributes === INVALID_FILE_ATTRIBUTES) return "missing";
+  if (attributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+    return "is a junction or symbolic link, which could lead anywhere";
+  }
+  if (!(attributes & FILE_ATTRIBUTE_DIRECTORY)) return "is a file, not a folder";
+  const names = new Map<string, string>();
+  const security = securityOfPath(libs, folder, names);
+  if (!OWNERS.has(security.owner)) {
+    return `already exists and is owned by ${names.get(security.owner) ?? security.owner}, ` +
+      "not by SYSTEM or Administrators";
+  }
+  const others = judgeSecurity(
+    folder,
+    "folder",
+    security,
+    FILE_RIGHTS | FOLDER_RIGHTS,
+    new Set(Object.keys(ADMIN_SIDS)),
+    names,
+  );
+  return others.length
+    ? `already exists and ${others.map((f) => f.who).join("; ")} can change it`
+    : undefined;
 }
 
 /**

@@ -14,8 +14,8 @@ import { exampleDocument } from "./example_documents.ts";
 const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 
 async function setUp() {
-  const double = new Double();
   const dir = await Deno.makeTempDir({ prefix: "bindlink-dsc-" });
+  const double = new Double({ recordsFolder: path.join(dir, "links") });
   const exec: Executor = async (executable, args, stdin) => {
     assert.equal(executable, "bindlink");
     let stdout = "";
@@ -31,6 +31,7 @@ async function setUp() {
   };
   return {
     double,
+    dir,
     resource: discover(root, "BindLink/Link", exec),
     [Symbol.asyncDispose]: async () => {
       double[Symbol.dispose]();
@@ -120,8 +121,10 @@ Deno.test("dsc on Windows: bad input is exit 2 with one JSON error line, and cha
     ['{"virtualPath": "C:\\\\A", "backingPath": "C:\\\\A\\\\X|Y"}', /"backingPath": /],
     ['{"virtualPath": "C:\\\\A"}', /"backingPath" is missing/],
   ];
+  // get looks only at the virtual path; what makes a link (its backing path) is test's and set's.
+  const forGet = cases.slice(0, -2);
   for (const operation of ["get", "test", "set"]) {
-    for (const [input, expected] of cases) {
+    for (const [input, expected] of operation === "get" ? forGet : cases) {
       let stdout = "";
       let stderr = "";
       const code = await main(["dsc", operation], {
@@ -197,4 +200,31 @@ Deno.test("dsc on Windows: the example document's resources, set in dependsOn or
     assert.equal((await t.resource.test(r.properties))._inDesiredState, true, r.name);
   }
   assert.equal((await t.resource.export()).length, document.resources.length);
+});
+
+Deno.test("dsc on Windows: exceptions are recorded, so test sees a changed list and set applies it", async () => {
+  await using t = await setUp();
+  t.double.addExisting("C:\\Build\\Deps");
+  const want = {
+    virtualPath: "C:\\Build\\Deps",
+    backingPath: "D:\\Deps\\v42",
+    merged: true,
+    exceptions: ["C:\\Build\\Deps\\local"],
+  };
+  const made = await t.resource.set(want);
+  assert.deepEqual(made.after.exceptions, ["C:\\Build\\Deps\\local"]);
+  assert.equal((await t.resource.test(want))._inDesiredState, true);
+  const other = { ...want, exceptions: ["C:\\Build\\Deps\\cache"] };
+  assert.equal((await t.resource.test(other))._inDesiredState, false, "a changed list differs");
+  const changed = await t.resource.set(other);
+  assert.deepEqual(changed.after.exceptions, ["C:\\Build\\Deps\\cache"]);
+  const last = t.double.linkCalls().at(-1)!;
+  assert.equal(last.fn, "CreateBindLink");
+  assert.equal((await t.resource.test(other))._inDesiredState, true);
+  // A link made by someone else (the double called directly): its exceptions are unknown.
+  assert.equal(t.double.rawCreate("C:\\Other", "D:\\Data"), 0);
+  assert.deepEqual((await t.resource.get({ virtualPath: "C:\\Other" })).exceptions, []);
+  // Removed with _exist false: the record goes with the link.
+  await t.resource.set({ virtualPath: want.virtualPath, _exist: false });
+  assert.deepEqual([...Deno.readDirSync(path.join(t.dir, "links"))], []);
 });

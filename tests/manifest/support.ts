@@ -50,6 +50,7 @@ export function failingCreate(
   return {
     name: platform.name,
     paths: platform.paths,
+    reportsExceptions: platform.reportsExceptions,
     cwd: () => platform.cwd(),
     create: (s) => (before(), platform.create(s)),
     createSync: (s) => (before(), platform.createSync(s)),

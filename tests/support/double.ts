@@ -158,11 +158,16 @@ export class Double implements Disposable {
   readonly api: BindLinkApi;
   readonly #control: Deno.DynamicLibrary<typeof controlSymbols>;
 
-  constructor() {
+  /** `recordsFolder`: where the platform keeps its records of links with exceptions. */
+  constructor(options: { recordsFolder?: string } = {}) {
     this.path = buildDouble();
     this.#control = Deno.dlopen(this.path, controlSymbols);
     this.api = new BindLinkApi(
-      windowsPlatform({ libraryPath: this.path, volumes: isWindows ? undefined : LINUX_VOLUMES }),
+      windowsPlatform({
+        libraryPath: this.path,
+        volumes: isWindows ? undefined : LINUX_VOLUMES,
+        recordsFolder: options.recordsFolder,
+      }),
     );
     this.reset();
   }
