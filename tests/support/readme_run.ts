@@ -42,12 +42,13 @@ const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Runs `lines` one after the other in one shell (so a function one line defines is there for
- * the next), after copying `files` into the scratch folder. A line that fails does not stop
+ * the next), after copying `files` into the scratch folder, with `env` added to the environment. A line that fails does not stop
  * the others; each one's exit code is kept.
  */
 export async function runInNamespace(
   files: Map<string, string>,
   lines: string[],
+  env: Record<string, string> = {},
 ): Promise<ShellRun> {
   const base = await Deno.makeTempDir({ prefix: "bindlink-readme-" });
   const scratch = path.join(base, "scratch");
@@ -72,7 +73,7 @@ export async function runInNamespace(
     const denoDir = path.dirname(Deno.execPath());
     const run = await new Deno.Command("unshare", {
       args: ["-m", "--propagation", "private", "sh", "-c", script],
-      env: { NO_COLOR: "1", PATH: `${denoDir}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}` },
+      env: { ...env, NO_COLOR: "1", PATH: `${denoDir}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}` },
       stdout: "piped",
       stderr: "piped",
       signal: AbortSignal.timeout(180_000),
