@@ -287,6 +287,7 @@ export function explainErrno(
       };
     case ERRNO.EBADF:
     case ERRNO.EFAULT:
+    case ERRNO.ERANGE:
     case ERRNO.E2BIG:
     case ERRNO.ENOTTY:
       return {
