@@ -255,11 +255,11 @@ function symlinkedManifest(dir: string): { link: string; real: string; own: bool
     // Under Wine: the symlink is not there to follow.
   }
   const folder = Deno.realPathSync(new URL("site", fixture));
-  return {
-    link: Deno.realPathSync(new URL("user", fixture)) + "\\bindlink.json",
-    real: `${folder}\\bindlink.json`,
-    own: false,
-  };
+  const fixtureLink = Deno.realPathSync(new URL("user", fixture)) + "\\bindlink.json";
+  if (Deno.realPathSync(fixtureLink) === fixtureLink) {
+    throw new Error(`${fixtureLink} must be a symlink (a checkout with git's core.symlinks)`);
+  }
+  return { link: fixtureLink, real: `${folder}\\bindlink.json`, own: false };
 }
 
 Deno.test({
