@@ -20,7 +20,7 @@ for mutant in "${mutants[@]}"; do
   IFS='|' read -r name file substitution <<<"$mutant"
   rm -rf "$scratch/project"
   mkdir -p "$scratch/project"
-  (cd "$repo" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$scratch/project")
+  (cd "$repo" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp -P --parents -t "$scratch/project")
   before=$(sha1sum "$scratch/project/$file")
   perl -0pi -e "$substitution" "$scratch/project/$file"
   [[ $(sha1sum "$scratch/project/$file") != "$before" ]] || { echo "mutation_check: '$name' did not apply" >&2; exit 1; }

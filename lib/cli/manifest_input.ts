@@ -36,11 +36,11 @@ export async function manifestFromArgs(
   operation: BindLinkOperation,
 ): Promise<Manifest> {
   const file = args.string("file") ?? DEFAULT_MANIFEST;
-  const readFrom = assertTrustedManifest(file, {
+  const { readFrom, bytes } = assertTrustedManifest(file, {
     operation,
     allowUntrusted: args.flag("allow-untrusted-manifest"),
   });
-  return await loadManifest(file, platform, { operation, readFrom });
+  return await loadManifest(file, platform, { operation, readFrom, bytes });
 }
 
 /** `/a -> /b (read-only, merged; exceptions: /a/x)` */

@@ -185,7 +185,9 @@ export async function runStartup(
         const who = targets.os === "windows" ? "SYSTEM" : "root";
         context.stdout(
           `Installed ${result.task}: at every boot, as ${who}, it applies ${result.copy} ` +
-            `(${result.links} ${result.links === 1 ? "link" : "links"}, copied from ${file}).\n` +
+            `(${result.links} ${
+              result.links === 1 ? "link" : "links"
+            }, copied from ${result.source}).\n` +
             `It runs: ${[result.program.program, ...result.program.args].join(" ")}\n` +
             "After changing the manifest, run `bindlink startup install` again.\n",
         );

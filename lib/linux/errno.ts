@@ -36,6 +36,7 @@ export const ERRNO = {
   ENOSPC: 28,
   EROFS: 30,
   EMLINK: 31,
+  ERANGE: 34,
   ENAMETOOLONG: 36,
   ENOSYS: 38,
   ENOTEMPTY: 39,
@@ -286,6 +287,7 @@ export function explainErrno(
       };
     case ERRNO.EBADF:
     case ERRNO.EFAULT:
+    case ERRNO.ERANGE:
     case ERRNO.E2BIG:
     case ERRNO.ENOTTY:
       return {

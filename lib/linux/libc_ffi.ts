@@ -148,6 +148,16 @@ export const libcSymbols = {
     ],
     result: "isize", // ssize_t: bytes of names, or -1 with errno set
   },
+  /** ssize_t fgetxattr(int fd, const char* name, void* value, size_t size) */
+  fgetxattr: {
+    parameters: [
+      "i32", // int fd (not O_PATH: the kernel answers EBADF for one)
+      "buffer", // const char* name
+      "buffer", // void* value
+      "usize", // size_t size
+    ],
+    result: "isize", // ssize_t: bytes of the value, or -1 with errno set
+  },
   /** int lremovexattr(const char* path, const char* name) */
   lremovexattr: {
     parameters: [
@@ -315,6 +325,7 @@ export const O = (() => {
     CREAT: 0o100,
     EXCL: 0o200,
     TRUNC: 0o1000,
+    NONBLOCK: 0o4000,
     DIRECTORY: arm ? 0o40000 : 0o200000,
     NOFOLLOW: arm ? 0o100000 : 0o400000,
     CLOEXEC: 0o2000000,

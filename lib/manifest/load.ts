@@ -31,6 +31,11 @@ export interface LoadOptions {
    * messages: the real path a trust check returned, so the file read is the file checked.
    */
   readFrom?: string;
+  /**
+   * The file's bytes, already read by the trust check from the descriptor it judged: parsed
+   * instead of reading `readFrom` again, which another process could have changed since.
+   */
+  bytes?: Uint8Array;
 }
 
 /** The manifest `-f` reads when none is named. */
@@ -124,7 +129,9 @@ export async function loadManifest(
   const operation = options.operation ?? "apply";
   let text: string;
   try {
-    text = await Deno.readTextFile(options.readFrom ?? file);
+    text = options.bytes
+      ? new TextDecoder().decode(options.bytes)
+      : await Deno.readTextFile(options.readFrom ?? file);
   } catch (error) {
     throw readError(error, file, operation);
   }
@@ -149,7 +156,9 @@ export function loadManifestSync(
   const operation = options.operation ?? "apply";
   let text: string;
   try {
-    text = Deno.readTextFileSync(options.readFrom ?? file);
+    text = options.bytes
+      ? new TextDecoder().decode(options.bytes)
+      : Deno.readTextFileSync(options.readFrom ?? file);
   } catch (error) {
     throw readError(error, file, operation);
   }

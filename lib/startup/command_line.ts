@@ -36,22 +36,48 @@ function refuseControl(word: string, where: string): void {
 }
 
 /**
- * One word of a systemd command line. systemd expands `%` specifiers and `$` variables in
- * `ExecStart=` before it splits the line, so both are doubled; a word with a blank, a quote
- * or a backslash is put in double quotes, where `\\` and `\"` stand for themselves.
+ * A word as systemd's unquoting splitter reads it back: bare when it has no blank, quote,
+ * backslash or `;`, else in double quotes, where `\\` and `\"` stand for themselves (with or
+ * without C unescaping). `%` is doubled first: every directive bindlink writes expands
+ * specifiers.
+ */
+function quotedWord(word: string, escaped: string): string {
+  refuseControl(word, "unit file word");
+  if (escaped !== "" && !/[\s"'\\;]/.test(escaped)) return escaped;
+  return `"${escaped.replace(/[\\"]/g, (c) => "\\" + c)}"`;
+}
+
+/**
+ * One word of a systemd command line (`ExecStart=`, `ExecStop=`). systemd expands `%`
+ * specifiers when it loads the line and `$` variables when it runs it, so both are doubled;
+ * a word with a blank, a quote or a backslash is put in double quotes.
  *
  * @example
  * ```ts
  * import { systemdWord } from "./command_line.ts";
  * systemdWord("/opt/my tools/bindlink"); // "\"/opt/my tools/bindlink\""
  * systemdWord("100%");                    // "100%%"
+ * systemdWord("a$HOME");                  // "a$$HOME"
  * ```
  */
 export function systemdWord(word: string): string {
-  refuseControl(word, "command line word");
-  const escaped = word.replace(/%/g, "%%").replace(/\$/g, "$$$$");
-  if (escaped !== "" && !/[\s"'\\;]/.test(escaped)) return escaped;
-  return `"${escaped.replace(/[\\"]/g, (c) => "\\" + c)}"`;
+  return quotedWord(word, word.replace(/%/g, "%%").replace(/\$/g, "$$$$"));
+}
+
+/**
+ * One path of a space-separated path list (`RequiresMountsFor=`). systemd unquotes each
+ * entry and expands `%` specifiers in it, but never `$` variables: there `$$` would stay two
+ * dollars and name another path, so only `%` is doubled.
+ *
+ * @example
+ * ```ts
+ * import { systemdPath } from "./command_line.ts";
+ * systemdPath("/srv/a$HOME"); // "/srv/a$HOME"
+ * systemdPath("/srv/c d");    // "\"/srv/c d\""
+ * ```
+ */
+export function systemdPath(path: string): string {
+  return quotedWord(path, path.replace(/%/g, "%%"));
 }
 
 /**

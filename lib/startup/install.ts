@@ -69,6 +69,8 @@ export interface InstallResult {
   readonly links: number;
   /** Things the person should know (shares reached as the computer's account). */
   readonly warnings: readonly string[];
+  /** The real file the copy was made from (every symlink resolved); status compares with it. */
+  readonly source: string;
   /** SHA-256 of the user's manifest as installed. */
   readonly sourceSha256: string;
 }
@@ -174,15 +176,18 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
   const program = startupProgram(options.program);
   (options.checkProgram ?? ((p) => checkProgramTrusted(p, os)))(program);
 
-  // 2. The manifest: trusted, valid, read once from its real path.
+  // 2. The manifest: trusted, valid, read once from the descriptor the check judged. Relative
+  // paths resolve against the real file's folder, as `apply` does: through a user's symlink
+  // they would otherwise land in that user's folder and be applied as root at every boot.
   const trusted = checkTrustedFile(options.manifest, {
     role: "manifest",
     operation: "startup",
     allowUser: true,
     user: options.user,
     os,
+    read: true,
   });
-  const bytes = Deno.readFileSync(trusted.realPath);
+  const bytes = trusted.bytes ?? Deno.readFileSync(trusted.realPath);
   let document: unknown;
   try {
     document = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
@@ -196,12 +201,13 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
   }
   const manifest = parseManifest(document, options.platform, {
     file: options.manifest,
-    folder: manifestFolder(options.manifest, options.platform, "startup"),
+    folder: manifestFolder(trusted.realPath, options.platform, "startup"),
     operation: "startup",
   });
   const copy = copyDocument(manifest.links, options.platform, os);
   const links = copy.links;
-  const source = absoluteFile(options.manifest, os);
+  // The record names the real file, so `startup status` compares against what was read.
+  const source = absoluteFile(trusted.realPath, os);
   const sourceSha256 = await sha256(new Uint8Array(bytes));
 
   // 3. What the task or unit will be, fully worked out before anything is written.
@@ -271,6 +277,7 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
     program: program.command,
     links: links.length,
     warnings: shareWarnings(links, os),
+    source,
     sourceSha256,
   };
 }

@@ -74,7 +74,10 @@ export function tool(targets: StartupTargets, name: "systemctl" | "schtasks" | "
 export interface InstallRecord {
   /** The format of this record. */
   readonly version: 1;
-  /** The user's manifest, absolute, as named at install. */
+  /**
+   * The user's manifest as install read it: its real file, every symlink resolved (the folder
+   * its relative paths were resolved against), which status compares with.
+   */
   readonly source: string;
   /** SHA-256 of the manifest's bytes at install, hex. */
   readonly sourceSha256: string;

@@ -4,7 +4,7 @@
  * @module
  */
 import { BindLinkError } from "../errors.ts";
-import { type CommandLine, systemdCommandLine, systemdWord } from "./command_line.ts";
+import { type CommandLine, systemdCommandLine, systemdPath } from "./command_line.ts";
 import { UNIT_HEADER } from "./system_task.ts";
 
 /** The unit's file name in /etc/systemd/system. */
@@ -70,7 +70,7 @@ export function systemdUnit(spec: UnitSpec): string {
     `Description=bindlink: bind links of ${spec.manifest.replace(/%/g, "%%")}`,
     "Wants=network-online.target",
     "After=local-fs.target network-online.target",
-    ...mounts.map((file) => `RequiresMountsFor=${systemdWord(file)}`),
+    ...mounts.map((file) => `RequiresMountsFor=${systemdPath(file)}`),
     "",
     "[Service]",
     "Type=oneshot",

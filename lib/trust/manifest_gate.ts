@@ -24,30 +24,47 @@ export interface ManifestGateOptions {
   readonly user?: number;
 }
 
+/** Where to read a manifest from, after the gate. */
+export interface GatedManifest {
+  /**
+   * Its real path after the check (every symlink resolved, every folder on it trusted), whose
+   * folder relative paths resolve against; `file` itself when no check was needed.
+   */
+  readonly readFrom: string;
+  /**
+   * Linux, when checked: the bytes, read from the descriptor the check judged, so the text
+   * obeyed is the text checked. Undefined: read {@linkcode GatedManifest.readFrom}.
+   */
+  readonly bytes?: Uint8Array<ArrayBuffer>;
+}
+
 /**
  * Refuses, with a `BindLinkError` of code `untrusted`, a manifest that someone other than
  * administrators and the person running bindlink can change, when bindlink is elevated.
- * Returns the path to read the manifest from: its real path after the check (every symlink
- * resolved, every folder on it trusted, so it cannot be swapped), or `file` itself when no
- * check was needed.
+ * Returns where to read it from (see {@linkcode GatedManifest}).
  *
  * @example In a command, before loading the manifest
  * ```ts
  * import { assertTrustedManifest } from "./manifest_gate.ts";
- * const readFrom = assertTrustedManifest("bindlink.json", {
+ * const { readFrom, bytes } = assertTrustedManifest("bindlink.json", {
  *   operation: "apply",
  *   allowUntrusted: false, // --allow-untrusted-manifest
  * });
- * // load the manifest from readFrom; report it under the name the user gave.
+ * // load the manifest from bytes (or readFrom); report it under the name the user gave.
  * ```
  */
-export function assertTrustedManifest(file: string, options: ManifestGateOptions = {}): string {
-  if (options.allowUntrusted) return file;
-  if (!(options.elevated ?? isElevated())) return file;
-  return checkTrustedFile(file, {
+export function assertTrustedManifest(
+  file: string,
+  options: ManifestGateOptions = {},
+): GatedManifest {
+  if (options.allowUntrusted) return { readFrom: file };
+  if (!(options.elevated ?? isElevated())) return { readFrom: file };
+  const { realPath, bytes } = checkTrustedFile(file, {
     role: "manifest",
     operation: options.operation ?? "apply",
     allowUser: true,
     user: options.user,
-  }).realPath;
+    read: true,
+  });
+  return { readFrom: realPath, bytes };
 }

@@ -6,7 +6,11 @@
 export { isElevated } from "./elevation.ts";
 export type { TrustFinding } from "./finding.ts";
 export { loginUid } from "./login_user.ts";
-export { assertTrustedManifest, type ManifestGateOptions } from "./manifest_gate.ts";
+export {
+  assertTrustedManifest,
+  type GatedManifest,
+  type ManifestGateOptions,
+} from "./manifest_gate.ts";
 export {
   checkTrustedFile,
   checkTrustedTree,

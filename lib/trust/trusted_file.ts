@@ -33,6 +33,11 @@ export interface TrustOptions {
   readonly user?: number;
   /** The operating system's rule to apply; default this one's. */
   readonly os?: "linux" | "windows";
+  /**
+   * Also read the file's bytes (Linux: from the very descriptor the rule judged, so what is
+   * read is what was checked), into {@linkcode TrustedFile.bytes}.
+   */
+  readonly read?: boolean;
 }
 
 /** A file that passed the rule. */
@@ -41,17 +46,19 @@ export interface TrustedFile {
   readonly path: string;
   /** The real file, every symlink and junction resolved: read this path, not the given one. */
   readonly realPath: string;
+  /** Linux, with {@linkcode TrustOptions.read}: the bytes read from the descriptor checked. */
+  readonly bytes?: Uint8Array<ArrayBuffer>;
 }
 
 /** The findings for `file`, without throwing. */
 export function findUntrusted(
   file: string,
   options: TrustOptions,
-): { realPath: string; findings: TrustFinding[] } {
+): { realPath: string; findings: TrustFinding[]; bytes?: Uint8Array<ArrayBuffer> } {
   const os = options.os ?? (Deno.build.os === "windows" ? "windows" : "linux");
   if (os === "windows") return checkWindowsFile(file, { allowUser: options.allowUser });
   const user = options.allowUser ? options.user ?? loginUid() : undefined;
-  return checkLinuxFile(file, { user });
+  return checkLinuxFile(file, { user }, { read: options.read });
 }
 
 const MAX_SHOWN = 3;
@@ -107,7 +114,7 @@ export function checkTrustedFile(file: string, options: TrustOptions): TrustedFi
     throw unreadable(file, error, options);
   }
   if (result.findings.length) throw untrustedError(file, result.findings, options);
-  return { path: file, realPath: result.realPath };
+  return { path: file, realPath: result.realPath, bytes: result.bytes };
 }
 
 /** The error for a file whose owner and permissions could not be read at all. */

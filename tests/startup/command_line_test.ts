@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import {
   systemdCommandLine,
+  systemdPath,
   systemdWord,
   taskCommand,
   windowsArgument,
@@ -18,6 +19,13 @@ Deno.test("systemd words: plain words bare; blanks, quotes, backslashes quoted; 
   assert.equal(systemdWord(""), '""');
   assert.equal(systemdWord(";"), '";"');
   throwsCode(() => systemdWord("a\nb"), "invalid-argument");
+  // A path list entry is unquoted and %-expanded, never $-expanded.
+  assert.equal(systemdPath("/srv/a$HOME"), "/srv/a$HOME");
+  assert.equal(systemdPath("/srv/b%h"), "/srv/b%%h");
+  assert.equal(systemdPath("/srv/c d"), '"/srv/c d"');
+  assert.equal(systemdPath('/srv/e"q'), '"/srv/e\\"q"');
+  assert.equal(systemdPath("/srv/back\\x"), '"/srv/back\\\\x"');
+  throwsCode(() => systemdPath("/srv/a\nb"), "invalid-argument");
 });
 
 Deno.test("a systemd command line needs an absolute program", () => {

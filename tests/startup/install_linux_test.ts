@@ -332,6 +332,52 @@ Deno.test({
 });
 
 Deno.test({
+  name: "install through a user's symlink resolves against the real file's folder, and says so",
+  ignore: !root,
+  fn: () =>
+    withBench(async (bench) => {
+      const d = bench.dir;
+      mkdir(`${d}/srv/admin/site`);
+      const real = `${d}/srv/admin/site/bindlink.json`;
+      Deno.writeTextFileSync(
+        real,
+        JSON.stringify({ links: [{ virtual: "app", backing: "releases/v2" }] }),
+      );
+      // The user's own folder, and in it a symlink to root's manifest.
+      mkdir(`${d}/home/mal`, 0o755, NOBODY);
+      const link = `${d}/home/mal/bindlink.json`;
+      Deno.symlinkSync(real, link);
+      const result = await installStartup({
+        manifest: link,
+        targets: bench.targets,
+        runner: new RecordingRunner(),
+        platform: linuxPlatform(),
+        program: { os: "linux", execPath: bench.program, cliUrl: "file:///x/cli.ts" },
+        user: NOBODY,
+      });
+      const links = JSON.parse(Deno.readTextFileSync(result.copy)).links;
+      assert.deepEqual(
+        links.map((l: { virtual: string; backing: string }) => [l.virtual, l.backing]),
+        [[`${d}/srv/admin/site/app`, `${d}/srv/admin/site/releases/v2`]],
+      );
+      assert.equal(result.source, real);
+      const record = JSON.parse(Deno.readTextFileSync(`${d}/etc/bindlink/install.json`));
+      assert.equal(record.source, real);
+
+      // status compares with the real file: pointing the symlink elsewhere changes nothing.
+      const runner = new RecordingRunner();
+      Deno.removeSync(link);
+      Deno.writeTextFileSync(link, '{"links":[]}');
+      let status = await startupStatus({ targets: bench.targets, runner });
+      assert.equal(status.source.path, real);
+      assert.equal(status.source.state, "unchanged");
+      Deno.writeTextFileSync(real, '{"links":[]}');
+      status = await startupStatus({ targets: bench.targets, runner });
+      assert.equal(status.source.state, "changed");
+    }),
+});
+
+Deno.test({
   name: "install refuses a pre-made /etc/bindlink owned by someone else, or a symlink",
   ignore: !root,
   fn: () =>

@@ -235,6 +235,87 @@ Deno.test({
     }),
 });
 
+/**
+ * A user's symlink to a manifest in another folder, and the real file. On Windows the symlink
+ * is made here; Wine makes reparse points it cannot follow itself, so there the checkout's own
+ * Unix symlink (fixtures/symlinked/user/bindlink.json -> ../site/bindlink.json), which Wine
+ * follows like Windows follows a symlink, stands in. `own` says whether the test may change them.
+ */
+function symlinkedManifest(dir: string): { link: string; real: string; own: boolean } {
+  Deno.mkdirSync(`${dir}\\site`);
+  Deno.mkdirSync(`${dir}\\user`);
+  const real = `${dir}\\site\\bindlink.json`;
+  const fixture = new URL("./fixtures/symlinked/", import.meta.url);
+  Deno.copyFileSync(new URL("site/bindlink.json", fixture), real);
+  const link = `${dir}\\user\\bindlink.json`;
+  try {
+    Deno.symlinkSync(real, link, { type: "file" });
+    return { link, real: Deno.realPathSync(real), own: Deno.realPathSync(link) !== link };
+  } catch {
+    // Under Wine: the symlink is not there to follow.
+  }
+  const folder = Deno.realPathSync(new URL("site", fixture));
+  const fixtureLink = Deno.realPathSync(new URL("user", fixture)) + "\\bindlink.json";
+  if (Deno.realPathSync(fixtureLink) === fixtureLink) {
+    throw new Error(`${fixtureLink} must be a symlink (a checkout with git's core.symlinks)`);
+  }
+  return { link: fixtureLink, real: `${folder}\\bindlink.json`, own: false };
+}
+
+Deno.test({
+  name: "Windows: install through a symlink resolves against the real file's folder",
+  ignore: !windows,
+  fn: () =>
+    withTemp(async (dir) => {
+      const schtasks = system32Path("schtasks.exe");
+      const targets: StartupTargets = { os: "windows", folder: `${dir}\\bindlink`, schtasks };
+      const { link, real, own } = symlinkedManifest(dir);
+      let registered = "";
+      const runner = new RecordingRunner((call: RecordedCall) => {
+        if (call.args[0] === "/Create") {
+          registered = new TextDecoder("utf-16le").decode(Deno.readFileSync(call.args[2]));
+          return undefined;
+        }
+        if (call.args[0] === "/Query") {
+          return registered ? { code: 0, stdout: registered } : { code: 1, stderr: "no task" };
+        }
+        return undefined;
+      });
+      const result = await installStartup({
+        manifest: link,
+        targets,
+        runner,
+        platform: windowsPlatform(),
+        program: { os: "windows", execPath: "C:\\b\\bindlink.exe", cliUrl: "file:///C:/b/cli.ts" },
+        checkProgram: () => {},
+      });
+      const site = real.slice(0, real.lastIndexOf("\\")).toLowerCase();
+      const written = JSON.parse(Deno.readTextFileSync(result.copy));
+      assert.deepEqual(
+        written.links.map((l: { virtual: string; backing: string }) =>
+          [l.virtual, l.backing].map((p) => p.toLowerCase())
+        ),
+        [[`${site}\\app`, `${site}\\releases\\v2`]],
+      );
+      assert.equal(result.source.toLowerCase(), real.toLowerCase());
+      const record = JSON.parse(Deno.readTextFileSync(`${dir}\\bindlink\\install.json`));
+      assert.equal(record.source, result.source);
+      let status = await startupStatus({ targets, runner });
+      assert.equal(status.source.state, "unchanged");
+      if (own) {
+        // status follows the real file, not whatever the symlink names now.
+        Deno.removeSync(link);
+        Deno.writeTextFileSync(link, '{"links":[]}');
+        status = await startupStatus({ targets, runner });
+        assert.equal(status.source.state, "unchanged");
+        Deno.writeTextFileSync(real, '{"links":[]}');
+        status = await startupStatus({ targets, runner });
+        assert.equal(status.source.state, "changed");
+      }
+      await removeStartup({ targets, runner });
+    }),
+});
+
 Deno.test({
   name: "Windows: a task named bindlink that is not ours is neither replaced nor deleted",
   ignore: !windows,

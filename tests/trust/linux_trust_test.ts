@@ -164,10 +164,12 @@ Deno.test({
     withTree((dir) => {
       const open = folder(`${dir}/open`, 0o777);
       const manifest = file(`${open}/bindlink.json`);
-      assert.equal(assertTrustedManifest(manifest, { elevated: false }), manifest);
-      assert.equal(
+      assert.deepEqual(assertTrustedManifest(manifest, { elevated: false }), {
+        readFrom: manifest,
+      });
+      assert.deepEqual(
         assertTrustedManifest(manifest, { elevated: true, allowUntrusted: true }),
-        manifest,
+        { readFrom: manifest },
       );
       const error = throwsCode(
         () => assertTrustedManifest(manifest, { elevated: true, operation: "down", user: 1000 }),
@@ -175,10 +177,11 @@ Deno.test({
       );
       assert.equal(error.operation, "down");
       const mine = file(`${dir}/mine.json`, 0o600, 1000, 1000);
-      assert.equal(
-        assertTrustedManifest(mine, { elevated: true, user: 1000 }),
-        Deno.realPathSync(mine),
-      );
+      // Checked: the real path, and the bytes read from the descriptor that was judged.
+      assert.deepEqual(assertTrustedManifest(mine, { elevated: true, user: 1000 }), {
+        readFrom: Deno.realPathSync(mine),
+        bytes: new TextEncoder().encode('{"links":[]}'),
+      });
       // As root, this process is elevated: the default asks the system.
       throwsCode(() => assertTrustedManifest(manifest), "untrusted");
     }),
