@@ -11,6 +11,7 @@ import type { HolderWriter } from "../state/lock.ts";
 import { AT_FDCWD, AT_REMOVEDIR, cString, O } from "./libc_ffi.ts";
 import { readProcFile } from "./proc.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+import { beforeAct } from "./test_hooks.ts";
 
 const ENOENT = 2;
 const EEXIST = 17;
@@ -280,6 +281,7 @@ export function removeTree(path: string): boolean {
   if (code === ENOENT) return false;
   if (code === ENOTDIR) return removePath(path);
   if (code !== ENOTEMPTY && code !== EEXIST) throw new SystemCallError(`rmdir(${path})`, code);
+  beforeAct("delete-tree", path);
   for (const entry of folderEntries(path)) {
     const inside = `${path}/${entry.name}`;
     if (entry.type === DT_DIR) {

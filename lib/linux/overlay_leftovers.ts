@@ -14,6 +14,7 @@
 import { cString } from "./libc_ffi.ts";
 import { factsAt } from "./mount_facts.ts";
 import { libc } from "./syscall.ts";
+import { beforeAct } from "./test_hooks.ts";
 
 const PREFIX = "trusted.overlay.";
 
@@ -56,6 +57,7 @@ export function cleanOverlayLeftovers(backing: string, sinceNs: bigint): Leftove
   const symbols = libc();
   const strip = (path: string) => {
     const attributes = overlayAttributes(path);
+    if (attributes.length) beforeAct("remove-attribute", path);
     for (const attribute of attributes) symbols.lremovexattr(cString(path), cString(attribute));
     if (attributes.length) report.attributes.push(path);
   };
@@ -74,6 +76,7 @@ export function cleanOverlayLeftovers(backing: string, sinceNs: bigint): Leftove
       const changed = facts.ctimeNs >= sinceNs;
       if (changed && facts.isWhiteout) {
         try {
+          beforeAct("delete-whiteout", path);
           Deno.removeSync(path);
           report.whiteouts.push(path);
         } catch {

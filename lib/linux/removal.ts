@@ -23,6 +23,7 @@ import { openAbsolute, openResolved, procFdPath } from "./paths.ts";
 import { cleanOverlayLeftovers } from "./overlay_leftovers.ts";
 import type { LinkRecord, LinkSteps, MadePath } from "./records.ts";
 import { about, check, closeFd, libc } from "./syscall.ts";
+import { beforeAct } from "./test_hooks.ts";
 
 /** Detaches the mount whose root `fd` is (the mount and everything below it). */
 function detachFd(fd: number): void {
@@ -47,8 +48,10 @@ export function detachCovered(
     const fd = openAbsolute(cover.path);
     if (fd === undefined) continue;
     try {
-      if (pathFacts(fd, "")?.mountId === cover.mountId) detachFd(fd);
-      else if (describeMount(uniqueNumber(cover.mountId) ?? -1n)) left.push(cover);
+      if (pathFacts(fd, "")?.mountId === cover.mountId) {
+        beforeAct("unmount", cover.path);
+        detachFd(fd);
+      } else if (describeMount(uniqueNumber(cover.mountId) ?? -1n)) left.push(cover);
     } finally {
       closeFd(fd);
     }
