@@ -29,6 +29,8 @@ const files = [
   "e2e_concurrency.ts",
   "e2e_recovery.ts",
   "e2e_race.ts",
+  "e2e_attacks_cleanup.ts",
+  "e2e_attacks_settle.ts",
 ].map((name) => fileURLToPath(new URL(`./linux/${name}`, import.meta.url)));
 
 Deno.test({
@@ -50,6 +52,8 @@ Deno.test({
       "cp",
       "mv",
       "rm",
+      "setsid",
+      "cc",
       Deno.execPath(),
     ];
     const { code, stdout, stderr } = await new Deno.Command("unshare", {

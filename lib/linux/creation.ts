@@ -14,7 +14,8 @@ import { type Kind, kindOf, resolveCreate } from "./create_checks.ts";
 import { explain, refuse, type Where } from "./failure.ts";
 import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
 import { refreshBelow } from "./link_state.ts";
-import { identityAt, removeMade } from "./made_paths.ts";
+import { removeMade } from "./made_paths.ts";
+import { identityOf } from "./owned_tree.ts";
 import {
   DetachedGraftRefused,
   ensurePrivateStagingArea,
@@ -24,9 +25,9 @@ import {
 import { factsAt, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import { type AssemblyPlan, needsOverlay, type SkeletonEntry } from "./overlay_assembly.ts";
-import { openAbsolute, openPath, procFdPath } from "./paths.ts";
+import { openNoSymlinks, openPath, procFdPath } from "./paths.ts";
 import type { LinkSteps, MadePath } from "./records.ts";
-import { about, check, closeFd, libc } from "./syscall.ts";
+import { about, check, closeFd, libc, SystemCallError } from "./syscall.ts";
 
 /** How the tree is assembled: detached (default), or at a staging folder (older kernels). */
 export type Assembly = "detached" | "staging";
@@ -110,20 +111,37 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     if (virtualFd === undefined) made.push({ path: virtual, kind: backingKind! });
     let intent: Intent<LinkSteps>;
     if (writableOverlay(plan)) {
-      const work = path.posix.join(
-        path.posix.dirname(backing),
-        `.bindlink-work.${path.posix.basename(backing)}.${crypto.randomUUID().slice(0, 8)}`,
-      );
-      made.push({ path: work, kind: "directory", tree: true });
+      const parent = path.posix.dirname(backing);
+      const workName = `.bindlink-work.${path.posix.basename(backing)}.${
+        crypto.randomUUID().slice(0, 8)
+      }`;
+      const work: MadePath = {
+        path: path.posix.join(parent, workName),
+        kind: "directory",
+        tree: true,
+      };
+      made.push(work);
       intent = ns.intents.begin("create", steps, virtual);
       undo.push(() => intent.finish());
+      // Made and opened in the backing path's folder reached without a symlink; what its
+      // descriptor shows is what the record names, and all that cleanup will delete.
+      const parentFd = keep(
+        about("work folder", () => openNoSymlinks(AT_FDCWD, parent, O.PATH | O.DIRECTORY)),
+      );
+      if (parentFd === undefined) throw new SystemCallError(`open(${parent})`, 2, "work folder");
       about(
         "work folder",
-        () => check(libc().mkdirat(AT_FDCWD, cString(work), 0o700), `mkdir(${work})`),
+        () => check(libc().mkdirat(parentFd, cString(workName), 0o700), `mkdir(${work.path})`),
       );
-      undo.push(() => removeMade(made.find((m) => m.tree)!));
-      plan.workFd = keep(openAbsolute(work));
-      steps.link.since = String(factsAt(work)?.ctimeNs ?? 0n);
+      undo.push(() => removeMade(work));
+      plan.workFd = keep(openPath(parentFd, workName, { noFollow: true }));
+      const workFacts = plan.workFd === undefined ? undefined : pathFacts(plan.workFd, "");
+      if (workFacts?.kind !== "directory") {
+        throw new SystemCallError(`open(${work.path})`, 2, "work folder");
+      }
+      work.id = identityOf(workFacts);
+      steps.link.since = String(workFacts.ctimeNs);
+      steps.link.backingId = identityOf(pathFacts(backingFd, "")!);
       tree = LinkTree.build(plan);
       steps.mountId = tree.mountId;
       planMountPoints(tree, exceptions, backing, made);
@@ -141,9 +159,9 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       if (tree.has(exception.relative)) continue;
       about("mount point", () => tree!.makeMountPoint(exception.relative, exception.kind));
       const at = path.posix.join(backing, exception.relative);
-      undo.push(() => removeMade({ path: at, kind: exception.kind }));
-      const item = made.find((m) => m.path === at);
-      if (item) item.id = identityAt(at);
+      const item = made.find((m) => m.path === at)!;
+      undo.push(() => removeMade(item));
+      item.id = identityBelow(backingFd, exception.relative);
     }
     if (spec.readOnly) tree.setReadOnly();
     const childClones = new Set<string>();
@@ -156,9 +174,11 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       const area = `${ns.dir}/staging`;
       cleanups.push(ensurePrivateStagingArea(area));
       const folder = Deno.makeTempDirSync({ dir: area });
-      made.push({ path: folder, kind: "directory" });
+      const item: MadePath = { path: folder, kind: "directory" };
+      item.id = identityOf(factsAt(folder)!);
+      made.push(item);
       intent.update(steps);
-      undo.push(() => removeMade({ path: folder, kind: "directory" }));
+      undo.push(() => removeMade(item));
       const onStage = detached.stageAt(folder);
       undo.push(() => onStage.unstage());
       return onStage;
@@ -210,11 +230,13 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
           );
         }
       });
-      undo.push(() => removeMade({ path: virtual, kind: backingKind! }));
-      const item = made.find((m) => m.path === virtual);
-      if (item) item.id = identityAt(virtual);
+      const item = made.find((m) => m.path === virtual)!;
+      undo.push(() => removeMade(item));
       virtualFd = keep(openPath(parentFd, name, { noFollow: true }));
-      if (virtualFd === undefined || kindOf(pathFacts(virtualFd, "")) !== backingKind) {
+      const facts = virtualFd === undefined ? undefined : pathFacts(virtualFd, "");
+      // What the record will name: only what bindlink opened as the mount point it made.
+      if (facts && kindOf(facts) === backingKind) item.id = identityOf(facts);
+      if (virtualFd === undefined || kindOf(facts) !== backingKind) {
         throw refuse(where, {
           code: "busy",
           summary: "the mount point bindlink made was replaced while it worked",
@@ -230,7 +252,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     if (tree.staging !== undefined) {
       // The staging area goes now, before the record: a kill later leaves no staging mount.
       for (const cleanup of cleanups.splice(0)) cleanup();
-      removeMade({ path: tree.staging, kind: "directory" });
+      removeMade(made.find((m) => m.path === tree!.staging)!);
     }
     // The link's own inner mounts (exceptions, mounts inside the backing path): its remove
     // takes them along; any other mount found below it later makes that remove busy.
@@ -258,6 +280,18 @@ export function innerMounts(mountId: string, others: ReadonlySet<string> = new S
   const unique = uniqueNumber(mountId);
   if (unique === undefined) return [];
   return (mountsBelow(unique) ?? []).map((id) => `u${id}`).filter((id) => !others.has(id));
+}
+
+/** `device:inode` of `relative` below the open folder `fd`, reached without a symlink. */
+function identityBelow(fd: number, relative: string): string | undefined {
+  const opened = openNoSymlinks(fd, relative, O.PATH | O.NOFOLLOW);
+  if (opened === undefined) return undefined;
+  try {
+    const facts = pathFacts(opened, "");
+    return facts && identityOf(facts);
+  } finally {
+    closeFd(opened);
+  }
 }
 
 function planMountPoints(

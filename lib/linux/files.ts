@@ -8,7 +8,7 @@
  */
 import type { StateFiles } from "../state/intents.ts";
 import type { HolderWriter } from "../state/lock.ts";
-import { AT_FDCWD, AT_REMOVEDIR, cString, O } from "./libc_ffi.ts";
+import { AT_FDCWD, cString, O } from "./libc_ffi.ts";
 import { readProcFile } from "./proc.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
@@ -196,106 +196,62 @@ export function folderNames(dir: string): string[] {
  * ```
  */
 export function folderEntries(dir: string): { name: string; type: number }[] {
-  const symbols = libc();
-  const fd = symbols.open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+  const fd = libc().open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
   if (fd < 0) {
     const code = errno();
     if (code === ENOENT) return [];
     throw new SystemCallError(`open(${dir})`, code);
   }
-  const found: { name: string; type: number }[] = [];
   try {
-    for (;;) {
-      const n = Number(symbols.getdents64(fd, entries, BigInt(entries.length)));
-      if (n < 0) throw new SystemCallError(`getdents64(${dir})`, errno());
-      if (n === 0) return found;
-      // struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, char name[].
-      for (let at = 0; at < n;) {
-        const length = entriesView.getUint16(at + 16, true);
-        const start = at + 19;
-        const end = entries.indexOf(0, start);
-        const isDot = entries[start] === 0x2e &&
-          (end === start + 1 || (end === start + 2 && entries[start + 1] === 0x2e));
-        if (!isDot) {
-          found.push({
-            name: decoder.decode(entries.subarray(start, end)),
-            type: entries[at + 18],
-          });
-        }
-        at += length;
-      }
-    }
+    return entriesOf(fd, dir).map((entry) => ({
+      name: decoder.decode(entry.name.subarray(0, entry.name.length - 1)),
+      type: entry.type,
+    }));
   } finally {
     closeFd(fd);
   }
 }
 
-const ENOTEMPTY = 39;
-const EISDIR = 21;
-const DT_DIR = 4;
-const DT_UNKNOWN = 0;
-
-/**
- * Deletes what is at `path` as `Deno.removeSync` does without `recursive`: an empty folder
- * or a file. `false` when nothing was there; throws {@linkcode SystemCallError} otherwise
- * (ENOTEMPTY for a folder with something in it).
- *
- * @example
- * ```ts
- * import { removePath } from "./files.ts";
- *
- * removePath("/srv/app/.empty-mount-point");
- * ```
- */
-export function removePath(path: string): boolean {
-  const symbols = libc();
-  const name = cString(path);
-  if (symbols.unlinkat(AT_FDCWD, name, AT_REMOVEDIR) === 0) return true;
-  let code = errno();
-  if (code === ENOENT) return false;
-  if (code !== ENOTDIR) throw new SystemCallError(`rmdir(${path})`, code);
-  if (symbols.unlinkat(AT_FDCWD, name, 0) === 0) return true;
-  code = errno();
-  if (code === ENOENT) return false;
-  throw new SystemCallError(`unlink(${path})`, code);
+/** One folder entry as getdents64 gives it. */
+export interface RawEntry {
+  /** The name's bytes with their final NUL, as the `*at` calls take it. */
+  name: Uint8Array<ArrayBuffer>;
+  /** `d_type`: 4 a folder, 8 a file, 10 a symlink, 0 when the file system does not say. */
+  type: number;
 }
 
 /**
- * Deletes the folder `path` with everything in it (symlinks inside are deleted, never
- * followed); a file is deleted too. `false` when nothing was there; throws
- * {@linkcode SystemCallError} for anything that cannot be deleted.
+ * The entries of the open folder `fd` (without `.` and `..`), names as bytes: what a walk
+ * through descriptors passes back to `openat`/`unlinkat` unchanged, whatever their encoding.
+ * `label` names the folder in errors. Throws {@linkcode SystemCallError}.
  *
  * @example
  * ```ts
- * import { removeTree } from "./files.ts";
+ * import { entriesOf } from "./files.ts";
+ * import { cString, O } from "./libc_ffi.ts";
+ * import { libc } from "./syscall.ts";
  *
- * removeTree("/srv/.bindlink-work.app.1a2b3c4d");
+ * const fd = libc().open(cString("/run/bindlink"), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+ * for (const entry of entriesOf(fd, "/run/bindlink")) console.log(entry.type);
  * ```
  */
-export function removeTree(path: string): boolean {
-  const symbols = libc();
-  const name = cString(path);
-  if (symbols.unlinkat(AT_FDCWD, name, AT_REMOVEDIR) === 0) return true;
-  const code = errno();
-  if (code === ENOENT) return false;
-  if (code === ENOTDIR) return removePath(path);
-  if (code !== ENOTEMPTY && code !== EEXIST) throw new SystemCallError(`rmdir(${path})`, code);
-  for (const entry of folderEntries(path)) {
-    const inside = `${path}/${entry.name}`;
-    if (entry.type === DT_DIR) {
-      removeTree(inside);
-    } else if (symbols.unlinkat(AT_FDCWD, cString(inside), 0) !== 0) {
-      const failed = errno();
-      // DT_UNKNOWN on file systems that do not say: a folder refuses unlink with EISDIR.
-      if (failed === EISDIR && entry.type === DT_UNKNOWN) removeTree(inside);
-      else if (failed !== ENOENT) throw new SystemCallError(`unlink(${inside})`, failed);
+export function entriesOf(fd: number, label: string): RawEntry[] {
+  const found: RawEntry[] = [];
+  for (;;) {
+    const n = Number(libc().getdents64(fd, entries, BigInt(entries.length)));
+    if (n < 0) throw new SystemCallError(`getdents64(${label})`, errno());
+    if (n === 0) return found;
+    // struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, char name[].
+    for (let at = 0; at < n;) {
+      const length = entriesView.getUint16(at + 16, true);
+      const start = at + 19;
+      const end = entries.indexOf(0, start);
+      const isDot = entries[start] === 0x2e &&
+        (end === start + 1 || (end === start + 2 && entries[start + 1] === 0x2e));
+      if (!isDot) found.push({ name: entries.slice(start, end + 1), type: entries[at + 18] });
+      at += length;
     }
   }
-  if (symbols.unlinkat(AT_FDCWD, name, AT_REMOVEDIR) !== 0) {
-    const failed = errno();
-    if (failed !== ENOENT) throw new SystemCallError(`rmdir(${path})`, failed);
-  }
-  return true;
 }
 
 /**

@@ -139,10 +139,10 @@ export const libcSymbols = {
     ],
     result: "isize", // ssize_t: bytes placed in buf, or -1 with errno set
   },
-  /** ssize_t llistxattr(const char* path, char* list, size_t size) */
-  llistxattr: {
+  /** ssize_t flistxattr(int fd, char* list, size_t size): fd must not be O_PATH */
+  flistxattr: {
     parameters: [
-      "buffer", // const char* path
+      "i32", // int fd
       "buffer", // char* list (NUL-separated names)
       "usize", // size_t size
     ],
@@ -158,10 +158,10 @@ export const libcSymbols = {
     ],
     result: "isize", // ssize_t: bytes of the value, or -1 with errno set
   },
-  /** int lremovexattr(const char* path, const char* name) */
-  lremovexattr: {
+  /** int fremovexattr(int fd, const char* name): fd must not be O_PATH */
+  fremovexattr: {
     parameters: [
-      "buffer", // const char* path
+      "i32", // int fd
       "buffer", // const char* name
     ],
     result: "i32", // int: 0, or -1 with errno set
@@ -325,6 +325,7 @@ export const O = (() => {
     CREAT: 0o100,
     EXCL: 0o200,
     TRUNC: 0o1000,
+    NOCTTY: 0o400,
     NONBLOCK: 0o4000,
     DIRECTORY: arm ? 0o40000 : 0o200000,
     NOFOLLOW: arm ? 0o100000 : 0o400000,

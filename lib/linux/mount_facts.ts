@@ -27,6 +27,8 @@ import {
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const STATX_TYPE = 0x1;
+const STATX_MODE = 0x2;
+const STATX_UID = 0x8;
 const STATX_INO = 0x100;
 const STATX_CTIME = 0x80;
 const S_IFCHR = 0o020000;
@@ -58,6 +60,10 @@ export interface PathFacts {
   ctimeNs: bigint;
   /** A character device 0:0: what overlayfs writes as a whiteout. */
   isWhiteout: boolean;
+  /** The owner's uid. */
+  uid: number;
+  /** The permission bits (mode & 0o7777). */
+  permissions: number;
 }
 
 let uniqueIds: boolean | undefined;
@@ -89,6 +95,8 @@ class StatxFacts implements PathFacts {
   readonly mountId: string;
   readonly isMountRoot: boolean;
   readonly isWhiteout: boolean;
+  readonly uid: number;
+  readonly permissions: number;
   readonly #inoLow: number;
   readonly #inoHigh: number;
   readonly #sizeLow: number;
@@ -103,6 +111,8 @@ class StatxFacts implements PathFacts {
     const gotMask = view.getUint32(0, true);
     uniqueIds ??= (gotMask & STATX_MNT_ID_UNIQUE) !== 0;
     this.kind = kindOf(mode);
+    this.uid = view.getUint32(20, true);
+    this.permissions = mode & 0o7777;
     // STATX_ATTR_MOUNT_ROOT (0x2000) sits in the low half of stx_attributes.
     this.isMountRoot = (view.getUint32(8, true) & Number(STATX_ATTR_MOUNT_ROOT)) !== 0;
     this.#inoLow = view.getUint32(32, true);
@@ -154,7 +164,7 @@ const EMPTY = new Uint8Array(1);
  */
 export function pathFacts(dirfd: number, path: string): PathFacts | undefined {
   const flags = AT_SYMLINK_NOFOLLOW | (path === "" ? AT_EMPTY_PATH : 0);
-  const mask = STATX_TYPE | STATX_INO | STATX_CTIME |
+  const mask = STATX_TYPE | STATX_MODE | STATX_UID | STATX_INO | STATX_CTIME |
     (uniqueIds === false ? STATX_MNT_ID : STATX_MNT_ID_UNIQUE);
   const name = path === "" ? EMPTY : cString(path);
   if (libc().statx(dirfd, name, flags, mask, statxBuffer) !== 0) {

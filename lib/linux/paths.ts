@@ -178,6 +178,58 @@ function tryOpenat2(
   return FALL_BACK;
 }
 
+const ELOOP = 40;
+
+/**
+ * Opens `name` relative to `dirfd` (or an absolute path) with `flags`, following no symlink
+ * and no magic link anywhere on the way: `openat2(RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS)`, or before Linux 5.6 one `openat(O_NOFOLLOW | O_DIRECTORY)` per
+ * folder. For what bindlink deletes or changes: a path it recorded (resolved, so without
+ * symlinks) that leads through a symlink now does not lead to what it made.
+ *
+ * @returns The descriptor, or `undefined` when nothing is there.
+ * @throws {SystemCallError} ELOOP when a symlink is on the way, ENOTDIR, EACCES, ...
+ *
+ * @example
+ * ```ts
+ * import { AT_FDCWD, O } from "./libc_ffi.ts";
+ * import { openNoSymlinks } from "./paths.ts";
+ *
+ * const folder = openNoSymlinks(AT_FDCWD, "/srv", O.PATH | O.DIRECTORY);
+ * ```
+ */
+export function openNoSymlinks(dirfd: number, name: string, flags: number): number | undefined {
+  const fd = tryOpenat2(
+    dirfd,
+    name,
+    flags | O.CLOEXEC,
+    RESOLVE.NO_SYMLINKS | RESOLVE.NO_MAGICLINKS,
+  );
+  if (fd !== FALL_BACK) return fd;
+  const symbols = libc();
+  const names = name.split("/").filter((n) => n && n !== ".");
+  if (names.includes("..")) throw new SystemCallError(`open(${name})`, ELOOP);
+  let at = name.startsWith("/")
+    ? symbols.openat(AT_FDCWD, cString("/"), O.PATH | O.DIRECTORY | O.CLOEXEC, 0)
+    : symbols.openat(dirfd, cString("."), O.PATH | O.DIRECTORY | O.CLOEXEC, 0);
+  for (let i = 0; at >= 0 && i < names.length; i++) {
+    const last = i === names.length - 1;
+    const next = symbols.openat(
+      at,
+      cString(names[i]),
+      (last ? flags : O.PATH | O.DIRECTORY) | O.NOFOLLOW | O.CLOEXEC,
+      0,
+    );
+    const code = errno();
+    closeFd(at);
+    at = next;
+    if (next < 0 && code === ENOENT) return undefined;
+    if (next < 0) throw new SystemCallError(`open(${name})`, code);
+  }
+  if (at < 0) throw new SystemCallError(`open(${name})`, errno());
+  return at;
+}
+
 // An absolute path with no empty, "." or ".." names and no trailing slash.
 const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
 

@@ -28,6 +28,7 @@ import { effectiveUid } from "./proc.ts";
 import { recoverPending } from "./recovery.ts";
 import { removeLink } from "./removal.ts";
 import { closeLibc } from "./syscall.ts";
+import { type LinuxTestHooks, withTestHooks } from "./test_hooks.ts";
 
 /** Options for {@linkcode linuxPlatform}. */
 export interface LinuxPlatformOptions {
@@ -48,6 +49,11 @@ export interface LinuxPlatformOptions {
    * always assemble at a private staging folder in the state folder, then move.
    */
   assembly?: "detached" | "staging";
+  /**
+   * For tests only: called between resolving a path and acting on it, at every step that
+   * deletes, unmounts or changes something, so a test can race bindlink deterministically.
+   */
+  testHooks?: LinuxTestHooks;
 }
 
 function sayWaiting(wait: LockWait): void {
@@ -76,9 +82,15 @@ function createWhere(spec: LinkSpec): Where {
 }
 
 // Every change first settles what a killed command left in this namespace, under the lock.
-function settledThen(ns: NamespaceState, work: (ns: NamespaceState) => void): void {
-  recoverPending(ns);
-  work(ns);
+function settledThen(
+  ns: NamespaceState,
+  hooks: LinuxTestHooks | undefined,
+  work: (ns: NamespaceState) => void,
+): void {
+  withTestHooks(hooks, () => {
+    recoverPending(ns);
+    work(ns);
+  });
 }
 
 class LinuxMounts implements Platform {
@@ -88,8 +100,10 @@ class LinuxMounts implements Platform {
   readonly #stateDir: string;
   readonly #onWait: (wait: LockWait) => void;
   readonly #assembly: Assembly;
+  readonly #hooks: LinuxTestHooks | undefined;
 
   constructor(options: LinuxPlatformOptions) {
+    this.#hooks = options.testHooks;
     this.#stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
     this.#onWait = options.onWait ?? sayWaiting;
     this.#assembly = options.assembly ?? "detached";
@@ -168,7 +182,7 @@ class LinuxMounts implements Platform {
   #changing(where: Where, work: (ns: NamespaceState) => void): void {
     const ns = this.#namespace(where);
     try {
-      ns.lock.runSync(this.#request(where), () => settledThen(ns, work));
+      ns.lock.runSync(this.#request(where), () => settledThen(ns, this.#hooks, work));
     } catch (error) {
       throw this.#failed(error, where);
     }
@@ -177,7 +191,7 @@ class LinuxMounts implements Platform {
   async #changingAsync(where: Where, work: (ns: NamespaceState) => void): Promise<void> {
     const ns = this.#namespace(where);
     try {
-      await ns.lock.run(this.#request(where), () => settledThen(ns, work));
+      await ns.lock.run(this.#request(where), () => settledThen(ns, this.#hooks, work));
     } catch (error) {
       throw this.#failed(error, where);
     }

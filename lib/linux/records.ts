@@ -34,7 +34,11 @@ export interface MadePath {
   kind: "directory" | "file";
   /** A folder deleted with everything in it (overlay's work folder); else only when empty. */
   tree?: boolean;
-  /** `device:inode` once made: a path that shows another file now is not deleted. */
+  /**
+   * `device:inode` of what was made, recorded when it was made (every record written now has
+   * it; a record of an intent killed before it was made may not). Only a file with exactly
+   * this identity is ever deleted: without it, nothing is.
+   */
   id?: string;
 }
 
@@ -57,6 +61,11 @@ export interface LinkDescription {
    * traces in the backing path changed at or after this are the link's own.
    */
   since?: string;
+  /**
+   * `device:inode` of the backing folder, recorded with `since`: overlay's traces are cleaned
+   * only in that very folder.
+   */
+  backingId?: string;
 }
 
 /** The steps of a create (and so the contents of a link record). */

@@ -23,14 +23,16 @@ import { innerMounts } from "./creation.ts";
 import { removeAllMade } from "./made_paths.ts";
 import { takeOffStagingArea } from "./mount_sequences.ts";
 import { liveMountAt, refreshBelow } from "./link_state.ts";
-import { cString, MNT_DETACH } from "./libc_ffi.ts";
-import { describeMount, factsAt, namespaceExists, uniqueNumber } from "./mount_facts.ts";
+import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
+import { describeMount, namespaceExists, pathFacts, uniqueNumber } from "./mount_facts.ts";
+import { openNoSymlinks, procFdPath } from "./paths.ts";
 import { type NamespaceState, parseStateName } from "./namespace_state.ts";
 import { finishRemoval } from "./removal.ts";
 import { type LinkRecord, LinkRecords, type LinkSteps, type MadePath } from "./records.ts";
 import { folderNames } from "./files.ts";
 import { readProcFile } from "./proc.ts";
-import { libc } from "./syscall.ts";
+import { closeFd, libc } from "./syscall.ts";
+import { beforeAct } from "./test_hooks.ts";
 
 /** A half-done operation, as a looking command reports it. */
 export interface PendingOperation {
@@ -55,15 +57,18 @@ function pathsInUse(): string {
   return readProcFile("/proc/self/mountinfo") ?? "";
 }
 
-/** Deletes what a dead namespace's link or intent made, unless a mount here still uses it. */
+/**
+ * Deletes what a dead namespace's link or intent made, unless a mount here still uses it, and
+ * only what is exactly what the record describes (device and inode, reached without
+ * symlinks): a mount point here shows a mount's root, never the recorded folder, so it stays.
+ */
 function cleanForeign(made: readonly MadePath[], inUse: string): void {
   const safe = made.filter((item) =>
     !inUse.includes(
       item.path.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`),
-    ) &&
-    !factsAt(item.path)?.isMountRoot
+    )
   );
-  removeAllMade(safe.map(({ id: _id, ...item }) => item));
+  removeAllMade(safe);
 }
 
 function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>): void {
@@ -100,12 +105,23 @@ function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>)
   const unique = steps.mountId === undefined ? undefined : uniqueNumber(steps.mountId);
   const staged = unique === undefined ? undefined : describeMount(unique);
   if (staged && staged.mountPoint.startsWith(`${ns.dir}/staging/`)) {
-    if (factsAt(staged.mountPoint)?.mountId === steps.mountId) {
-      libc().umount2(cString(staged.mountPoint), MNT_DETACH);
-    }
+    takeOffStaged(staged.mountPoint, steps.mountId!);
   }
   finishRemoval(ns, steps);
   ns.intents.discard(pending);
+}
+
+/** Takes the staged tree `mountId` off `at`, reached without symlinks, only as that mount. */
+function takeOffStaged(at: string, mountId: string): void {
+  const fd = openNoSymlinks(AT_FDCWD, at, O.PATH);
+  if (fd === undefined) return;
+  try {
+    if (pathFacts(fd, "")?.mountId !== mountId) return;
+    beforeAct("unmount", at);
+    libc().umount2(cString(procFdPath(fd)), MNT_DETACH);
+  } finally {
+    closeFd(fd);
+  }
 }
 
 /**

@@ -14,15 +14,17 @@ import path from "node:path";
 import { BindLinkError } from "../errors.ts";
 import type { Intent } from "../state/intents.ts";
 import { removeAllMade } from "./made_paths.ts";
+import type { Leftover } from "./owned_tree.ts";
 import { explain, refuse, type Where } from "./failure.ts";
-import { AT_FDCWD, cString, MNT_DETACH } from "./libc_ffi.ts";
+import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
 import { liveMountAt } from "./link_state.ts";
 import { describeMount, factsAt, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
-import { openAbsolute, openResolved, procFdPath } from "./paths.ts";
+import { openNoSymlinks, openResolved, procFdPath } from "./paths.ts";
 import { cleanOverlayLeftovers } from "./overlay_leftovers.ts";
 import type { LinkRecord, LinkSteps, MadePath } from "./records.ts";
 import { about, check, closeFd, libc } from "./syscall.ts";
+import { beforeAct } from "./test_hooks.ts";
 
 /** Detaches the mount whose root `fd` is (the mount and everything below it). */
 function detachFd(fd: number): void {
@@ -44,11 +46,22 @@ export function detachCovered(
     // A mount a live record still names is that link's own (a create that never attached
     // covered nothing): never taken off here.
     if (ns.records.read(cover.path)?.steps.mountId === cover.mountId) continue;
-    const fd = openAbsolute(cover.path);
-    if (fd === undefined) continue;
+    // Recorded resolved: reached without a symlink, and taken off only as the very mount.
+    let fd: number | undefined;
     try {
-      if (pathFacts(fd, "")?.mountId === cover.mountId) detachFd(fd);
-      else if (describeMount(uniqueNumber(cover.mountId) ?? -1n)) left.push(cover);
+      fd = openNoSymlinks(AT_FDCWD, cover.path, O.PATH);
+    } catch {
+      fd = undefined;
+    }
+    if (fd === undefined) {
+      if (describeMount(uniqueNumber(cover.mountId) ?? -1n)) left.push(cover);
+      continue;
+    }
+    try {
+      if (pathFacts(fd, "")?.mountId === cover.mountId) {
+        beforeAct("unmount", cover.path);
+        detachFd(fd);
+      } else if (describeMount(uniqueNumber(cover.mountId) ?? -1n)) left.push(cover);
     } finally {
       closeFd(fd);
     }
@@ -85,17 +98,25 @@ export function handOver(
 }
 
 /**
- * Everything after the detach: covered mounts, what was made, overlay's traces. Returns the
- * paths that could not be deleted.
+ * Everything after the detach: covered mounts, what was made, overlay's traces. Returns what
+ * was left where it is, and why.
  */
-export function finishRemoval(ns: NamespaceState, steps: LinkSteps): string[] {
+export function finishRemoval(ns: NamespaceState, steps: LinkSteps): Leftover[] {
   const covered = detachCovered(ns, steps.covers);
   const { leftovers, hidden } = removeAllMade(steps.made);
   handOver(ns, steps.link.virtualPath, covered, hidden);
   if (steps.link.since !== undefined) {
-    cleanOverlayLeftovers(steps.link.backingPath, BigInt(steps.link.since));
+    const link = steps.link;
+    leftovers.push(
+      ...cleanOverlayLeftovers(link.backingPath, link.backingId, BigInt(link.since!)).left,
+    );
   }
   return leftovers;
+}
+
+/** Leftovers in words, for a message: what bindlink left where it is, and why. */
+export function describeLeftovers(leftovers: readonly Leftover[]): string {
+  return leftovers.map((left) => `${left.path} could not be deleted (${left.why})`).join("; ");
 }
 
 /** Removes the link at `virtualPath` in the namespace `ns`; the caller holds the lock.
@@ -174,6 +195,7 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
     if (!intent) throw new Error(`the record of ${resolved} vanished under the lock`);
     try {
       // One detach takes the link and its exception mounts together: never half removed.
+      beforeAct("unmount", resolved);
       detachFd(fd);
     } catch (error) {
       intent.moveTo(ns.records.fileFor(resolved));
@@ -186,7 +208,7 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
     if (leftovers.length) {
       throw refuse(where, {
         code: "busy",
-        summary: `the link is gone, but ${leftovers.join(", ")} could not be deleted`,
+        summary: `the link is gone, but ${describeLeftovers(leftovers)}`,
         hint: "Something was put there after the link was made; check and delete it by hand.",
       });
     }

@@ -5,8 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { BindLinkApi, linuxPlatform } from "../../mod.ts";
-import { cString } from "../../lib/linux/libc_ffi.ts";
-import { libc } from "../../lib/linux/syscall.ts";
 import { rejectsCode } from "../support/expect_error.ts";
 import { runScenario, scenarios } from "../../tools/scenarios.ts";
 import {
@@ -19,14 +17,7 @@ import {
   mountsBelow,
   stateDir,
 } from "./e2e_support.ts";
-
-function overlayAttributes(path: string): string[] {
-  const buffer = new Uint8Array(4096);
-  const n = Number(libc().llistxattr(cString(path), buffer, BigInt(buffer.length)));
-  if (n <= 0) return [];
-  return new TextDecoder().decode(buffer.subarray(0, n)).split("\0")
-    .filter((a) => a.startsWith("trusted.overlay."));
-}
+import { overlayAttributes } from "./e2e_attacker.ts";
 
 function overlayTraces(dir: string): string[] {
   const traces: string[] = [];

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { linuxProcessFacts } from "../../lib/linux/process.ts";
 import { NamespaceState } from "../../lib/linux/namespace_state.ts";
 import { pendingOperations } from "../../lib/linux/recovery.ts";
+import { factsAt } from "../../lib/linux/mount_facts.ts";
+import { identityOf } from "../../lib/linux/owned_tree.ts";
 import { rejectsCode } from "../support/expect_error.ts";
 import {
   api,
@@ -31,6 +33,11 @@ async function deadProcess(): Promise<{ pid: number; start: string }> {
   const child = new Deno.Command("sh", { args: ["-c", "exit 0"] }).spawn();
   await child.status;
   return { pid: child.pid, start: "1" };
+}
+
+/** The `device:inode` bindlink records for what it made. */
+function idOf(path: string): string {
+  return identityOf(factsAt(path)!);
 }
 
 function writeIntent(name: string, body: unknown): string {
@@ -67,8 +74,13 @@ Deno.test("a killed create that never attached: list only reports it, the next c
       link,
       mountId: "u18446744073709551000",
       made: [
-        { path: `${dir}/Anchor`, kind: "directory" },
-        { path: `${dir}/.bindlink-work.Bar.dead0001`, kind: "directory", tree: true },
+        { path: `${dir}/Anchor`, kind: "directory", id: idOf(`${dir}/Anchor`) },
+        {
+          path: `${dir}/.bindlink-work.Bar.dead0001`,
+          kind: "directory",
+          tree: true,
+          id: idOf(`${dir}/.bindlink-work.Bar.dead0001`),
+        },
       ],
     },
   });
@@ -173,7 +185,12 @@ Deno.test("state from an earlier boot is discarded: no unmount, its work folders
         createdAt: 0,
       },
       mountId: "u1",
-      made: [{ path: `${dir}/.bindlink-work.Bar.oldboot1`, kind: "directory", tree: true }],
+      made: [{
+        path: `${dir}/.bindlink-work.Bar.oldboot1`,
+        kind: "directory",
+        tree: true,
+        id: idOf(`${dir}/.bindlink-work.Bar.oldboot1`),
+      }],
     },
   };
   const encoded = `${oldNs}/links/${dir.split("/").filter(Boolean).map((n) => "_" + n).join("/")}`;
