@@ -23,6 +23,7 @@ import { openAbsolute, openResolved, procFdPath } from "./paths.ts";
 import { cleanOverlayLeftovers } from "./overlay_leftovers.ts";
 import type { LinkRecord, LinkSteps, MadePath } from "./records.ts";
 import { about, check, closeFd, libc } from "./syscall.ts";
+import { forgetUpper } from "./upper_layers.ts";
 
 /** Detaches the mount whose root `fd` is (the mount and everything below it). */
 function detachFd(fd: number): void {
@@ -92,6 +93,7 @@ export function finishRemoval(ns: NamespaceState, steps: LinkSteps): string[] {
   const covered = detachCovered(ns, steps.covers);
   const { leftovers, hidden } = removeAllMade(steps.made);
   handOver(ns, steps.link.virtualPath, covered, hidden);
+  forgetUpper(ns, steps);
   if (steps.link.since !== undefined) {
     cleanOverlayLeftovers(steps.link.backingPath, BigInt(steps.link.since));
   }
