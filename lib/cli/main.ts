@@ -115,15 +115,21 @@ function permissionProblem(error: unknown): string | undefined {
 /** What reached the top without being a BindLinkError, as one, for the command `args` ran. */
 async function unexpected(error: unknown, args: readonly string[]) {
   const { BindLinkError, ExplainedFailure } = await import("../errors.ts");
-  const name = beforeDoubleDash(args).find((a) => !a.startsWith("-"))?.toLowerCase();
+  const [name, first, second] = beforeDoubleDash(args).filter((a) => !a.startsWith("-"));
   const { findCommand } = await import("./commands.ts");
   // Every command is named for its operation (none found: the failure came before one ran).
   const operation = ((name && findCommand(name)?.[0]) ?? "list") as BindLinkOperation;
+  const paths = operation === "create"
+    ? { virtualPath: first, backingPath: second }
+    : operation === "remove"
+    ? { virtualPath: first }
+    : {};
   if (error instanceof ExplainedFailure) {
-    return new BindLinkError({ operation, ...error.meaning, cause: error });
+    return new BindLinkError({ operation, ...paths, ...error.meaning, cause: error });
   }
   return new BindLinkError({
     operation,
+    ...paths,
     code: "unknown",
     summary: "an unexpected error stopped the command",
     hint: "Run `bindlink list` and `bindlink status` to see where things stand, and report " +

@@ -197,3 +197,25 @@ Deno.test("the CLI refuses a second merged link on one backing path with busy", 
   assert.equal(runCli(["remove", `${dir}/m1`]).code, 0);
   assertClean(dir, "/run/bindlink");
 });
+
+Deno.test("with /proc covered, every command says so and what to do, never a stack trace", () => {
+  const dir = fresh();
+  files(dir, ["x/x.txt", "v/v.txt"]);
+  const covered = ["unshare", "-m", "sh", "-c", 'mount -t tmpfs cover /proc && exec "$0" "$@"'];
+  for (
+    const [args, start] of [
+      [["list"], "Could not list the bind links"],
+      [["create", `${dir}/v`, `${dir}/x`], `Could not create the bind link ${dir}/v -> ${dir}/x`],
+      [["remove", `${dir}/v`], `Could not remove the bind link at ${dir}/v`],
+    ] as const
+  ) {
+    const out = runCli([...args], covered);
+    assert.equal(out.code, 1, out.stdout + out.stderr);
+    assert.equal(out.stdout, "");
+    assert.ok(out.stderr.startsWith(`bindlink: ${start}: `), out.stderr);
+    assert.match(out.stderr, /\/proc is not the kernel's proc file system here/);
+    assert.match(out.stderr, /umount \/proc/);
+    assert.doesNotMatch(out.stderr, /Uncaught| at .*\.ts:\d+/);
+  }
+  assertClean(dir, "/run/bindlink");
+});
