@@ -223,3 +223,34 @@ export class BindLinkError extends Error {
     };
   }
 }
+
+/**
+ * A failure below the operations that already knows what it means for the user (the system
+ * is not in a state bindlink can work in), before it is known which operation met it. Each
+ * backend, and the CLI for what reaches it, turns it into the {@linkcode BindLinkError} of the
+ * operation at hand, so it never escapes as a bare error with a stack trace.
+ *
+ * @example
+ * ```ts
+ * import { BindLinkError, ExplainedFailure } from "./errors.ts";
+ *
+ * const failure = new ExplainedFailure({
+ *   code: "not-supported",
+ *   summary: "/proc is not usable",
+ *   hint: "Mount it (mount -t proc proc /proc).",
+ * });
+ * const error = new BindLinkError({ operation: "list", ...failure.meaning, cause: failure });
+ * console.log(error.code); // not-supported
+ * ```
+ */
+export class ExplainedFailure extends Error {
+  /** What it means, and what to do. */
+  readonly meaning: ErrorMeaning;
+
+  /** A failure meaning `meaning`. */
+  constructor(meaning: ErrorMeaning, options?: ErrorOptions) {
+    super(meaning.summary, options);
+    this.name = "ExplainedFailure";
+    this.meaning = meaning;
+  }
+}

@@ -31,6 +31,7 @@ const files = [
   "e2e_race.ts",
   "e2e_attacks_cleanup.ts",
   "e2e_attacks_settle.ts",
+  "e2e_create_checks.ts",
 ].map((name) => fileURLToPath(new URL(`./linux/${name}`, import.meta.url)));
 
 Deno.test({

@@ -7,6 +7,7 @@
 // Only what `--version` needs is imported here; the rest is imported where it is used, so
 // that `bindlink --version` and `help` start as fast as an empty `deno run` (deno task bench).
 import type { BindLinkApi } from "../bind_link_api.ts";
+import type { BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
 import { VERSION } from "../version.ts";
 import type { CliContext } from "./command.ts";
@@ -113,6 +114,33 @@ function permissionProblem(error: unknown): string | undefined {
     "or use the compiled bindlink executable, which has them built in.";
 }
 
+/** What reached the top without being a BindLinkError, as one, for the command `args` ran. */
+async function unexpected(error: unknown, args: readonly string[]) {
+  const { BindLinkError, ExplainedFailure } = await import("../errors.ts");
+  const [name, first, second] = beforeDoubleDash(args).filter((a) => !a.startsWith("-"));
+  const { findCommand } = await import("./commands.ts");
+  // Every command is named for its operation (none found: the failure came before one ran).
+  const operation = ((name && findCommand(name)?.[0]) ?? "list") as BindLinkOperation;
+  const paths = operation === "create"
+    ? { virtualPath: first, backingPath: second }
+    : operation === "remove"
+    ? { virtualPath: first }
+    : {};
+  if (error instanceof ExplainedFailure) {
+    return new BindLinkError({ operation, ...paths, ...error.meaning, cause: error });
+  }
+  return new BindLinkError({
+    operation,
+    ...paths,
+    code: "unknown",
+    summary: "an unexpected error stopped the command",
+    hint: "Run `bindlink list` and `bindlink status` to see where things stand, and report " +
+      "this message if it persists.",
+    systemMessage: error instanceof Error ? error.message : String(error),
+    cause: error,
+  });
+}
+
 /**
  * Runs the CLI on `args` (without the program name) and returns the exit code.
  *
@@ -169,12 +197,11 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
       return EXIT_FAILED;
     }
     const { BindLinkError } = await import("../errors.ts");
-    if (error instanceof BindLinkError) {
-      if (json) stdout(JSON.stringify({ ok: false, error }) + "\n");
-      else stderr(`bindlink: ${error.message}\n`);
-      return EXIT_FAILED;
-    }
-    throw error;
+    // Every failure is put into words: a bare error would print only a stack trace.
+    const failed = error instanceof BindLinkError ? error : await unexpected(error, args);
+    if (json) stdout(JSON.stringify({ ok: false, error: failed }) + "\n");
+    else stderr(`bindlink: ${failed.message}\n`);
+    return EXIT_FAILED;
   } finally {
     // Only what this call opened is closed: a platform passed in belongs to the caller.
     if (!io.platform) platform?.close();

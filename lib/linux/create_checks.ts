@@ -13,6 +13,7 @@ import type { SkeletonEntry } from "./overlay_assembly.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import { AT_FDCWD } from "./libc_ffi.ts";
 import { openAbsolute, openPath, openResolved } from "./paths.ts";
+import { refuseReservedPlace } from "./place_checks.ts";
 import type { LinkRecord } from "./records.ts";
 import { about, SystemCallError } from "./syscall.ts";
 
@@ -198,6 +199,7 @@ function checked(
   if (virtual !== spec.virtualPath) notes.push(`the virtual path resolves to ${virtual}`);
   if (backing !== spec.backingPath) notes.push(`the backing path resolves to ${backing}`);
   if (notes.length) where.symlinkNote = ` (through a symlink: ${notes.join("; ")})`;
+  refuseReservedPlace(where, virtualFd ?? parentFd!, virtualFd !== undefined, ns.stateDir);
   const virtualFacts = virtualFd === undefined ? undefined : pathFacts(virtualFd, "");
   const virtualKind = kindOf(virtualFacts);
 

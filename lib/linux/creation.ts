@@ -28,6 +28,7 @@ import { type AssemblyPlan, needsOverlay, type SkeletonEntry } from "./overlay_a
 import { openNoSymlinks, openPath, procFdPath } from "./paths.ts";
 import type { LinkSteps, MadePath } from "./records.ts";
 import { about, check, closeFd, libc, SystemCallError } from "./syscall.ts";
+import { noteUpper, refuseSharedUpper } from "./upper_layers.ts";
 
 /** How the tree is assembled: detached (default), or at a staging folder (older kernels). */
 export type Assembly = "detached" | "staging";
@@ -111,6 +112,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     if (virtualFd === undefined) made.push({ path: virtual, kind: backingKind! });
     let intent: Intent<LinkSteps>;
     if (writableOverlay(plan)) {
+      refuseSharedUpper(ns, where, backing);
       const parent = path.posix.dirname(backing);
       const workName = `.bindlink-work.${path.posix.basename(backing)}.${
         crypto.randomUUID().slice(0, 8)
@@ -146,6 +148,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       steps.mountId = tree.mountId;
       planMountPoints(tree, exceptions, backing, made);
       intent.update(steps);
+      undo.push(noteUpper(ns, steps)); // after the update: a recovery then knows to forget it
     } else {
       tree = LinkTree.build(plan);
       steps.mountId = tree.mountId;

@@ -222,8 +222,10 @@ export function explainErrno(
           ? "overlay refused the folders of the merged link"
           : "the kernel rejected the mount request",
         hint: context.merged
-          ? "A merged link's backing path must not be the root of a file system, and neither " +
-            "path may be inside the other; the kernel log (dmesg) names the rule that failed."
+          ? "bindlink checks beforehand that neither path is inside the other and that a " +
+            "writable backing path is not the root of a mount, so overlay objected to something " +
+            "else about these folders (their file system, or a layer this kernel cannot " +
+            "stack): the kernel log (dmesg) names the rule that failed."
           : "The virtual path may sit on a mount the kernel does not let bindlink move or " +
             "cover (a shared or locked mount); check the paths.",
       };

@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { BindLinkError, type BindLinkErrorInit, type BindLinkOperation } from "../errors.ts";
+import {
+  BindLinkError,
+  type BindLinkErrorInit,
+  type BindLinkOperation,
+  ExplainedFailure,
+} from "../errors.ts";
 import { LockHeldByAsyncCallError } from "../state/lock.ts";
 import { ERRNO, errnoName, type ErrnoRole, explainErrno } from "./errno.ts";
 import { strerror, SystemCallError } from "./syscall.ts";
@@ -85,6 +90,9 @@ export function explain(
       systemMessage: strerror(error.errno),
       cause: error,
     });
+  }
+  if (error instanceof ExplainedFailure) {
+    return refuse(where, { ...error.meaning, hint: error.meaning.hint + leftover, cause: error });
   }
   if (error instanceof LockHeldByAsyncCallError) {
     return refuse(where, {

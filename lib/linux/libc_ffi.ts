@@ -177,6 +177,14 @@ export const libcSymbols = {
     ],
     result: "i32", // int: 0, or -1 with errno set
   },
+  /** int fstatfs(int fd, struct statfs* buf) */
+  fstatfs: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // struct statfs* buf (120 bytes on 64-bit; f_type, a long, first)
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
   /** int ioctl(int fd, unsigned long request, void* argp) */
   ioctl: {
     parameters: [
@@ -363,7 +371,12 @@ export const RESOLVE = { NO_XDEV: 0x1n, NO_MAGICLINKS: 0x2n, NO_SYMLINKS: 0x4n }
 export const NS_GET_MNTNS_ID = 0x8008b705n;
 
 /** statmount request bits. */
-export const STATMOUNT = { MNT_BASIC: 0x2, MNT_POINT: 0x10, MNT_NS_ID: 0x40 } as const;
+export const STATMOUNT = {
+  MNT_BASIC: 0x2,
+  FS_TYPE: 0x20,
+  MNT_POINT: 0x10,
+  MNT_NS_ID: 0x40,
+} as const;
 
 // Where distributions install glibc for each CPU: Debian/Ubuntu multiarch, Fedora/SUSE lib64,
 // Arch and others /usr/lib.

@@ -199,6 +199,8 @@ export interface MountDescription {
   parentId: bigint;
   /** Where it is mounted, as seen from this process's root. */
   mountPoint: string;
+  /** Its file system's type (`tmpfs`, `devtmpfs`, `overlay`, ...). */
+  fsType: string;
 }
 
 let statmountWorks: boolean | undefined;
@@ -221,7 +223,7 @@ export function describeMount(id: bigint): MountDescription | undefined | null {
   const req = new DataView(request.buffer);
   req.setUint32(0, 24, true); // MNT_ID_REQ_SIZE_VER0
   req.setBigUint64(8, id, true);
-  req.setBigUint64(16, BigInt(STATMOUNT.MNT_BASIC | STATMOUNT.MNT_POINT), true);
+  req.setBigUint64(16, BigInt(STATMOUNT.MNT_BASIC | STATMOUNT.MNT_POINT | STATMOUNT.FS_TYPE), true);
   let size = 4096 + 512;
   for (;;) {
     const buffer = new Uint8Array(size);
@@ -241,13 +243,16 @@ export function describeMount(id: bigint): MountDescription | undefined | null {
     }
     statmountWorks = true;
     const view = new DataView(buffer.buffer);
-    const pointOffset = view.getUint32(108, true);
-    const start = 512 + pointOffset;
-    const end = buffer.indexOf(0, start);
+    // Strings follow the 512-byte struct; fs_type (offset 36) and mnt_point (108) index them.
+    const text = (offset: number) => {
+      const start = 512 + view.getUint32(offset, true);
+      return new TextDecoder().decode(buffer.subarray(start, buffer.indexOf(0, start)));
+    };
     return {
       id: view.getBigUint64(40, true),
       parentId: view.getBigUint64(48, true),
-      mountPoint: new TextDecoder().decode(buffer.subarray(start, end)),
+      mountPoint: text(108),
+      fsType: text(36),
     };
   }
 }

@@ -4,6 +4,8 @@
  * 6.13+; their paths as strings before that), `fsmount`. A link made over earlier links gets
  * a lowest layer of its own: a small private tmpfs holding only the names of those links'
  * roots, so that they stay visible, as on Windows, without the backing path getting them.
+ * A merged link on a virtual path that does not exist yet gets the same layer,
+ * empty: it is merged with nothing, as on Windows.
  *
  * @module
  */
@@ -99,7 +101,13 @@ function makeSkeleton(entries: readonly SkeletonEntry[]): number {
  */
 export function buildOverlay(plan: AssemblyPlan): number {
   const symbols = libc();
-  const skeleton = plan.skeleton.length ? makeSkeleton(plan.skeleton) : undefined;
+  // An anchorless merged link is merged with nothing: overlay needs a lower layer (two when
+  // read-only, without an upper one), so it gets an empty one, a private tmpfs that lives only as long as the link's mount. The
+  // mount point is then all that remove has to delete, as for any anchorless link.
+  const mergedWithNothing = plan.merged && plan.virtualFd === undefined;
+  const skeleton = plan.skeleton.length || mergedWithNothing
+    ? makeSkeleton(plan.skeleton)
+    : undefined;
   const context = check(symbols.fsopen(cString("overlay"), FSOPEN_CLOEXEC), "fsopen(overlay)");
   try {
     const lowers: number[] = [];

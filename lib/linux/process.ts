@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ExplainedFailure } from "../errors.ts";
 import type { ProcessFacts } from "../state/intents.ts";
 import { readProcFile } from "./proc.ts";
 
@@ -15,6 +16,18 @@ export function parseProcStat(text: string): { state: string; start: string } | 
   const state = rest[0];
   const start = rest[19]; // field 22 is the 20th after the name
   return state && start && /^\d+$/.test(start) ? { state, start } : undefined;
+}
+
+/** /proc is covered (a mount over it), or not mounted: bindlink cannot tell its state apart. */
+function procUnusable(file: string): ExplainedFailure {
+  return new ExplainedFailure({
+    code: "not-supported",
+    summary: `${file} could not be read: /proc is not the kernel's proc file system here ` +
+      "(something is mounted over it, or it is not mounted)",
+    hint: "bindlink reads the boot ID and process facts from /proc to know its own state. " +
+      "Take off what covers /proc (umount /proc, until mount shows proc there), or mount it " +
+      "(mount -t proc proc /proc), then run the command again.",
+  });
 }
 
 let bootIdCache: string | undefined;
@@ -41,7 +54,7 @@ const facts: ProcessFacts = {
   bootId() {
     if (bootIdCache === undefined) {
       const text = readProcFile("/proc/sys/kernel/random/boot_id")?.trim();
-      if (!text) throw new Error("/proc/sys/kernel/random/boot_id could not be read");
+      if (!text) throw procUnusable("/proc/sys/kernel/random/boot_id");
       bootIdCache = text.replaceAll("-", "");
     }
     return bootIdCache;
@@ -50,7 +63,7 @@ const facts: ProcessFacts = {
     if (!selfCache) {
       const stat = readProcFile("/proc/self/stat");
       const parsed = stat ? parseProcStat(stat) : undefined;
-      if (!parsed) throw new Error("/proc/self/stat could not be read");
+      if (!parsed) throw procUnusable("/proc/self/stat");
       selfCache = { pid: Deno.pid, start: parsed.start };
     }
     return selfCache;

@@ -25,6 +25,7 @@ import { cleanOverlayLeftovers } from "./overlay_leftovers.ts";
 import type { LinkRecord, LinkSteps, MadePath } from "./records.ts";
 import { about, check, closeFd, libc } from "./syscall.ts";
 import { beforeAct } from "./test_hooks.ts";
+import { forgetUpper } from "./upper_layers.ts";
 
 /** Detaches the mount whose root `fd` is (the mount and everything below it). */
 function detachFd(fd: number): void {
@@ -105,6 +106,7 @@ export function finishRemoval(ns: NamespaceState, steps: LinkSteps): Leftover[] 
   const covered = detachCovered(ns, steps.covers);
   const { leftovers, hidden } = removeAllMade(steps.made);
   handOver(ns, steps.link.virtualPath, covered, hidden);
+  forgetUpper(ns, steps);
   if (steps.link.since !== undefined) {
     const link = steps.link;
     leftovers.push(

@@ -15,6 +15,7 @@ import {
   CREATE_BIND_LINK_FLAG_READ_ONLY,
 } from "./bindfltapi_ffi.ts";
 import { checkCreateAtBoundary, checkRemoveAtBoundary } from "./boundary.ts";
+import { refuseStateFolder } from "./reserved_places.ts";
 import { describeFailureAsync, describeFailureSync, type Failure } from "./describe_error.ts";
 import { kernel32Symbols } from "./kernel32_ffi.ts";
 import {
@@ -124,6 +125,7 @@ class WindowsBindflt implements Platform {
 
   createSync(spec: LinkSpec): void {
     checkCreateAtBoundary(spec);
+    if (isWindows) refuseStateFolder(spec);
     const symbols = this.#load(this.#where("create", spec));
     const virtualPath = wideString(spec.virtualPath);
     const backingPath = wideString(spec.backingPath);
@@ -141,6 +143,7 @@ class WindowsBindflt implements Platform {
 
   async create(spec: LinkSpec): Promise<void> {
     checkCreateAtBoundary(spec);
+    if (isWindows) refuseStateFolder(spec);
     this.#load(this.#where("create", spec));
     const args = {
       virtualPath: wideString(spec.virtualPath),

@@ -1,0 +1,145 @@
+/**
+ * Places a link must never cover: the kernel's own file systems (a link over /proc hides
+ * what every program, bindlink included, reads there) and bindlink's state folder, the
+ * folders that hold it and those inside it (a link over /run would hide /run/bindlink, and
+ * with it the records bindlink needs to remove its links).
+ *
+ * Both are told by what the place is, never by its name: the file system by the magic number
+ * `fstatfs` reports (and, for devtmpfs, which reports tmpfs's, by the type `statmount`
+ * names), the state folder by the device and inode of each folder from it up to the root,
+ * walked with `..` from descriptors.
+ *
+ * @module
+ */
+import { refuse, type Where } from "./failure.ts";
+import { cString, O } from "./libc_ffi.ts";
+import { describeMount, pathFacts, uniqueNumber } from "./mount_facts.ts";
+import { openAbsolute } from "./paths.ts";
+import { check, closeFd, libc } from "./syscall.ts";
+
+/** The kernel's own file systems, by `statfs` magic (include/uapi/linux/magic.h). */
+const KERNEL_FILE_SYSTEMS = new Map<number, string>([
+  [0x9fa0, "proc"],
+  [0x62656572, "sysfs"],
+  [0x1cd1, "devpts"],
+  [0x27e0eb, "cgroup"],
+  [0x63677270, "cgroup2"],
+  [0x73636673, "securityfs"],
+  [0x64626720, "debugfs"],
+  [0x74726163, "tracefs"],
+  [0xcafe4a11, "bpf"],
+  [0x19800202, "mqueue"],
+  [0x62656570, "configfs"],
+  [0xde5e81e4, "efivarfs"],
+  [0x6165676c, "pstore"],
+  [0x65735543, "fusectl"],
+]);
+const TMPFS_MAGIC = 0x01021994;
+
+// struct statfs is 120 bytes on 64-bit Linux; f_type (a long) comes first.
+const statfsBuffer = new Uint8Array(120);
+const statfsView = new DataView(statfsBuffer.buffer);
+
+/**
+ * The kernel file system `fd` is on, by name, or `undefined` for any other.
+ *
+ * @example
+ * ```ts
+ * import { kernelFileSystemOf } from "./place_checks.ts";
+ * import { openAbsolute } from "./paths.ts";
+ *
+ * console.log(kernelFileSystemOf(openAbsolute("/proc")!)); // "proc"
+ * ```
+ */
+export function kernelFileSystemOf(fd: number): string | undefined {
+  check(libc().fstatfs(fd, statfsBuffer), "fstatfs");
+  const magic = Number(statfsView.getBigUint64(0, true) & 0xffffffffn);
+  const named = KERNEL_FILE_SYSTEMS.get(magic);
+  if (named || magic !== TMPFS_MAGIC) return named;
+  // devtmpfs reports tmpfs's magic: only the mount's own type tells them apart.
+  const unique = uniqueNumber(pathFacts(fd, "")!.mountId);
+  const described = unique === undefined ? undefined : describeMount(unique);
+  return described?.fsType === "devtmpfs" ? "devtmpfs" : undefined;
+}
+
+function identity(fd: number): string {
+  const facts = pathFacts(fd, "")!;
+  return `${facts.device}:${facts.inode}`;
+}
+
+/** The identities of the folder `fd` and of every folder above it, up to the root. */
+function chainOf(fd: number): string[] {
+  const chain = [identity(fd)];
+  let at = fd;
+  try {
+    for (;;) {
+      const up = check(
+        libc().openat(at, cString(".."), O.PATH | O.DIRECTORY | O.CLOEXEC, 0),
+        "open(..)",
+      );
+      if (at !== fd) closeFd(at);
+      at = up;
+      const id = identity(at);
+      if (id === chain[chain.length - 1]) return chain; // the root is its own parent
+      chain.push(id);
+    }
+  } finally {
+    if (at !== fd) closeFd(at);
+  }
+}
+
+/**
+ * Refuses, with `invalid-path` saying why, a link whose place is on one of the kernel's own
+ * file systems, is bindlink's state folder `stateDir`, holds it, or lies inside it. `placeFd`
+ * is the virtual path, opened, or for an anchorless link its parent folder, where the mount
+ * point would be made.
+ *
+ * @example
+ * ```ts
+ * import { refuseReservedPlace } from "./place_checks.ts";
+ * import { openAbsolute } from "./paths.ts";
+ *
+ * const where = { operation: "create" as const, virtualPath: "/proc" };
+ * refuseReservedPlace(where, openAbsolute("/proc")!, true, "/run/bindlink"); // throws
+ * ```
+ */
+export function refuseReservedPlace(
+  where: Where,
+  placeFd: number,
+  isVirtual: boolean,
+  stateDir: string,
+): void {
+  const kernel = kernelFileSystemOf(placeFd);
+  if (kernel !== undefined) {
+    throw refuse(where, {
+      code: "invalid-path",
+      summary: `the virtual path ${isVirtual ? "is" : "would be made"} on ${kernel}, one of ` +
+        "the kernel's own file systems",
+      hint: "A link there would hide what the system and bindlink itself read there: pick a " +
+        "virtual path on an ordinary file system.",
+    });
+  }
+  const stateFd = openAbsolute(stateDir);
+  if (stateFd === undefined) return; // no state folder: nothing to hide
+  let stateChain: string[];
+  try {
+    stateChain = chainOf(stateFd);
+  } finally {
+    closeFd(stateFd);
+  }
+  const place = identity(placeFd);
+  const holds = isVirtual && stateChain.includes(place);
+  const inside = !holds && chainOf(placeFd).includes(stateChain[0]);
+  if (holds || inside) {
+    throw refuse(where, {
+      code: "invalid-path",
+      summary: holds
+        ? place === stateChain[0]
+          ? `the virtual path is bindlink's state folder ${stateDir}`
+          : `the virtual path holds bindlink's state folder ${stateDir}`
+        : `the virtual path lies inside bindlink's state folder ${stateDir}`,
+      hint: "A link there would hide bindlink's lock and link records, and bindlink could no " +
+        "longer remove its links: pick another virtual path.",
+    });
+  }
+}
