@@ -16,11 +16,13 @@ import {
 } from "./bindfltapi_ffi.ts";
 import { checkCreateAtBoundary, checkRemoveAtBoundary } from "./boundary.ts";
 import { describeFailureAsync, describeFailureSync, type Failure } from "./describe_error.ts";
+import { checkCreateOnWindows } from "./dry_check.ts";
 import { kernel32Symbols } from "./kernel32_ffi.ts";
 import { listLinks, listLinksSync, noListingError } from "./listing.ts";
 import { type LoadContext, openBindLinkApi } from "./loader.ts";
 import { windowsPathRules } from "./paths.ts";
 import { system32Path } from "./system_root.ts";
+import { tokenElevated, withSecurityLibraries } from "./security.ts";
 import { englishText, formatMessage } from "./system_text.ts";
 import { noVolumeTable, readVolumes, type WindowsVolume } from "./volumes.ts";
 import { wideString, wideStringArray } from "./wide.ts";
@@ -132,6 +134,21 @@ class WindowsBindflt implements Platform {
     if (hresult < 0) throw await this.#failure(this.#createFailure(spec, hresult));
   }
 
+  checkCreateSync(spec: LinkSpec): void {
+    checkCreateAtBoundary(spec);
+    // A library named in code (a test double, a pinned copy) judges paths and rights itself.
+    if (this.#configuredPath !== undefined) return;
+    checkCreateOnWindows(spec, {
+      elevated: () => withSecurityLibraries(tokenElevated),
+      word: (failure) =>
+        this.#failureSync({ ...failure, systemMessage: this.#systemText(failure.hresult) }),
+    });
+  }
+
+  checkCreate(spec: LinkSpec): Promise<void> {
+    return Promise.resolve().then(() => this.checkCreateSync(spec));
+  }
+
   removeSync(virtualPath: string): void {
     checkRemoveAtBoundary(virtualPath);
     const symbols = this.#load({ operation: "remove", virtualPath });
@@ -156,6 +173,12 @@ class WindowsBindflt implements Platform {
 
   list(): Promise<BindLinkInfo[]> {
     return this.#listOn();
+  }
+
+  forwardsInterrupt(): boolean {
+    // The console delivers Ctrl+C and Ctrl+Break to every process attached to it; the only
+    // way to "pass it on" would be TerminateProcess, which no Ctrl+C should mean.
+    return false;
   }
 
   close(): void {

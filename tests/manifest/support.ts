@@ -53,10 +53,13 @@ export function failingCreate(
     cwd: () => platform.cwd(),
     create: (s) => (before(), platform.create(s)),
     createSync: (s) => (before(), platform.createSync(s)),
+    checkCreate: (s) => platform.checkCreate(s),
+    checkCreateSync: (s) => platform.checkCreateSync(s),
     remove: (v) => platform.remove(v),
     removeSync: (v) => platform.removeSync(v),
     list: () => platform.list(),
     listSync: () => platform.listSync(),
+    forwardsInterrupt: () => platform.forwardsInterrupt(),
     close: () => platform.close(),
   };
 }
