@@ -14,7 +14,7 @@
  */
 import type { BindLinkError } from "../errors.ts";
 import type { LinkSpec } from "../platform.ts";
-import { type Failure } from "./describe_error.ts";
+import type { Failure } from "./describe_error.ts";
 import { hresultFromWin32 } from "./hresult.ts";
 
 const ERROR_FILE_NOT_FOUND = 2;
