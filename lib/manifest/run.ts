@@ -91,29 +91,14 @@ export async function runChild(
   platform: Platform,
   operation: "run" = "run",
 ): Promise<number> {
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(command[0], {
-      args: command.slice(1),
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    }).spawn();
-  } catch (error) {
-    throw new BindLinkError({
-      code: error instanceof Deno.errors.NotFound ? "not-found" : "access-denied",
-      operation,
-      summary: `the command ${command[0]} could not be started (${(error as Error).message})`,
-      hint: error instanceof Deno.errors.NotCapable
-        ? "bindlink run starts commands: give Deno --allow-run."
-        : "Check the command's name and that it is on PATH.",
-      cause: error,
-    });
-  }
+  // Listening starts before the command does: a Ctrl+C at the moment it starts must not
+  // find bindlink without a listener, which would end it (and, inside the namespace, the
+  // links) with the command still running.
+  let child: Deno.ChildProcess | undefined;
   const listeners: [Deno.Signal, () => void][] = [];
   const pass = (signal: Deno.Signal) => {
     try {
-      child.kill(signal);
+      child?.kill(signal);
     } catch { /* already gone */ }
   };
   for (const signal of [...FORWARDED, ...FROM_TERMINAL]) {
@@ -126,6 +111,24 @@ export async function runChild(
     listeners.push([signal, listener]);
   }
   try {
+    try {
+      child = new Deno.Command(command[0], {
+        args: command.slice(1),
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn();
+    } catch (error) {
+      throw new BindLinkError({
+        code: error instanceof Deno.errors.NotFound ? "not-found" : "access-denied",
+        operation,
+        summary: `the command ${command[0]} could not be started (${(error as Error).message})`,
+        hint: error instanceof Deno.errors.NotCapable
+          ? "bindlink run starts commands: give Deno --allow-run."
+          : "Check the command's name and that it is on PATH.",
+        cause: error,
+      });
+    }
     return (await child.status).code;
   } finally {
     for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
