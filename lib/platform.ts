@@ -77,6 +77,16 @@ export interface Platform {
   create(spec: LinkSpec): Promise<void>;
   /** Creates a link, blocking until the system call returns. */
   createSync(spec: LinkSpec): void;
+  /**
+   * Makes every check {@linkcode Platform.create} makes before it changes anything, and
+   * changes nothing: throws the `BindLinkError` create would throw for what they
+   * find (a path missing, or of the wrong kind, layers that overlap, a link already there,
+   * a caller without the rights). What only the system can refuse at the call itself is not
+   * foreseen. `apply --dry-run` asks it of every link it would make.
+   */
+  checkCreate(spec: LinkSpec): Promise<void>;
+  /** The blocking twin of {@linkcode Platform.checkCreate}. */
+  checkCreateSync(spec: LinkSpec): void;
   /** Removes the link at `virtualPath` (resolved) without blocking the event loop. */
   remove(virtualPath: string): Promise<void>;
   /** Removes the link at `virtualPath` (resolved), blocking. */
@@ -85,6 +95,15 @@ export interface Platform {
   list(): Promise<BindLinkInfo[]>;
   /** The blocking twin of {@linkcode Platform.list}. */
   listSync(): BindLinkInfo[];
+  /**
+   * Whether a Ctrl+C (SIGINT) that reached this process should be passed on to a command it
+   * started: false when the command got it already. On Linux the terminal sends it to its
+   * foreground process group, the command included, so it is passed on only when standard
+   * input is no terminal or this process is not in its foreground group (a `kill -INT` of
+   * this process alone). On Windows the console sends it to every process attached to it,
+   * so never.
+   */
+  forwardsInterrupt(): boolean;
   /** Releases native libraries; a later call opens them again. */
   close(): void;
 }

@@ -46,10 +46,14 @@ export function unsupportedPlatform(os: string): Platform {
     cwd: () => Deno.cwd(),
     createSync: (spec) => refuse(spec, "create"),
     create: (spec) => Promise.resolve().then(() => refuse(spec, "create")),
+    checkCreateSync: (spec) => refuse(spec, "create"),
+    checkCreate: (spec) => Promise.resolve().then(() => refuse(spec, "create")),
     removeSync: (virtualPath) => refuse({ virtualPath }, "remove"),
     remove: (virtualPath) => Promise.resolve().then(() => refuse({ virtualPath }, "remove")),
     listSync: () => refuse({}, "list"),
     list: () => Promise.resolve().then(() => refuse({}, "list")),
+    // Nothing runs here that a Ctrl+C could be meant for.
+    forwardsInterrupt: () => false,
     close: () => {},
   };
 }

@@ -24,6 +24,13 @@ refused (nothing is changed) unless --replace. Links are made in order (a link t
 lies inside another link's virtual path after it), all or nothing: if one fails, the links
 this apply made are removed again and the error names the one that failed.
 
+--dry-run makes every check that changes nothing, and exits 1 with the error apply would
+give: the manifest and its trust, drift against the live links, each path's existence and
+kind, overlapping paths, and whether you have the rights. It cannot foresee what only the
+system decides at the moment of the call (on Linux the kernel's own refusal of a mount or an
+overlay layer, on Windows bindflt's), nor a change made in between; and a link inside or
+showing another link the same apply makes is checked only when apply makes it.
+
 The manifest (bindlink.json) looks like this; relative paths resolve against its folder:
   { "links": [ { "virtual": "deps", "backing": "../shared/deps", "readOnly": true } ] }
 Its JSON Schema is bindlink.schema.json in bindlink's folder (for "$schema").
@@ -31,7 +38,7 @@ Its JSON Schema is bindlink.schema.json in bindlink's folder (for "$schema").
 Options:
 ${MANIFEST_HELP}
       --replace                 replace links that show something else
-  -n, --dry-run                 say what apply would do; change nothing
+  -n, --dry-run                 say what apply would do, and fail as it would; change nothing
       --boot-log <file>         as the startup task runs it: wait (bounded) for backing
                                 paths, and write the outcome to <file>
       --json                    print one JSON object, with a top-level "changed"

@@ -21,12 +21,15 @@ export const help =
 
 Run <command> with links in place, and remove them when it ends: when it exits, fails, or
 gets Ctrl+C or SIGTERM (Ctrl+C and Ctrl+Break on Windows). The exit code is the command's.
+Ctrl+C reaches the command from the terminal, once; bindlink passes it on only when the
+command could not have got it (kill -INT of bindlink without a terminal).
 The links are the manifest's (-f; bindlink.json when neither -f nor --link is given) and
 those given with --link.
 
 Linux: the command runs in a private mount namespace, so its links are invisible to other
-processes and vanish with it, even if bindlink is killed (this uses /usr/bin/unshare, so
-Deno needs --allow-run besides --allow-ffi --allow-read --allow-write).
+processes and vanish with it, even if bindlink is killed; the command ends with bindlink
+(this uses /usr/bin/unshare and /usr/bin/setpriv, so Deno needs --allow-run besides
+--allow-ffi --allow-read --allow-write).
 Windows: links are system-wide. If bindlink is killed, "bindlink status" shows the links it
 left and "bindlink prune" (or the next apply, down or run) removes them. Needs --allow-run.
 
@@ -101,13 +104,26 @@ async function linksFromArgs(args: ParsedArgs, context: CliContext): Promise<Man
   return { file: manifest.file, links: [...manifest.links, ...given] };
 }
 
-function insideSpecs(json: string, context: CliContext): Promise<LinkSpec[]> {
-  let parsed: { file?: string; links?: LinkSpec[] };
+interface Inside {
+  file?: string;
+  links?: LinkSpec[];
+  parent?: number;
+}
+
+function parseInside(json: string): Inside {
+  let parsed: Inside;
   try {
     parsed = JSON.parse(json);
   } catch {
     throw new UsageError(`--${INSIDE_NAMESPACE} is internal to bindlink run`, "run");
   }
+  if (parsed.parent !== undefined && !Number.isSafeInteger(parsed.parent)) {
+    throw new UsageError(`--${INSIDE_NAMESPACE} is internal to bindlink run`, "run");
+  }
+  return parsed;
+}
+
+function insideSpecs(parsed: Inside, context: CliContext): Promise<LinkSpec[]> {
   // Checked again here: this process makes the links, so it validates what it makes.
   return context.platform().then((platform) =>
     resolveLinks(
@@ -137,9 +153,11 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   const progress = progressLine(context);
   try {
     if (inside !== undefined) {
-      const specs = await insideSpecs(inside, context);
+      const parsed = parseInside(inside);
+      const specs = await insideSpecs(parsed, context);
       return await runInsideNamespace(specs, command, await context.platform(), {
         onProgress: progress.onProgress,
+        parent: parsed.parent,
       });
     }
     const manifest = await linksFromArgs(args, context);

@@ -24,7 +24,7 @@ import {
 } from "./mount_sequences.ts";
 import { factsAt, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
-import { type AssemblyPlan, needsOverlay, type SkeletonEntry } from "./overlay_assembly.ts";
+import { type AssemblyPlan, writesIntoBacking } from "./overlay_assembly.ts";
 import { openNoSymlinks, openPath, procFdPath } from "./paths.ts";
 import type { LinkSteps, MadePath } from "./records.ts";
 import { about, check, closeFd, libc, SystemCallError } from "./syscall.ts";
@@ -82,8 +82,6 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       virtualFd: resolvedVirtualFd,
     } = resolveCreate(ns, spec, where, keep);
     let virtualFd = resolvedVirtualFd;
-    const writableOverlay = (plan: { merged: boolean; skeleton: readonly SkeletonEntry[] }) =>
-      needsOverlay(plan) && !spec.readOnly;
     // --- The plan, and the intent record before the first change.
     const plan: AssemblyPlan = {
       backingFd,
@@ -111,7 +109,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     };
     if (virtualFd === undefined) made.push({ path: virtual, kind: backingKind! });
     let intent: Intent<LinkSteps>;
-    if (writableOverlay(plan)) {
+    if (writesIntoBacking(plan)) {
       refuseSharedUpper(ns, where, backing);
       const parent = path.posix.dirname(backing);
       const workName = `.bindlink-work.${path.posix.basename(backing)}.${

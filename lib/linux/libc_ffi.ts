@@ -112,6 +112,28 @@ export const libcSymbols = {
   close: { parameters: ["i32" /* int fd */], result: "i32" /* int */ },
   /** uid_t geteuid(void) */
   geteuid: { parameters: [], result: "u32" /* uid_t */ },
+  /** int isatty(int fd) */
+  isatty: { parameters: ["i32" /* int fd */], result: "i32" /* int: 1 for a terminal, else 0 */ },
+  /** pid_t tcgetpgrp(int fd) */
+  tcgetpgrp: {
+    parameters: ["i32" /* int fd */],
+    result: "i32", // pid_t: the terminal's foreground process group, or -1 with errno set
+  },
+  /** pid_t getpgrp(void) */
+  getpgrp: { parameters: [], result: "i32" /* pid_t */ },
+  /** pid_t getppid(void) */
+  getppid: { parameters: [], result: "i32" /* pid_t */ },
+  /** int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5) */
+  prctl: {
+    parameters: [
+      "i32", // int option
+      "u64", // unsigned long arg2 (variadic in C)
+      "u64", // unsigned long arg3
+      "u64", // unsigned long arg4
+      "u64", // unsigned long arg5
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
   /** int mkdirat(int dirfd, const char* pathname, mode_t mode) */
   mkdirat: {
     parameters: [
@@ -312,6 +334,9 @@ export const MS_REC = 0x4000n;
 export const MNT_DETACH = 0x2;
 /** UMOUNT_NOFOLLOW: do not follow a symlink in the last component. */
 export const UMOUNT_NOFOLLOW = 0x8;
+
+/** prctl PR_SET_PDEATHSIG: the signal this process gets when its parent thread ends. */
+export const PR_SET_PDEATHSIG = 1;
 
 /** AT_FDCWD: relative to the current directory. */
 export const AT_FDCWD = -100;

@@ -45,6 +45,23 @@ export function needsOverlay(plan: Pick<AssemblyPlan, "merged" | "skeleton">): b
   return plan.merged || plan.skeleton.length > 0;
 }
 
+/**
+ * True when the plan is a writable overlay: its upper layer is the backing path, which it
+ * writes into (and which no other overlay may write into at the same time).
+ *
+ * @example
+ * ```ts
+ * import { writesIntoBacking } from "./overlay_assembly.ts";
+ *
+ * writesIntoBacking({ merged: true, readOnly: false, skeleton: [] }); // true
+ * ```
+ */
+export function writesIntoBacking(
+  plan: Pick<AssemblyPlan, "merged" | "readOnly" | "skeleton">,
+): boolean {
+  return needsOverlay(plan) && !plan.readOnly;
+}
+
 // overlayfs splits string options on "," and lower layers on ":"; a backslash escapes both.
 function overlayEscape(dir: string): string {
   return dir.replace(/[\\,:]/g, (c) => "\\" + c);

@@ -18,6 +18,7 @@ import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import type { LockRequest, LockWait } from "../state/lock.ts";
 import { type Assembly, createLink } from "./creation.ts";
+import { checkCreateLink } from "./dry_check.ts";
 import { RUN_AS_ROOT } from "./errno.ts";
 import { explain, type Where } from "./failure.ts";
 import { listLinks } from "./listing.ts";
@@ -29,6 +30,7 @@ import { recoverPending } from "./recovery.ts";
 import { removeLink } from "./removal.ts";
 import { closeLibc } from "./syscall.ts";
 import { type LinuxTestHooks, withTestHooks } from "./test_hooks.ts";
+import { terminalDeliversInterrupt } from "./terminal.ts";
 
 /** Options for {@linkcode linuxPlatform}. */
 export interface LinuxPlatformOptions {
@@ -126,6 +128,21 @@ class LinuxMounts implements Platform {
     return this.#changingAsync(createWhere(spec), (ns) => createLink(ns, spec, this.#assembly));
   }
 
+  checkCreate(spec: LinkSpec): Promise<void> {
+    return Promise.resolve().then(() => this.checkCreateSync(spec));
+  }
+
+  checkCreateSync(spec: LinkSpec): void {
+    // No lock: nothing is changed, and a dry run must not wait for a long apply.
+    const where = createWhere(spec);
+    const ns = this.#namespace(where);
+    try {
+      checkCreateLink(ns, spec, where);
+    } catch (error) {
+      throw this.#failed(error, where);
+    }
+  }
+
   remove(virtualPath: string): Promise<void> {
     return this.#changingAsync(
       { operation: "remove", virtualPath },
@@ -153,6 +170,10 @@ class LinuxMounts implements Platform {
     } catch (error) {
       throw explain(error, where);
     }
+  }
+
+  forwardsInterrupt(): boolean {
+    return !terminalDeliversInterrupt();
   }
 
   close(): void {

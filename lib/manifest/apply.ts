@@ -5,6 +5,7 @@
  */
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
+import { checkPlan } from "./dry_check.ts";
 import { carryOut, changesOf, MakeError } from "./make.ts";
 import { defaultPlatform } from "../default_platform.ts";
 import { loadManifest } from "./load.ts";
@@ -121,6 +122,7 @@ export async function applyBindLinks(
     };
     if (options.dryRun) {
       const plan = check(await platform.list());
+      await checkPlan(platform, plan.links, { operation: "apply", file: loaded.file });
       return {
         changed: plan.links.some((p) => p.action !== "unchanged"),
         dryRun: true,

@@ -12,9 +12,16 @@
  *   CLI again with a hidden `run --inside-namespace`, which makes the links there, runs the
  *   command, and removes them. This needs `--allow-run` besides the usual flags.
  *
- * Ctrl+C reaches the command from the terminal; bindlink waits for it to end, then removes
- * the links (a second Ctrl+C is passed on). SIGTERM is passed on to the command. The exit
- * code is the command's.
+ * Ctrl+C reaches the command from the terminal (its foreground process group holds both);
+ * bindlink waits for it to end, then removes the links. A Ctrl+C the command did not get from
+ * the terminal (a `kill -INT` of bindlink alone, or no terminal) is passed on once, as the
+ * platform says ({@linkcode Platform.forwardsInterrupt}); Windows never passes it on. SIGTERM
+ * is passed on to the command. The exit code is the command's.
+ *
+ * On Linux the command ends with its parent: the inner bindlink asks for SIGTERM when the
+ * outer one dies (`prctl(PR_SET_PDEATHSIG)`), and starts the command under
+ * `/usr/bin/setpriv --pdeathsig TERM`, so it gets SIGTERM when the inner bindlink dies. A
+ * `kill -9` of either leaves no orphaned command, and the namespace and its links go with it.
  *
  * @module
  */
@@ -31,6 +38,12 @@ export const UNSHARE_PATH = "/usr/bin/unshare";
 
 /** The hidden option of `run` that the namespace helper starts bindlink with. */
 export const INSIDE_NAMESPACE = "inside-namespace";
+
+/**
+ * The absolute path of the helper that starts the command with a parent-death signal
+ * (util-linux), so the command ends when the inner bindlink does.
+ */
+export const SETPRIV_PATH = "/usr/bin/setpriv";
 
 /** The Deno permissions the namespace helper's bindlink runs with. */
 export const INNER_PERMISSIONS = ["--allow-ffi", "--allow-read", "--allow-write", "--allow-run"];
@@ -57,6 +70,11 @@ export interface RunOptions extends StateOptions {
   namespace?: boolean;
   /** The command line that starts bindlink's CLI again; default this process's. */
   self?: readonly string[];
+  /**
+   * Inside the namespace: the process ID of the outer bindlink. The inner one ends with it,
+   * and starts the command so that it ends with the inner one (Linux).
+   */
+  parent?: number;
 }
 
 const FORWARDED: readonly Deno.Signal[] = Deno.build.os === "windows" ? [] : ["SIGTERM"];
@@ -68,48 +86,60 @@ const FROM_TERMINAL: readonly Deno.Signal[] = Deno.build.os === "windows"
  * Spawns `command` with the terminal, passes signals on as described above, and resolves to
  * its exit code (128 + the signal's number when a signal ended it).
  */
-export async function runChild(command: readonly string[], operation: "run" = "run") {
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(command[0], {
-      args: command.slice(1),
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    }).spawn();
-  } catch (error) {
-    throw new BindLinkError({
-      code: error instanceof Deno.errors.NotFound ? "not-found" : "access-denied",
-      operation,
-      summary: `the command ${command[0]} could not be started (${(error as Error).message})`,
-      hint: error instanceof Deno.errors.NotCapable
-        ? "bindlink run starts commands: give Deno --allow-run."
-        : "Check the command's name and that it is on PATH.",
-      cause: error,
-    });
-  }
-  const seen = new Map<Deno.Signal, number>();
+export async function runChild(
+  command: readonly string[],
+  platform: Platform,
+  operation: "run" = "run",
+): Promise<number> {
+  // Listening starts before the command does: a Ctrl+C at the moment it starts must not
+  // find bindlink without a listener, which would end it (and, inside the namespace, the
+  // links) with the command still running.
+  let child: Deno.ChildProcess | undefined;
   const listeners: [Deno.Signal, () => void][] = [];
   const pass = (signal: Deno.Signal) => {
     try {
-      child.kill(Deno.build.os === "windows" ? "SIGTERM" : signal);
+      child?.kill(signal);
     } catch { /* already gone */ }
   };
   for (const signal of [...FORWARDED, ...FROM_TERMINAL]) {
+    // A listener on Ctrl+C keeps bindlink alive to remove the links once the command ends;
+    // it passes Ctrl+C on only when the terminal did not deliver it to the command too.
     const listener = () => {
-      const times = (seen.get(signal) ?? 0) + 1;
-      seen.set(signal, times);
-      // The terminal sends Ctrl+C to the whole foreground group, the command included: pass
-      // it on only when it comes again (sent to bindlink alone, or the command ignored it).
-      if (FORWARDED.includes(signal) || times > 1) pass(signal);
+      if (FORWARDED.includes(signal) || forwardsInterrupt(platform)) pass(signal);
     };
     Deno.addSignalListener(signal, listener);
     listeners.push([signal, listener]);
   }
   try {
+    try {
+      child = new Deno.Command(command[0], {
+        args: command.slice(1),
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn();
+    } catch (error) {
+      throw new BindLinkError({
+        code: error instanceof Deno.errors.NotFound ? "not-found" : "access-denied",
+        operation,
+        summary: `the command ${command[0]} could not be started (${(error as Error).message})`,
+        hint: error instanceof Deno.errors.NotCapable
+          ? "bindlink run starts commands: give Deno --allow-run."
+          : "Check the command's name and that it is on PATH.",
+        cause: error,
+      });
+    }
     return (await child.status).code;
   } finally {
     for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+  }
+}
+
+function forwardsInterrupt(platform: Platform): boolean {
+  try {
+    return platform.forwardsInterrupt();
+  } catch {
+    return true; // cannot tell (libc not loadable): a Ctrl+C unanswered would be worse
   }
 }
 
@@ -121,9 +151,25 @@ export function selfCommand(permissions: readonly string[] = INNER_PERMISSIONS):
   return [Deno.execPath(), "run", "--no-config", "--no-prompt", ...permissions, script];
 }
 
+/** Throws `not-supported` unless the util-linux helper at `path` is there. */
+function requireHelper(path: string, purpose: string): void {
+  try {
+    Deno.statSync(path);
+  } catch (error) {
+    throw new BindLinkError({
+      code: "not-supported",
+      operation: "run",
+      summary: `${path} is missing, and bindlink run needs it ${purpose}`,
+      hint: "Install util-linux (it provides unshare and setpriv).",
+      cause: error,
+    });
+  }
+}
+
 async function inNamespace(
   specs: readonly LinkSpec[],
   command: readonly string[],
+  platform: Platform,
   options: RunOptions,
 ): Promise<number> {
   const self = options.self ?? selfCommand();
@@ -134,29 +180,21 @@ async function inNamespace(
     ...self,
     "run",
     `--${INSIDE_NAMESPACE}`,
-    JSON.stringify({ file: options.file, links: specs }),
+    JSON.stringify({ file: options.file, links: specs, parent: Deno.pid }),
     "--",
     ...command,
   ];
-  try {
-    Deno.statSync(UNSHARE_PATH);
-  } catch (error) {
-    throw new BindLinkError({
-      code: "not-supported",
-      operation: "run",
-      summary: `${UNSHARE_PATH} is missing, and bindlink run needs it to start the command in ` +
-        "a private mount namespace",
-      hint: "Install util-linux (it provides unshare).",
-      cause: error,
-    });
-  }
-  return await runChild([UNSHARE_PATH, ...args]);
+  requireHelper(UNSHARE_PATH, "to start the command in a private mount namespace");
+  requireHelper(SETPRIV_PATH, "to end the command when bindlink ends");
+  return await runChild([UNSHARE_PATH, ...args], platform);
 }
 
 /**
  * Inside the private namespace (the hidden `run --inside-namespace`): make the links, run the
  * command, remove them. No record is kept: the namespace, and every mount in it, ends with
- * the last process in it.
+ * the last process in it. With `options.parent`, this process and the command end with the
+ * outer bindlink (see the module text); when it has already ended, nothing is made and the
+ * answer is 143, as SIGTERM would have given.
  */
 export async function runInsideNamespace(
   specs: readonly LinkSpec[],
@@ -164,6 +202,12 @@ export async function runInsideNamespace(
   platform: Platform,
   options: RunOptions = {},
 ): Promise<number> {
+  let child = command;
+  if (options.parent !== undefined) {
+    const { endWithParent } = await import("../linux/parent_death.ts");
+    if (!endWithParent(options.parent)) return 143;
+    child = [SETPRIV_PATH, "--pdeathsig", "TERM", "--", ...command];
+  }
   const plan = await planRun(specs, platform, options.file);
   await carryOut(platform, plan.links, {
     operation: "run",
@@ -172,7 +216,7 @@ export async function runInsideNamespace(
   });
   const made = plan.links.filter((p) => p.action !== "unchanged").map((p) => p.link);
   try {
-    return await runChild(command);
+    return await runChild(child, platform);
   } finally {
     await takeDown(platform, made, (live, spec) => isLiveAsRecorded(platform, live, spec));
   }
@@ -207,11 +251,11 @@ export async function runWithBindLinks(
     });
   }
   if (platform.name === "linux" && (options.namespace ?? true)) {
-    return await inNamespace(specs, command, options);
+    return await inNamespace(specs, command, platform, options);
   }
   const scope = await openLinkScope(specs, platform, options);
   try {
-    return await runChild(command);
+    return await runChild(command, platform);
   } finally {
     await scope.close();
   }

@@ -182,6 +182,7 @@ export async function changeLinks<T>(
 ): Promise<T> {
   const place = await statePlace(platform, options);
   const facts = options.processFacts ?? await hostProcessFacts();
+  let locked = false;
   return await place.lock.run(
     {
       command: operation,
@@ -189,12 +190,28 @@ export async function changeLinks<T>(
       onWait: options.onWait && ((wait) => options.onWait!(waitMessage(wait))),
     },
     async () => {
+      locked = true;
       await place.settle();
       const journal = new Journal(place.dir, facts, place.prefix);
       const recovered = await recoverInterrupted(platform, journal, operation);
       return await work({ journal, recovered });
     },
-  );
+  ).catch((error) => {
+    throw locked ? error : lockRefused(error, operation, place.dir);
+  });
+}
+
+/** The lock could not even be opened: as anyone but an administrator, say that plainly. */
+function lockRefused(error: unknown, operation: BindLinkOperation, dir: string): unknown {
+  if (!(error instanceof Deno.errors.PermissionDenied)) return error;
+  return new BindLinkError({
+    code: "access-denied",
+    operation,
+    summary: `the lock in ${dir} could not be opened (${error.message}): changing links ` +
+      "needs an administrator",
+    hint: "Run the command as root (Linux, e.g. with sudo) or from an elevated prompt (Windows).",
+    cause: error,
+  });
 }
 
 /** A journal over `platform`'s state folder, for commands that only look. */

@@ -17,6 +17,7 @@ import {
 import { checkCreateAtBoundary, checkRemoveAtBoundary } from "./boundary.ts";
 import { refuseStateFolder } from "./reserved_places.ts";
 import { describeFailureAsync, describeFailureSync, type Failure } from "./describe_error.ts";
+import { checkCreateOnWindows } from "./dry_check.ts";
 import { kernel32Symbols } from "./kernel32_ffi.ts";
 import {
   folderRecordFiles,
@@ -28,6 +29,7 @@ import { listLinks, listLinksSync, noListingError } from "./listing.ts";
 import { type LoadContext, openBindLinkApi } from "./loader.ts";
 import { windowsPathRules } from "./paths.ts";
 import { system32Path } from "./system_root.ts";
+import { tokenElevated, withSecurityLibraries } from "./security.ts";
 import { englishText, formatMessage } from "./system_text.ts";
 import { noVolumeTable, readVolumes, type WindowsVolume } from "./volumes.ts";
 import { wideString, wideStringArray } from "./wide.ts";
@@ -162,6 +164,21 @@ class WindowsBindflt implements Platform {
     this.#remember(spec, () => this.#api.symbols.RemoveBindLink(args.virtualPath));
   }
 
+  checkCreateSync(spec: LinkSpec): void {
+    checkCreateAtBoundary(spec);
+    // A library named in code (a test double, a pinned copy) judges paths and rights itself.
+    if (this.#configuredPath !== undefined) return;
+    checkCreateOnWindows(spec, {
+      elevated: () => withSecurityLibraries(tokenElevated),
+      word: (failure) =>
+        this.#failureSync({ ...failure, systemMessage: this.#systemText(failure.hresult) }),
+    });
+  }
+
+  checkCreate(spec: LinkSpec): Promise<void> {
+    return Promise.resolve().then(() => this.checkCreateSync(spec));
+  }
+
   removeSync(virtualPath: string): void {
     checkRemoveAtBoundary(virtualPath);
     const symbols = this.#load({ operation: "remove", virtualPath });
@@ -190,6 +207,12 @@ class WindowsBindflt implements Platform {
   async list(): Promise<BindLinkInfo[]> {
     const live = await this.#listOn();
     return this.#records ? this.#records.withExceptions(live) : live;
+  }
+
+  forwardsInterrupt(): boolean {
+    // The console delivers Ctrl+C and Ctrl+Break to every process attached to it; the only
+    // way to "pass it on" would be TerminateProcess, which no Ctrl+C should mean.
+    return false;
   }
 
   close(): void {

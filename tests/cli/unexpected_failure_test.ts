@@ -21,6 +21,9 @@ function failingWith(error: unknown): Platform {
     removeSync: fail,
     list: () => Promise.reject(error),
     listSync: fail,
+    checkCreate: () => Promise.reject(error),
+    checkCreateSync: fail,
+    forwardsInterrupt: () => false,
     close() {},
   };
 }

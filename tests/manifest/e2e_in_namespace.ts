@@ -261,11 +261,6 @@ function mountPointsOf(pid: number, dir: string): string[] {
     .map((line) => line.split(" ")[4]).filter((p) => p?.startsWith(dir + "/")).sort();
 }
 
-function parentOf(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-}
-
 Deno.test("run: Ctrl+C reaches the command; the links go and the exit code is the command's", async () => {
   const dir = fresh();
   const file = manifest(dir, THREE);
@@ -297,29 +292,6 @@ function release(dir: string, child: Deno.ChildProcess): void {
     Deno.kill(-child.pid, "SIGTERM");
   } catch { /* gone */ }
 }
-
-Deno.test("run: after kill -9 of bindlink, the links still die with the command", async () => {
-  const dir = fresh();
-  const file = manifest(dir, THREE);
-  const before = machine(dir);
-  const { child, pid } = await startWaitingRun(dir, file);
-  try {
-    const inner = parentOf(pid); // the bindlink inside the namespace
-    Deno.kill(inner, "SIGKILL");
-    Deno.kill(child.pid, "SIGKILL");
-    await child.status;
-    assert.ok(exists(`/proc/${pid}`), "the command runs on");
-    assert.equal(mountPointsOf(pid, dir).length, 4, "its links are still there for it");
-    assert.deepEqual(mountsBelow(dir), [], "and nowhere else");
-  } finally {
-    Deno.writeTextFileSync(`${dir}/go`, "");
-  }
-  for (let i = 0; i < 3000 && exists(`/proc/${pid}`); i++) await delay(10);
-  assert.ok(!exists(`/proc/${pid}`), "the command ended");
-  Deno.removeSync(`${dir}/go`);
-  Deno.removeSync(`${dir}/pid`);
-  assert.deepEqual(machine(dir), before);
-});
 
 Deno.test("SIGKILL in the middle of an apply: status says what is half done; the next apply or down cleans up", async () => {
   const dir = fresh();

@@ -6,10 +6,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 
-function skipReason(): string | undefined {
-  if (Deno.build.os !== "linux") return "Linux only";
-  if (Deno.uid() !== 0) return "needs root for mounts; run the tests as root";
-  for (const tool of ["unshare", "setsid", "umount"]) {
+function missingTool(tools: readonly string[]): string | undefined {
+  for (const tool of tools) {
     try {
       new Deno.Command(tool, { args: ["--version"], stdout: "null", stderr: "null" }).outputSync();
     } catch {
@@ -19,33 +17,64 @@ function skipReason(): string | undefined {
   return undefined;
 }
 
-const reason = skipReason();
-// The DSC resource's end-to-end file runs here too: it needs the same namespace and flags.
-const inner = ["./e2e_in_namespace.ts", "../dsc/e2e_in_namespace.ts"]
-  .map((file) => fileURLToPath(new URL(file, import.meta.url)));
+function skipReason(): string | undefined {
+  if (Deno.build.os !== "linux") return "Linux only";
+  if (Deno.uid() !== 0) return "needs root for mounts; run the tests as root";
+  return missingTool(["unshare", "setsid", "umount"]);
+}
 
-Deno.test({
-  name: reason
-    ? `manifest end-to-end suite (skipped: ${reason})`
-    : "manifest end-to-end suite: apply, status, down, run and kills, in a private mount namespace",
-  ignore: reason !== undefined,
-  async fn() {
-    const scratch = await Deno.makeTempDir({ prefix: "bindlink-manifest-e2e-" });
-    const { code, stdout, stderr } = await new Deno.Command("unshare", {
-      args: ["-m", "--propagation", "private", Deno.execPath(), "test", "--allow-all", ...inner],
-      env: {
-        NO_COLOR: "1",
-        BINDLINK_E2E_IN_PRIVATE_NAMESPACE: "1",
-        BINDLINK_E2E_SCRATCH: scratch,
-      },
-      // A hang must end as a failure of this test, not as a suite that never ends.
-      signal: AbortSignal.timeout(10 * 60_000),
-    }).output().finally(() => Deno.remove(scratch, { recursive: true }));
-    const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
-    console.log(text.replace(/^/gm, "    | "));
-    const summary = /^(ok|FAILED) \| (\d+) passed \| (\d+) failed/m.exec(text);
-    assert.ok(summary, "the end-to-end suite printed no summary");
-    assert.ok(Number(summary[2]) > 0, "the end-to-end suite ran no test");
-    assert.equal(code, 0, `the end-to-end suite failed: ${summary[0]}`);
+const reason = skipReason();
+
+/** The suites, each run in a namespace and on a scratch folder of its own. */
+const SUITES = [
+  {
+    file: "./e2e_in_namespace.ts",
+    what: "apply, status, down, run and kills",
+    tools: [],
   },
-});
+  {
+    file: "./run_signals_in_namespace.ts",
+    what: "run's Ctrl+C through a terminal, kill -INT and kill -9",
+    tools: ["script", "setpriv"],
+  },
+  {
+    file: "./dry_run_in_namespace.ts",
+    what: "apply --dry-run failing as apply fails",
+    tools: ["setpriv"],
+  },
+  {
+    file: "../dsc/e2e_in_namespace.ts",
+    what: "the DSC resource as dsc calls it",
+    tools: [],
+  },
+];
+
+for (const suite of SUITES) {
+  const inner = fileURLToPath(new URL(suite.file, import.meta.url));
+  const why = reason ?? missingTool(suite.tools);
+  Deno.test({
+    name: why
+      ? `manifest end-to-end suite, ${suite.what} (skipped: ${why})`
+      : `manifest end-to-end suite: ${suite.what}, in a private mount namespace`,
+    ignore: why !== undefined,
+    async fn() {
+      const scratch = await Deno.makeTempDir({ prefix: "bindlink-manifest-e2e-" });
+      const { code, stdout, stderr } = await new Deno.Command("unshare", {
+        args: ["-m", "--propagation", "private", Deno.execPath(), "test", "--allow-all", inner],
+        env: {
+          NO_COLOR: "1",
+          BINDLINK_E2E_IN_PRIVATE_NAMESPACE: "1",
+          BINDLINK_E2E_SCRATCH: scratch,
+        },
+        // A hang must end as a failure of this test, not as a suite that never ends.
+        signal: AbortSignal.timeout(10 * 60_000),
+      }).output().finally(() => Deno.remove(scratch, { recursive: true }));
+      const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+      console.log(text.replace(/^/gm, "    | "));
+      const summary = /^(ok|FAILED) \| (\d+) passed \| (\d+) failed/m.exec(text);
+      assert.ok(summary, "the end-to-end suite printed no summary");
+      assert.ok(Number(summary[2]) > 0, "the end-to-end suite ran no test");
+      assert.equal(code, 0, `the end-to-end suite failed: ${summary[0]}`);
+    },
+  });
+}

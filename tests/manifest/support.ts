@@ -36,6 +36,27 @@ export function threeLinks(): Manifest {
 /** The making order of {@linkcode threeLinks}. */
 export const THREE_IN_ORDER = ["C:\\Stage", "C:\\View", "C:\\Stage\\Sub"];
 
+/** `platform` with some of its members replaced: every other call goes to `platform`. */
+export function overriding(platform: Platform, overrides: Partial<Platform>): Platform {
+  return {
+    name: platform.name,
+    paths: platform.paths,
+    reportsExceptions: platform.reportsExceptions,
+    cwd: () => platform.cwd(),
+    create: (s) => platform.create(s),
+    createSync: (s) => platform.createSync(s),
+    checkCreate: (s) => platform.checkCreate(s),
+    checkCreateSync: (s) => platform.checkCreateSync(s),
+    remove: (v) => platform.remove(v),
+    removeSync: (v) => platform.removeSync(v),
+    list: () => platform.list(),
+    listSync: () => platform.listSync(),
+    forwardsInterrupt: () => platform.forwardsInterrupt(),
+    close: () => platform.close(),
+    ...overrides,
+  };
+}
+
 /** `platform`, except that its `k`-th create (from 1) returns `hresult` from the double. */
 export function failingCreate(
   platform: Platform,
@@ -47,19 +68,10 @@ export function failingCreate(
   const before = () => {
     if (++n === k) double.script("create", hresult);
   };
-  return {
-    name: platform.name,
-    paths: platform.paths,
-    reportsExceptions: platform.reportsExceptions,
-    cwd: () => platform.cwd(),
+  return overriding(platform, {
     create: (s) => (before(), platform.create(s)),
     createSync: (s) => (before(), platform.createSync(s)),
-    remove: (v) => platform.remove(v),
-    removeSync: (v) => platform.removeSync(v),
-    list: () => platform.list(),
-    listSync: () => platform.listSync(),
-    close: () => platform.close(),
-  };
+  });
 }
 
 /** A process that never runs: what a killed bindlink looks like to the next command. */
