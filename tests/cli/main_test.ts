@@ -224,3 +224,31 @@ Deno.test("a platform passed in by the caller stays open after a run", async () 
   await double.api.removeBindLink("C:\\Foo");
   assert.equal(double.linkCount(), 0);
 });
+
+Deno.test("an unknown option is a usage error wherever it stands, also with --help or --version", async () => {
+  using double = new Double();
+  for (
+    const args of [
+      ["--bogus"],
+      ["--bogus=1"],
+      ["--json", "--bogus"],
+      ["--bogus", "--version"],
+      ["help", "--bogus"],
+      ["--bogus", "list"],
+      ["list", "--bogus", "--help"],
+      ["list", "--bogus", "-V"],
+    ]
+  ) {
+    const { code, stdout, stderr } = await run(double, ...args);
+    assert.equal(code, EXIT_USAGE, args.join(" "));
+    const said = args.includes("--json") ? JSON.parse(stdout).error.message : stderr;
+    assert.match(said, /unknown option '--bogus'/, args.join(" "));
+    if (!args.includes("--json")) {
+      assert.match(stderr, /Run "bindlink (list )?--help" for usage/, args.join(" "));
+    }
+  }
+  assert.match((await run(double, "--bogus")).stderr, /bindlink's own options are --json/);
+  assert.equal((await run(double, "list", "--help")).code, EXIT_OK);
+  assert.equal((await run(double, "list", "--version")).code, EXIT_OK);
+  assert.equal(double.calls().length, 0);
+});
