@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { main } from "../../cli.ts";
 import { progressLine } from "../../lib/cli/manifest_input.ts";
-import { parseLinkOption } from "../../lib/cli/run.ts";
 import { Double } from "../support/double.ts";
 
 const isWindows = Deno.build.os === "windows";
@@ -219,22 +218,6 @@ Deno.test("run: the links go also when the command fails or cannot start; usage 
     assert.equal(twice.code, 1);
     assert.match(twice.stderr, /is the same place as links\[1\]/);
   }
-});
-
-Deno.test("--link: virtual=backing with ro and merged at the end; commas in paths survive", () => {
-  assert.deepEqual(parseLinkOption("C:\\a=D:\\b"), { virtual: "C:\\a", backing: "D:\\b" });
-  assert.deepEqual(parseLinkOption("/a=/b,ro,merged"), {
-    virtual: "/a",
-    backing: "/b",
-    readOnly: true,
-    merged: true,
-  });
-  assert.deepEqual(parseLinkOption("/a=/b,c"), { virtual: "/a", backing: "/b,c" });
-  assert.deepEqual(parseLinkOption("/a=/b,c,RO"), {
-    virtual: "/a",
-    backing: "/b,c",
-    readOnly: true,
-  });
 });
 
 Deno.test("the progress line: redrawn in place on a terminal, cleared at the end, silent otherwise", () => {
