@@ -8,6 +8,7 @@
 // that `bindlink --version` and `help` start as fast as an empty `deno run` (deno task bench).
 import type { BindLinkApi } from "../bind_link_api.ts";
 import type { Platform } from "../platform.ts";
+import { printable } from "../printable.ts";
 import { VERSION } from "../version.ts";
 import type { CliContext } from "./command.ts";
 import { UsageError } from "./usage_error.ts";
@@ -182,7 +183,7 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
             "\n",
         );
       } else {
-        stderr(`bindlink: ${error.message}.\nRun "${help}" for usage.\n`);
+        stderr(`bindlink: ${printable(error.message)}.\nRun "${help}" for usage.\n`);
       }
       return EXIT_USAGE;
     }
@@ -192,13 +193,13 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
         stdout(
           JSON.stringify({ ok: false, error: { code: "access-denied", message: denied } }) + "\n",
         );
-      } else stderr(`bindlink: ${denied}\n`);
+      } else stderr(`bindlink: ${printable(denied)}\n`);
       return EXIT_FAILED;
     }
     const { BindLinkError } = await import("../errors.ts");
     if (error instanceof BindLinkError) {
       if (json) stdout(JSON.stringify({ ok: false, error }) + "\n");
-      else stderr(`bindlink: ${error.message}\n`);
+      else stderr(`bindlink: ${printable(error.message)}\n`);
       return EXIT_FAILED;
     }
     throw error;

@@ -3,6 +3,7 @@ import { pruneBindLinks } from "../manifest/prune.ts";
 import type { CliContext } from "./command.ts";
 import { EXIT_CODES } from "./help.ts";
 import { describeRecovered } from "./manifest_input.ts";
+import { pathLines } from "./text.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -49,9 +50,11 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     context.stdout(
       result.pending.length
         ? result.pending.map((p) =>
-          `  would clean up ${p.operation} of process ${p.pid}${
-            p.made.length ? `: remove ${p.made.join(", ")}` : ""
-          }\n`
+          `  would clean up ${p.operation} of process ${p.pid}\n` +
+          (p.made.length
+            ? `    would remove the links (${p.made.length}):\n` +
+              pathLines(p.made, "      ", "bindlink prune --dry-run --json")
+            : "")
         ).join("") + `Dry run, nothing was changed.\n`
         : "Nothing to clean up.\n",
     );
@@ -59,7 +62,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   }
   context.stdout(
     result.recovered.length
-      ? describeRecovered(result.recovered) +
+      ? describeRecovered(result.recovered, "bindlink prune --json") +
         `Cleaned up ${plural(result.recovered.length, "interrupted operation")}.\n`
       : "Nothing to clean up.\n",
   );

@@ -329,7 +329,7 @@ Deno.test("list shows the links a killed run left, and that prune removes them",
   assert.deepEqual(json.pending[0].made, ["C:\\Left"]);
   const text = await t.cli("list");
   assert.match(text.stdout, /Operations not finished:\n {2}half done {6}run by process \d+/);
-  assert.match(text.stdout, /links it made: C:\\Left/);
+  assert.match(text.stdout, /links it made \(1\):\n +C:\\Left\n/);
   assert.match(text.stdout, /prune/);
   assert.equal((await t.cli("prune")).code, 0);
   const after = JSON.parse((await t.cli("list", "--json")).stdout);
