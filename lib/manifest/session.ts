@@ -8,7 +8,7 @@
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
-import { type LockWait, StateLock } from "../state/lock.ts";
+import { describeLockWait, StateLock } from "../state/lock.ts";
 import { ensureProtectedWindowsFolder, programDataFolder } from "../windows/program_data.ts";
 import { Journal, PREFIX, type ProcessFacts } from "./journal.ts";
 import { recoverInterrupted } from "./recover.ts";
@@ -84,7 +84,10 @@ export async function statePlace(
     };
   }
   const dir = stateFolder(platform, options, forChange);
-  return { lock: new StateLock(joinPath(dir, "lock")), dir, prefix: PREFIX, settle: () => {} };
+  const lock = new StateLock(joinPath(dir, "lock"), {
+    processFacts: options.processFacts ?? await hostProcessFacts(),
+  });
+  return { lock, dir, prefix: PREFIX, settle: () => {} };
 }
 
 /**
@@ -150,15 +153,6 @@ export async function hostProcessFacts(): Promise<ProcessFacts> {
   return (await import("../linux/process.ts")).linuxProcessFacts();
 }
 
-function waitMessage(wait: LockWait): string {
-  const holder = wait.holder
-    ? `${wait.holder.command}${
-      wait.holder.subject ? ` ${wait.holder.subject}` : ""
-    } (process ${wait.holder.pid}, since ${wait.holder.since})`
-    : "another bindlink command";
-  return `bindlink ${wait.command}: waiting for ${holder} to finish (lock ${wait.path})`;
-}
-
 /**
  * Runs `work` holding the lock of `platform`'s state folder, after finishing or rolling back
  * any operation whose process died.
@@ -186,7 +180,7 @@ export async function changeLinks<T>(
     {
       command: operation,
       subject,
-      onWait: options.onWait && ((wait) => options.onWait!(waitMessage(wait))),
+      onWait: options.onWait && ((wait) => options.onWait!(describeLockWait(wait))),
     },
     async () => {
       await place.settle();
