@@ -98,6 +98,7 @@ export type {
   Manifest,
   ManifestDocument,
   ManifestLink,
+  LeftoverPath,
   RecoveredOperation,
 } from "./lib/manifest/types.ts";
 export type { ProcessFacts } from "./lib/state/intents.ts";

@@ -88,7 +88,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     );
   }
   const [virtualPath, backingPath] = args.positionals;
-  const recovered = await settleDeadOperations(context, "create");
+  const { recovered, deleted } = await settleDeadOperations(context, "create");
   const api = await context.api();
   const link = await api.createBindLink(virtualPath, backingPath, {
     readOnly: args.flag("read-only"),
@@ -96,7 +96,9 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     exceptions: args.strings("exception"),
   });
   if (context.json) {
-    context.stdout(JSON.stringify({ ok: true, operation: "create", link, recovered }) + "\n");
+    context.stdout(
+      JSON.stringify({ ok: true, operation: "create", link, recovered, deleted }) + "\n",
+    );
   } else {
     const live = await listedAt(api.platform, link.virtualPath, link.backingPath);
     context.stdout(describe(link, {

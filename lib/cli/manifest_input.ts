@@ -7,11 +7,11 @@
  */
 import type { BindLinkOperation } from "../errors.ts";
 import { DEFAULT_MANIFEST, loadManifest } from "../manifest/load.ts";
-import type { Manifest, RecoveredOperation } from "../manifest/types.ts";
+import type { LeftoverPath, Manifest, RecoveredOperation } from "../manifest/types.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import { assertTrustedManifest } from "../trust/manifest_gate.ts";
 import type { CliContext } from "./command.ts";
-import type { OptionSpec, ParsedArgs } from "./options.ts";
+import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { printable } from "../printable.ts";
 import { pathLines } from "./text.ts";
 
@@ -105,6 +105,23 @@ export function describeRecovered(
   return recovered.map((r) =>
     `Cleaned up an interrupted ${r.operation} of process ${r.pid}: ${r.outcome}\n` +
     list("links removed", r.removed) + list("links made again", r.restored)
+  ).join("");
+}
+
+/**
+ * What a cleanup deleted (or with `dryRun` would delete) of what killed commands had made,
+ * grouped by why, one path per line (past about 20, how many more and that `seeAll` lists
+ * them); nothing when the list is empty.
+ */
+export function describeDeleted(
+  deleted: readonly LeftoverPath[],
+  seeAll: string,
+  dryRun = false,
+): string {
+  const byWhy = Map.groupBy(deleted, (d) => d.why);
+  return [...byWhy].map(([why, items]) =>
+    `${dryRun ? "Would delete" : "Deleted"} ${plural(items.length, "path")} ${printable(why)}:\n` +
+    pathLines(items.map((d) => d.path), "  ", seeAll)
   ).join("");
 }
 

@@ -2,7 +2,7 @@
 import { pruneBindLinks } from "../manifest/prune.ts";
 import type { CliContext } from "./command.ts";
 import { EXIT_CODES } from "./help.ts";
-import { describeRecovered } from "./manifest_input.ts";
+import { describeDeleted, describeRecovered } from "./manifest_input.ts";
 import { pathLines } from "./text.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
@@ -47,23 +47,30 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     return 0;
   }
   if (dryRun) {
+    const seeAll = "bindlink prune --dry-run --json";
     context.stdout(
-      result.pending.length
+      result.changed
         ? result.pending.map((p) =>
           `  would clean up ${p.operation} of process ${p.pid}\n` +
           (p.made.length
             ? `    would remove the links (${p.made.length}):\n` +
-              pathLines(p.made, "      ", "bindlink prune --dry-run --json")
+              pathLines(p.made, "      ", seeAll)
             : "")
-        ).join("") + `Dry run, nothing was changed.\n`
+        ).join("") + describeDeleted(result.deleted, seeAll, true) +
+          `Dry run, nothing was changed.\n`
         : "Nothing to clean up.\n",
     );
     return 0;
   }
+  const seeAll = "bindlink prune --json";
   context.stdout(
-    result.recovered.length
-      ? describeRecovered(result.recovered, "bindlink prune --json") +
-        `Cleaned up ${plural(result.recovered.length, "interrupted operation")}.\n`
+    result.changed
+      ? describeRecovered(result.recovered, seeAll) +
+        describeDeleted(result.deleted, seeAll) +
+        `Cleaned up ${plural(result.recovered.length, "interrupted operation")}` +
+        `${
+          result.deleted.length ? ` and ${plural(result.deleted.length, "leftover path")}` : ""
+        }.\n`
       : "Nothing to clean up.\n",
   );
   return 0;

@@ -36,7 +36,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   }
   const platform = await context.platform();
   const virtualPath = prepareRemove(platform, args.positionals[0]);
-  const recovered = await settleDeadOperations(context, "remove");
+  const { recovered, deleted } = await settleDeadOperations(context, "remove");
   // Where a symlink leads (Linux follows it), as list showed the link: for the message only.
   const actual = ifOther(
     platform,
@@ -46,7 +46,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   await platform.remove(virtualPath);
   emit(
     context,
-    { ok: true, operation: "remove", virtualPath, recovered },
+    { ok: true, operation: "remove", virtualPath, recovered, deleted },
     `Removed bind link at ${givenAndActual(virtualPath, actual)}\n`,
   );
   return 0;

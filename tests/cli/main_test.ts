@@ -96,6 +96,7 @@ Deno.test("--json reports success and failure as one object on stdout", async ()
       removed: false,
     },
     recovered: [],
+    deleted: [],
   });
   const failed = await run(double, "--json", "create", "C:\\Foo", "C:\\Other");
   assert.equal(failed.code, EXIT_FAILED);
