@@ -92,13 +92,13 @@ export {
 } from "./lib/manifest/status.ts";
 export type {
   ApplyResult,
+  LeftoverPath,
   LinkAction,
   LinkProblem,
   LinkResult,
   Manifest,
   ManifestDocument,
   ManifestLink,
-  LeftoverPath,
   RecoveredOperation,
 } from "./lib/manifest/types.ts";
 export type { ProcessFacts } from "./lib/state/intents.ts";

@@ -12,8 +12,11 @@ export const help = `Usage: bindlink prune [options]
 
 Clean up after bindlink commands that were killed: remove the links of a "bindlink run"
 whose process is gone (on Windows links are system-wide and outlive it), roll back a
-half-done apply, finish a half-done down. Only links that are still exactly as that command
-made them are removed. Every apply, down and run does this first; prune does only this.
+half-done apply, finish a half-done down, and delete the mount points and work folders a
+killed command had made (a run killed in its namespace leaves them). Only links that are
+still exactly as that command made them are removed. It says what it removed and deleted;
+--dry-run lists the same first. Every apply, down, run, create and remove does this first;
+prune does only this.
 
 Options:
   -n, --dry-run  say what prune would clean up; change nothing
