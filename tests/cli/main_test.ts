@@ -114,6 +114,7 @@ Deno.test("--json reports success and failure as one object on stdout", async ()
     operation: "remove",
     virtualPath: "C:\\Foo",
     recovered: [],
+    deleted: [],
   });
   const usage = await run(double, "--json", "remove");
   assert.equal(usage.code, EXIT_USAGE);
