@@ -92,6 +92,7 @@ export {
 } from "./lib/manifest/status.ts";
 export type {
   ApplyResult,
+  LeftoverPath,
   LinkAction,
   LinkProblem,
   LinkResult,

@@ -32,6 +32,7 @@ const files = [
   "e2e_attacks_cleanup.ts",
   "e2e_attacks_settle.ts",
   "e2e_create_checks.ts",
+  "e2e_cli_messages.ts",
 ].map((name) => fileURLToPath(new URL(`./linux/${name}`, import.meta.url)));
 
 Deno.test({

@@ -13,6 +13,7 @@ import {
   progressLine,
 } from "./manifest_input.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { printable } from "../printable.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help for `apply`. */
@@ -59,7 +60,7 @@ function line(result: LinkResult, dryRun: boolean): string {
   const verb = dryRun
     ? { created: "would create", unchanged: "unchanged", replaced: "would replace" }
     : { created: "created", unchanged: "unchanged", replaced: "replaced" };
-  const was = result.previous ? ` (it showed ${result.previous.backingPath})` : "";
+  const was = result.previous ? ` (it showed ${printable(result.previous.backingPath)})` : "";
   return `  ${verb[result.action].padEnd(13)} ${describeLink(result.link)}${was}\n`;
 }
 
@@ -117,15 +118,16 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     );
     return 0;
   }
+  const file = printable(String(manifest.file));
   const count = (action: LinkResult["action"]) =>
     result.links.filter((r) => r.action === action).length;
   const summary = !result.changed
     ? `Nothing to do: ${
       result.links.length === 1 ? "the link is" : `all ${result.links.length} links are`
-    } live as described in ${manifest.file}.\n`
+    } live as described in ${file}.\n`
     : `${dryRun ? "Dry run, nothing was changed: would create" : "Created"} ${count("created")}, ${
       dryRun ? "would replace" : "replaced"
-    } ${count("replaced")}, ${count("unchanged")} unchanged (${manifest.file}).\n`;
+    } ${count("replaced")}, ${count("unchanged")} unchanged (${file}).\n`;
   context.stdout(
     describeRecovered(result.recovered) + result.links.map((r) => line(r, dryRun)).join("") +
       summary,

@@ -1,9 +1,12 @@
 /** `bindlink create`: make one link. @module */
 import type { BindLink } from "../bind_link.ts";
-import { type CliContext, emit } from "./command.ts";
+import type { CliContext } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { ifOther, listedAt } from "./listed_place.ts";
 import { settleDeadOperations } from "./settle_first.ts";
+import { printable } from "../printable.ts";
+import { givenAndActual } from "./text.ts";
 import { UsageError } from "./usage_error.ts";
 
 // Where the platforms differ, each shows its own rules.
@@ -59,17 +62,19 @@ export function rewrite(args: readonly string[]): string[] {
   );
 }
 
-function describe(link: BindLink): string {
+function describe(link: BindLink, live: { virtualPath?: string; backingPath?: string }): string {
   const traits = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
   const exceptions = link.exceptions.length
     ? `; ${link.exceptions.length === 1 ? "exception" : "exceptions"}: ${
-      link.exceptions.join(", ")
+      link.exceptions.map(printable).join(", ")
     }`
     : "";
   const extra = traits.length || exceptions
     ? ` (${traits.join(", ") || "plain"}${exceptions})`
     : "";
-  return `Created bind link ${link.virtualPath} -> ${link.backingPath}${extra}\n`;
+  return `Created bind link ${givenAndActual(link.virtualPath, live.virtualPath)} -> ${
+    givenAndActual(link.backingPath, live.backingPath)
+  }${extra}\n`;
 }
 
 /** Runs `create`. */
@@ -83,13 +88,23 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     );
   }
   const [virtualPath, backingPath] = args.positionals;
-  const recovered = await settleDeadOperations(context, "create");
+  const { recovered, deleted } = await settleDeadOperations(context, "create");
   const api = await context.api();
   const link = await api.createBindLink(virtualPath, backingPath, {
     readOnly: args.flag("read-only"),
     merged: args.flag("merged"),
     exceptions: args.strings("exception"),
   });
-  emit(context, { ok: true, operation: "create", link, recovered }, describe(link));
+  if (context.json) {
+    context.stdout(
+      JSON.stringify({ ok: true, operation: "create", link, recovered, deleted }) + "\n",
+    );
+  } else {
+    const live = await listedAt(api.platform, link.virtualPath, link.backingPath);
+    context.stdout(describe(link, {
+      virtualPath: ifOther(api.platform, link.virtualPath, live?.virtualPath),
+      backingPath: ifOther(api.platform, link.backingPath, live?.backingPath),
+    }));
+  }
   return 0;
 }

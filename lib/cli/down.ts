@@ -11,6 +11,7 @@ import {
   manifestFromArgs,
 } from "./manifest_input.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { printable } from "../printable.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help for `down`. */
@@ -39,10 +40,10 @@ function line(l: DownResult["links"][number], dryRun: boolean): string {
     case "removed":
       return `  ${dryRun ? "would remove" : "removed     "} ${describeLink(l.link)}\n`;
     case "absent":
-      return `  already gone ${l.link.virtualPath}\n`;
+      return `  already gone ${printable(l.link.virtualPath)}\n`;
     case "kept":
-      return `  kept         ${l.link.virtualPath}: it shows ${
-        l.live!.backingPath
+      return `  kept         ${printable(l.link.virtualPath)}: it shows ${
+        printable(l.live!.backingPath)
       }, not the manifest's link\n`;
   }
 }
@@ -72,12 +73,13 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     );
     return 0;
   }
+  const file = printable(String(manifest.file));
   const removed = result.links.filter((l) => l.action === "removed").length;
   const summary = removed === 0
-    ? `Nothing to remove: no link of ${manifest.file} is live.\n`
+    ? `Nothing to remove: no link of ${file} is live.\n`
     : `${dryRun ? "Dry run, nothing was changed: would remove" : "Removed"} ${
       plural(removed, "link")
-    } of ${manifest.file}.\n`;
+    } of ${file}.\n`;
   context.stdout(
     describeRecovered(result.recovered) + result.links.map((l) => line(l, dryRun)).join("") +
       summary,

@@ -4,6 +4,7 @@ import { type CliContext, emit } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
 import { pendingLine, unfinishedOperations } from "./pending.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { printable } from "../printable.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help for `list`. */
@@ -31,13 +32,18 @@ const HEADINGS = ["VIRTUAL PATH", "BACKING PATH", "FLAGS"] as const;
 function traits(link: BindLinkInfo): string {
   const words = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
   if (link.exceptions.length) {
-    words.push(`${plural(link.exceptions.length, "exception")}: ${link.exceptions.join(", ")}`);
+    words.push(
+      `${plural(link.exceptions.length, "exception")}: ${
+        link.exceptions.map(printable).join(", ")
+      }`,
+    );
   }
   return words.join(", ") || "-";
 }
 
 /**
- * The links as a table with one row per link, columns padded to their widest cell.
+ * The links as a table with one row per link, columns padded to their widest cell; a path
+ * with a control character in it (a newline) is shown escaped, so every row stays one line.
  *
  * @example
  * ```ts
@@ -48,7 +54,9 @@ function traits(link: BindLinkInfo): string {
 export function table(links: readonly BindLinkInfo[]): string {
   const rows = [
     [...HEADINGS],
-    ...links.map((link) => [link.virtualPath, link.backingPath, traits(link)]),
+    ...links.map((
+      link,
+    ) => [printable(link.virtualPath), printable(link.backingPath), traits(link)]),
   ];
   const widths = HEADINGS.map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) =>
@@ -69,9 +77,12 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   const api = await context.api();
   const links = await api.listBindLinks(path === undefined ? {} : { path });
   const pending = await unfinishedOperations(context);
-  const none = path === undefined ? "No bind links.\n" : `No bind links at or below ${path}.\n`;
+  const none = path === undefined
+    ? "No bind links.\n"
+    : `No bind links at or below ${printable(path)}.\n`;
   const notes = pending.length
-    ? "Operations not finished:\n" + pending.map(pendingLine).join("")
+    ? "Operations not finished:\n" +
+      pending.map((p) => pendingLine(p, "bindlink list --json")).join("")
     : "";
   emit(
     context,

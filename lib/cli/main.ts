@@ -9,6 +9,7 @@
 import type { BindLinkApi } from "../bind_link_api.ts";
 import type { BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
+import { printable } from "../printable.ts";
 import { VERSION } from "../version.ts";
 import type { CliContext } from "./command.ts";
 import { UsageError } from "./usage_error.ts";
@@ -52,29 +53,49 @@ function beforeDoubleDash(args: readonly string[]): readonly string[] {
   return end < 0 ? args : args.slice(0, end);
 }
 
+// The options that may stand without a command (and before one).
+const GLOBAL_OPTIONS = ["--json", "--help", "-h", "--version", "-V"];
+
+/** Refuses an option that is none of bindlink's own, where no command's options apply. */
+function refuseUnknownGlobals(args: readonly string[]): void {
+  const unknown = args.find((a) => a.startsWith("-") && a !== "-" && !GLOBAL_OPTIONS.includes(a));
+  if (unknown === undefined) return;
+  const name = unknown.startsWith("--") ? unknown.replace(/=.*$/s, "") : unknown;
+  throw new UsageError(
+    `unknown option '${name}' (bindlink's own options are --json, -h/--help and ` +
+      "-V/--version; a command's options follow its name, as in bindlink list --json)",
+  );
+}
+
 async function dispatch(args: readonly string[], context: CliContext): Promise<number> {
   const globals = beforeDoubleDash(args);
   const wantsHelp = globals.includes("--help") || globals.includes("-h");
-  if (globals.includes("--version") || globals.includes("-V")) {
+  const wantsVersion = globals.includes("--version") || globals.includes("-V");
+  const at = args.findIndex((a) => !a.startsWith("-"));
+  const name = at < 0 || (args.indexOf("--") >= 0 && at > args.indexOf("--"))
+    ? undefined
+    : args[at];
+  const isHelp = name?.toLowerCase() === "help";
+  // Without a command only bindlink's own options can be meant: anything else is a mistake,
+  // not a request for help (checked before --version, which then loads nothing more).
+  if (name === undefined || isHelp) refuseUnknownGlobals(globals);
+  const rest = at < 0 ? [] : [...args.slice(0, at), ...args.slice(at + 1)];
+  const showVersion = () => {
     context.stdout(
       context.json
         ? JSON.stringify({ ok: true, version: VERSION }) + "\n"
         : `bindlink ${VERSION}\n`,
     );
     return EXIT_OK;
-  }
-  const at = args.findIndex((a) => !a.startsWith("-"));
-  const name = at < 0 || (args.indexOf("--") >= 0 && at > args.indexOf("--"))
-    ? undefined
-    : args[at];
+  };
+  if (wantsVersion && (name === undefined || isHelp)) return showVersion();
   const showHelp = (text: string) => {
     context.stdout(context.json ? JSON.stringify({ ok: true, help: text }) + "\n" : text);
     return EXIT_OK;
   };
   if (name === undefined) return showHelp((await import("./help.ts")).mainHelp());
   const { COMMANDS, findCommand } = await import("./commands.ts");
-  const rest = [...args.slice(0, at), ...args.slice(at + 1)];
-  if (name.toLowerCase() === "help") {
+  if (isHelp) {
     const about = rest.find((a) => !a.startsWith("-"));
     if (about === undefined) return showHelp((await import("./help.ts")).mainHelp());
     const entry = findCommand(about);
@@ -89,13 +110,23 @@ async function dispatch(args: readonly string[], context: CliContext): Promise<n
   }
   const [command, { load }] = entry;
   const module = await load();
-  if (wantsHelp) return showHelp(module.help);
-  const { parseOptions } = await import("./options.ts");
-  const parsed = parseOptions(
-    module.rewrite ? module.rewrite(rest) : rest,
-    command,
-    module.options,
-  );
+  const { parseOptions, UnknownOptionError } = await import("./options.ts");
+  const words = module.rewrite ? module.rewrite(rest) : rest;
+  if (wantsHelp || wantsVersion) {
+    // Help and the version are shown whatever else the line lacks, but never past an option
+    // the command does not know: that is a mistake to point out, not to skip.
+    try {
+      parseOptions(
+        words.filter((a) => a !== "--version" && a !== "-V"),
+        command,
+        module.options,
+      );
+    } catch (error) {
+      if (error instanceof UnknownOptionError) throw error;
+    }
+    return wantsHelp ? showHelp(module.help) : showVersion();
+  }
+  const parsed = parseOptions(words, command, module.options);
   return await module.run(parsed, context);
 }
 
@@ -183,7 +214,7 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
             "\n",
         );
       } else {
-        stderr(`bindlink: ${error.message}.\nRun "${help}" for usage.\n`);
+        stderr(`bindlink: ${printable(error.message)}.\nRun "${help}" for usage.\n`);
       }
       return EXIT_USAGE;
     }
@@ -193,14 +224,14 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
         stdout(
           JSON.stringify({ ok: false, error: { code: "access-denied", message: denied } }) + "\n",
         );
-      } else stderr(`bindlink: ${denied}\n`);
+      } else stderr(`bindlink: ${printable(denied)}\n`);
       return EXIT_FAILED;
     }
     const { BindLinkError } = await import("../errors.ts");
     // Every failure is put into words: a bare error would print only a stack trace.
     const failed = error instanceof BindLinkError ? error : await unexpected(error, args);
     if (json) stdout(JSON.stringify({ ok: false, error: failed }) + "\n");
-    else stderr(`bindlink: ${failed.message}\n`);
+    else stderr(`bindlink: ${printable(failed.message)}\n`);
     return EXIT_FAILED;
   } finally {
     // Only what this call opened is closed: a platform passed in belongs to the caller.

@@ -7,11 +7,13 @@
  */
 import type { BindLinkOperation } from "../errors.ts";
 import { DEFAULT_MANIFEST, loadManifest } from "../manifest/load.ts";
-import type { Manifest, RecoveredOperation } from "../manifest/types.ts";
+import type { LeftoverPath, Manifest, RecoveredOperation } from "../manifest/types.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import { assertTrustedManifest } from "../trust/manifest_gate.ts";
 import type { CliContext } from "./command.ts";
-import type { OptionSpec, ParsedArgs } from "./options.ts";
+import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { printable } from "../printable.ts";
+import { pathLines } from "./text.ts";
 
 /** `-f <file>` and `--allow-untrusted-manifest`. */
 export const MANIFEST_OPTIONS: OptionSpec = {
@@ -46,9 +48,13 @@ export async function manifestFromArgs(
 /** `/a -> /b (read-only, merged; exceptions: /a/x)` */
 export function describeLink(link: LinkSpec): string {
   const traits = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
-  const exceptions = link.exceptions.length ? `exceptions: ${link.exceptions.join(", ")}` : "";
+  const exceptions = link.exceptions.length
+    ? `exceptions: ${link.exceptions.map(printable).join(", ")}`
+    : "";
   const extra = [traits.join(", "), exceptions].filter(Boolean).join("; ");
-  return `${link.virtualPath} -> ${link.backingPath}${extra ? ` (${extra})` : ""}`;
+  return `${printable(link.virtualPath)} -> ${printable(link.backingPath)}${
+    extra ? ` (${extra})` : ""
+  }`;
 }
 
 /** A link as JSON output shows it. */
@@ -86,17 +92,37 @@ export function changeJson<L extends { index: number; action: string; link: Link
   }) + "\n";
 }
 
-/** One line per interrupted operation that was cleaned up first. */
-export function describeRecovered(recovered: readonly RecoveredOperation[]): string {
-  return recovered.map((r) => {
-    const what = [
-      r.removed.length ? `removed ${r.removed.join(", ")}` : "",
-      r.restored.length ? `linked again ${r.restored.join(", ")}` : "",
-    ].filter(Boolean).join("; ");
-    return `Cleaned up an interrupted ${r.operation} of process ${r.pid}: ${r.outcome}${
-      what ? ` (${what})` : ""
-    }\n`;
-  }).join("");
+/**
+ * A line per interrupted operation that was cleaned up first, then the links it removed and
+ * made again, one per line (past about 20, how many more and that `seeAll` lists them).
+ */
+export function describeRecovered(
+  recovered: readonly RecoveredOperation[],
+  seeAll = "the same command with --json",
+): string {
+  const list = (heading: string, paths: readonly string[]) =>
+    paths.length ? `  ${heading} (${paths.length}):\n${pathLines(paths, "    ", seeAll)}` : "";
+  return recovered.map((r) =>
+    `Cleaned up an interrupted ${r.operation} of process ${r.pid}: ${r.outcome}\n` +
+    list("links removed", r.removed) + list("links made again", r.restored)
+  ).join("");
+}
+
+/**
+ * What a cleanup deleted (or with `dryRun` would delete) of what killed commands had made,
+ * grouped by why, one path per line (past about 20, how many more and that `seeAll` lists
+ * them); nothing when the list is empty.
+ */
+export function describeDeleted(
+  deleted: readonly LeftoverPath[],
+  seeAll: string,
+  dryRun = false,
+): string {
+  const byWhy = Map.groupBy(deleted, (d) => d.why);
+  return [...byWhy].map(([why, items]) =>
+    `${dryRun ? "Would delete" : "Deleted"} ${plural(items.length, "path")} ${printable(why)}:\n` +
+    pathLines(items.map((d) => d.path), "  ", seeAll)
+  ).join("");
 }
 
 /**
@@ -113,7 +139,7 @@ export function progressLine(context: CliContext): {
     onProgress(done, total, link) {
       shown = true;
       const text = done < total
-        ? `[${done + 1}/${total}] linking ${link.virtualPath}`
+        ? `[${done + 1}/${total}] linking ${printable(link.virtualPath)}`
         : `[${total}/${total}] done`;
       context.stderr(`\r\x1b[K${text.slice(0, 200)}`);
     },

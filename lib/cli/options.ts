@@ -16,6 +16,23 @@ export interface OptionDef {
   readonly multiple?: boolean;
 }
 
+/**
+ * The {@linkcode UsageError} for an option no one accepts, apart from the other mistakes: a
+ * command's `--help` and `--version` still refuse it, whatever else is missing.
+ *
+ * @example
+ * ```ts
+ * import { parseOptions, UnknownOptionError } from "./options.ts";
+ *
+ * try {
+ *   parseOptions(["--bogus"], "list", {});
+ * } catch (error) {
+ *   if (!(error instanceof UnknownOptionError)) throw error;
+ * }
+ * ```
+ */
+export class UnknownOptionError extends UsageError {}
+
 /** The options of a command, by long name (without dashes). */
 export type OptionSpec = Readonly<Record<string, OptionDef>>;
 
@@ -115,7 +132,10 @@ export function parseOptions(
     const name = long ? key : byShort.get(key);
     const def = name === undefined ? undefined : all[name];
     if (name === undefined || def === undefined || (!long && key.length !== 1)) {
-      throw new UsageError(`unknown option '${long ? `--${key}` : arg}' for ${command}`, command);
+      throw new UnknownOptionError(
+        `unknown option '${long ? `--${key}` : arg}' for ${command}`,
+        command,
+      );
     }
     if (def.type === "boolean") {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`, command);

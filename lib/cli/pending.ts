@@ -1,28 +1,33 @@
 /** Operations that have not ended, as `list` and `status` show them. @module */
 import type { PendingOperation } from "../manifest/recover.ts";
 import type { CliContext } from "./command.ts";
+import { printable } from "../printable.ts";
+import { pathLines } from "./text.ts";
 
 /**
- * One line about an operation that has not ended: what it is, how far it got, and which
- * command will clean it up.
+ * A few lines about an operation that has not ended: what it is, how far it got, which
+ * command will clean it up, and the links it made and removed, one per line (past about 20,
+ * how many more and that `seeAll` lists them).
  *
  * @example
  * ```ts
- * import { pendingLine } from "./manifest_input.ts";
+ * import { pendingLine } from "./pending.ts";
  * pendingLine({
  *   operation: "run", pid: 42, startedAt: "2026-01-01T00:00:00Z", state: "dead",
  *   made: ["C:\\Foo"], taken: [], next: "bindlink prune removes them",
  * });
  * ```
  */
-export function pendingLine(p: PendingOperation): string {
-  const how = [
-    p.made.length ? `links it made: ${p.made.join(", ")}` : "",
-    p.taken.length ? `links it removed: ${p.taken.join(", ")}` : "",
-  ].filter(Boolean).join("; ");
+export function pendingLine(p: PendingOperation, seeAll = "bindlink status --json"): string {
   const what = p.state === "running" ? "running" : p.state === "dead" ? "half done" : "stale";
-  return `  ${what.padEnd(14)} ${p.operation}${p.file ? ` of ${p.file}` : ""} by process ${p.pid}` +
-    ` (started ${p.startedAt})${how ? `; ${how}` : ""}: ${p.next}\n`;
+  const indent = " ".repeat(19);
+  const list = (heading: string, paths: readonly string[]) =>
+    paths.length
+      ? `${indent}${heading} (${paths.length}):\n${pathLines(paths, indent + "  ", seeAll)}`
+      : "";
+  return `  ${what.padEnd(14)} ${p.operation}${p.file ? ` of ${printable(p.file)}` : ""}` +
+    ` by process ${p.pid} (started ${p.startedAt}): ${p.next}\n` +
+    list("links it made", p.made) + list("links it removed", p.taken);
 }
 
 /**

@@ -3,7 +3,9 @@ import { prepareRemove } from "../prepare.ts";
 import { type CliContext, emit } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import { ifOther, listedAt } from "./listed_place.ts";
 import { settleDeadOperations } from "./settle_first.ts";
+import { givenAndActual } from "./text.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help for `remove`. */
@@ -34,12 +36,18 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   }
   const platform = await context.platform();
   const virtualPath = prepareRemove(platform, args.positionals[0]);
-  const recovered = await settleDeadOperations(context, "remove");
+  const { recovered, deleted } = await settleDeadOperations(context, "remove");
+  // Where a symlink leads (Linux follows it), as list showed the link: for the message only.
+  const actual = ifOther(
+    platform,
+    virtualPath,
+    (await listedAt(platform, virtualPath))?.virtualPath,
+  );
   await platform.remove(virtualPath);
   emit(
     context,
-    { ok: true, operation: "remove", virtualPath, recovered },
-    `Removed bind link at ${virtualPath}\n`,
+    { ok: true, operation: "remove", virtualPath, recovered, deleted },
+    `Removed bind link at ${givenAndActual(virtualPath, actual)}\n`,
   );
   return 0;
 }

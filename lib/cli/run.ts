@@ -2,10 +2,11 @@
 import { resolveLinks } from "../manifest/validate.ts";
 import { ManifestError } from "../manifest/manifest_error.ts";
 import { INSIDE_NAMESPACE, runInsideNamespace, runWithBindLinks } from "../manifest/run.ts";
-import type { Manifest, ManifestLink } from "../manifest/types.ts";
+import type { Manifest } from "../manifest/types.ts";
 import type { LinkSpec } from "../platform.ts";
 import type { CliContext } from "./command.ts";
 import { EXAMPLE } from "./help.ts";
+import { parseLinkOption } from "./link_option.ts";
 import {
   MANIFEST_HELP,
   MANIFEST_OPTIONS,
@@ -52,31 +53,6 @@ export const options: OptionSpec = {
   link: { type: "string", short: "l", multiple: true },
   [INSIDE_NAMESPACE]: { type: "string" },
 };
-
-const FLAG_WORDS: Record<string, "readOnly" | "merged"> = {
-  ro: "readOnly",
-  "read-only": "readOnly",
-  readonly: "readOnly",
-  merged: "merged",
-};
-
-/** Parses `virtual=backing[,ro][,merged]`; a path may hold commas, flags come last. */
-export function parseLinkOption(text: string): ManifestLink {
-  const eq = text.indexOf("=");
-  if (eq <= 0 || eq === text.length - 1) {
-    throw new UsageError(
-      `--link needs <virtual>=<backing>[,ro][,merged], not "${text}"`,
-      "run",
-    );
-  }
-  const link: ManifestLink = { virtual: text.slice(0, eq), backing: "" };
-  const parts = text.slice(eq + 1).split(",");
-  while (parts.length > 1 && FLAG_WORDS[parts.at(-1)!.toLowerCase()]) {
-    link[FLAG_WORDS[parts.pop()!.toLowerCase()]] = true;
-  }
-  link.backing = parts.join(",");
-  return link;
-}
 
 async function linksFromArgs(args: ParsedArgs, context: CliContext): Promise<Manifest> {
   const platform = await context.platform();

@@ -10,6 +10,7 @@ import {
 } from "./manifest_input.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { pendingLine } from "./pending.ts";
+import { printable } from "../printable.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help for `status`. */
@@ -44,12 +45,14 @@ function line(s: LinkStatus): string {
     case "missing":
       return `  missing        ${describeLink(s.link)}\n`;
     case "other-backing":
-      return `  other backing  ${s.link.virtualPath} shows ${
-        s.live!.backingPath
-      }, not ${s.link.backingPath}\n`;
+      return `  other backing  ${printable(s.link.virtualPath)} shows ${
+        printable(s.live!.backingPath)
+      }, not ${printable(s.link.backingPath)}\n`;
     case "other-flags":
-      return `  other flags    ${s.link.virtualPath} is ${flags(s.live!)}${
-        s.live!.exceptions.length ? ` (exceptions: ${s.live!.exceptions.join(", ")})` : ""
+      return `  other flags    ${printable(s.link.virtualPath)} is ${flags(s.live!)}${
+        s.live!.exceptions.length
+          ? ` (exceptions: ${s.live!.exceptions.map(printable).join(", ")})`
+          : ""
       }; the manifest asks for ${describeLink(s.link)}\n`;
   }
 }
@@ -84,17 +87,18 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     );
   } else {
     const bad = status.links.filter((s) => s.problem).length;
+    const file = printable(String(manifest.file));
     const summary = status.ok
       ? `${
         status.links.length === 1 ? "The link" : `All ${status.links.length} links`
-      } of ${manifest.file} ${status.links.length === 1 ? "is" : "are"} live as described.\n`
+      } of ${file} ${status.links.length === 1 ? "is" : "are"} live as described.\n`
       : bad
-      ? `${bad} of ${plural(status.links.length, "link")} of ${manifest.file} ${
+      ? `${bad} of ${plural(status.links.length, "link")} of ${file} ${
         bad === 1 ? "is" : "are"
       } not as described; bindlink apply puts them in place.\n`
-      : `The links of ${manifest.file} are live as described, but an operation is half done.\n`;
+      : `The links of ${file} are live as described, but an operation is half done.\n`;
     const pending = status.pending.length
-      ? "Operations not finished:\n" + status.pending.map(pendingLine).join("")
+      ? "Operations not finished:\n" + status.pending.map((p) => pendingLine(p)).join("")
       : "";
     context.stdout(status.links.map(line).join("") + pending + summary);
   }

@@ -51,7 +51,10 @@ export class NamespaceState {
     this.stateDir = stateDir.replace(/\/+$/, "") || "/";
     this.key = key;
     this.dir = `${this.stateDir}/${key}`;
-    this.lock = new StateLock(`${this.dir}/lock`, { holderWriter: libcHolderWriter });
+    this.lock = new StateLock(`${this.dir}/lock`, {
+      holderWriter: libcHolderWriter,
+      processFacts: linuxProcessFacts(),
+    });
     this.intents = new IntentStore(this.stateDir, linuxProcessFacts(), {
       prefix: `${key}.`,
       files: libcStateFiles,

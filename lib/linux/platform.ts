@@ -16,7 +16,7 @@
  */
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
-import type { LockRequest, LockWait } from "../state/lock.ts";
+import { describeLockWait, type LockRequest, type LockWait } from "../state/lock.ts";
 import { type Assembly, createLink } from "./creation.ts";
 import { checkCreateLink } from "./dry_check.ts";
 import { RUN_AS_ROOT } from "./errno.ts";
@@ -59,14 +59,7 @@ export interface LinuxPlatformOptions {
 }
 
 function sayWaiting(wait: LockWait): void {
-  const holder = wait.holder
-    ? `bindlink ${wait.holder.command}${
-      wait.holder.subject ? ` ${wait.holder.subject}` : ""
-    } (process ${wait.holder.pid})`
-    : "another bindlink command";
-  const line = `bindlink: ${wait.command}${
-    wait.subject ? ` ${wait.subject}` : ""
-  } waits for ${holder} to finish\n`;
+  const line = `${describeLockWait(wait)}\n`;
   try {
     Deno.stderr.writeSync(new TextEncoder().encode(line));
   } catch {

@@ -24,7 +24,7 @@ import { removeAllMade } from "./made_paths.ts";
 import { takeOffStagingArea } from "./mount_sequences.ts";
 import { liveMountAt, refreshBelow } from "./link_state.ts";
 import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
-import { describeMount, namespaceExists, pathFacts, uniqueNumber } from "./mount_facts.ts";
+import { describeMount, factsAt, namespaceExists, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import { openNoSymlinks, procFdPath } from "./paths.ts";
 import { type NamespaceState, parseStateName } from "./namespace_state.ts";
 import { finishRemoval } from "./removal.ts";
@@ -48,6 +48,39 @@ export interface PendingOperation {
   description: string;
 }
 
+/** A file or folder bindlink had made for a link that a cleanup deleted (or would). */
+export interface DeletedPath {
+  /** The path. */
+  path: string;
+  /** Whose it was and why it goes, in words that follow "Deleted 2 paths ". */
+  why: string;
+}
+
+/**
+ * Notes what the cleanup deletes, or with `dry` only what it would: the made paths that are
+ * there (and, when recorded, still the very file that was made) before, and gone after.
+ * Kept apart from how they are deleted, which is made_paths.ts's.
+ */
+class Deletions {
+  readonly found: DeletedPath[] = [];
+  constructor(readonly dry: boolean) {}
+
+  around(made: readonly MadePath[], why: string, remove: () => void): void {
+    const there = made.filter((m) => {
+      const facts = factsAt(m.path);
+      return facts && (m.id === undefined || m.id === `${facts.device}:${facts.inode}`);
+    });
+    if (!this.dry) remove();
+    for (const m of there) {
+      if (this.dry || !factsAt(m.path)) this.found.push({ path: m.path, why });
+    }
+  }
+}
+
+// Each reads on from "Deleted 2 paths ...".
+const ENDED = "bindlink made for links in a mount namespace that has ended (a killed bindlink run)";
+const EARLIER = "bindlink made as overlay work folders before the last restart";
+
 function workFolders(made: readonly MadePath[]): MadePath[] {
   return made.filter((m) => m.tree && /\/\.bindlink-work\.[^/]+$/.test(m.path));
 }
@@ -62,13 +95,18 @@ function pathsInUse(): string {
  * only what is exactly what the record describes (device and inode, reached without
  * symlinks): a mount point here shows a mount's root, never the recorded folder, so it stays.
  */
-function cleanForeign(made: readonly MadePath[], inUse: string): void {
+function cleanForeign(
+  made: readonly MadePath[],
+  inUse: string,
+  deletions: Deletions,
+  why: string,
+): void {
   const safe = made.filter((item) =>
     !inUse.includes(
       item.path.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`),
     )
   );
-  removeAllMade(safe);
+  deletions.around(safe, why, () => removeAllMade(safe));
 }
 
 function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>): void {
@@ -126,7 +164,9 @@ function takeOffStaged(at: string, mountId: string): void {
 
 /**
  * Finishes or undoes every half-done operation it may touch; call it holding `ns.lock`,
- * before a changing command's own work.
+ * before a changing command's own work. Returns the files and folders bindlink had made that
+ * it deleted, so the command can say so; with `dry`, changes nothing and returns what it
+ * would delete (for `prune --dry-run`, and to know whether there is anything to do).
  *
  * @example
  * ```ts
@@ -137,22 +177,24 @@ function takeOffStaged(at: string, mountId: string): void {
  * ns.lock.runSync({ command: "prune" }, () => recoverPending(ns));
  * ```
  */
-export function recoverPending(ns: NamespaceState): void {
+export function recoverPending(ns: NamespaceState, dry = false): DeletedPath[] {
+  const deletions = new Deletions(dry);
   const names = folderNames(ns.stateDir);
-  if (names.length <= 1 && (names.length === 0 || names[0] === ns.key)) return;
+  if (names.length <= 1 && (names.length === 0 || names[0] === ns.key)) return deletions.found;
   const boot = ns.key.slice(0, ns.key.indexOf("."));
   let inUse: string | undefined;
   for (const name of names) {
     if (name === ns.key) continue;
     try {
-      recoverOne(ns, name, boot, () => inUse ??= pathsInUse());
+      recoverOne(ns, name, boot, () => inUse ??= pathsInUse(), deletions);
     } catch (error) {
       // This namespace's own half-done work must be settled before anything else is done
       // here (a create could stack on a link it does not know of); another namespace's
       // leftovers are left for a later command.
-      if (name.startsWith(`${ns.key}.`)) throw error;
+      if (name.startsWith(`${ns.key}.`) && !dry) throw error;
     }
   }
+  return deletions.found;
 }
 
 function recoverOne(
@@ -160,6 +202,7 @@ function recoverOne(
   name: string,
   boot: string,
   mountsHere: () => string,
+  deletions: Deletions,
 ): void {
   const own = ns.key;
   const parsed = parseStateName(name);
@@ -169,8 +212,18 @@ function recoverOne(
   if (isIntent && key === own) {
     const [pending] = ns.intents.judge<LinkSteps>([name]);
     if (pending && pending.owner !== "alive") {
-      if (pending.owner === "earlier-boot") ns.intents.discard(pending);
-      else resolveOwnIntent(ns, pending);
+      if (pending.owner === "earlier-boot") {
+        if (!deletions.dry) ns.intents.discard(pending);
+        return;
+      }
+      const record = pending.record;
+      // What an undone create deletes; a link found attached is kept, with what it made.
+      const undone = !pending.partial && record &&
+        !(record.steps.mountId !== undefined && liveMountAt(record as LinkRecord) !== false);
+      const why = `bindlink made for a ${record?.operation ?? "change"} of ${
+        record?.steps.link.virtualPath ?? "a link"
+      } whose process ${record?.pid ?? ""} was killed`;
+      deletions.around(undone ? record.steps.made : [], why, () => resolveOwnIntent(ns, pending));
     }
     return;
   }
@@ -180,17 +233,20 @@ function recoverOne(
   if (!gone) return;
   const inUse = earlierBoot ? "" : mountsHere();
   const file = `${ns.stateDir}/${name}`;
+  const why = earlierBoot ? EARLIER : ENDED;
   if (isIntent) {
     const record = readIntent(file);
     if (record) {
-      cleanForeign(earlierBoot ? workFolders(record.steps.made) : record.steps.made, inUse);
+      const made = earlierBoot ? workFolders(record.steps.made) : record.steps.made;
+      cleanForeign(made, inUse, deletions, why);
     }
-    Deno.removeSync(file);
+    if (!deletions.dry) Deno.removeSync(file);
   } else {
     for (const record of new LinkRecords(`${file}/links`).all()) {
-      cleanForeign(earlierBoot ? workFolders(record.steps.made) : record.steps.made, inUse);
+      const made = earlierBoot ? workFolders(record.steps.made) : record.steps.made;
+      cleanForeign(made, inUse, deletions, why);
     }
-    Deno.removeSync(file, { recursive: true });
+    if (!deletions.dry) Deno.removeSync(file, { recursive: true });
   }
 }
 

@@ -9,8 +9,8 @@
 import { defaultPlatform } from "../default_platform.ts";
 import type { Platform } from "../platform.ts";
 import { type PendingOperation, pendingOperations } from "./recover.ts";
-import { changeLinks, readJournal, type StateOptions } from "./session.ts";
-import type { RecoveredOperation } from "./types.ts";
+import { changeLinks, leftoversToDelete, readJournal, type StateOptions } from "./session.ts";
+import type { LeftoverPath, RecoveredOperation } from "./types.ts";
 
 /**
  * Options for {@linkcode pruneBindLinks}.
@@ -49,6 +49,11 @@ export interface PruneResult {
   readonly recovered: readonly RecoveredOperation[];
   /** What is pending: with `dryRun` what would be cleaned up, else runs still going. */
   readonly pending: readonly PendingOperation[];
+  /**
+   * Files and folders killed commands had made (mount points, overlay work folders) that
+   * were deleted, or with `dryRun` would be: the same list a dry run shows first.
+   */
+  readonly deleted: readonly LeftoverPath[];
 }
 
 /**
@@ -73,15 +78,23 @@ export async function pruneBindLinks(options: PruneOptions = {}): Promise<PruneR
         await readJournal(platform, options),
         await platform.list(),
       ).filter((p) => p.state !== "running");
-      return { changed: pending.length > 0, dryRun: true, recovered: [], pending };
+      const deleted = await leftoversToDelete(platform, options);
+      return {
+        changed: pending.length > 0 || deleted.length > 0,
+        dryRun: true,
+        recovered: [],
+        pending,
+        deleted,
+      };
     }
     return await changeLinks(platform, options, "prune", undefined, async (session) => {
       const pending = pendingOperations(platform, session.journal, await platform.list());
       return {
-        changed: session.recovered.length > 0,
+        changed: session.recovered.length > 0 || session.deleted.length > 0,
         dryRun: false,
         recovered: session.recovered,
         pending,
+        deleted: session.deleted,
       };
     });
   } finally {

@@ -8,11 +8,11 @@
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
-import { type LockWait, StateLock } from "../state/lock.ts";
+import { describeLockWait, StateLock } from "../state/lock.ts";
 import { ensureProtectedWindowsFolder, programDataFolder } from "../windows/program_data.ts";
 import { Journal, PREFIX, type ProcessFacts } from "./journal.ts";
 import { recoverInterrupted } from "./recover.ts";
-import type { RecoveredOperation } from "./types.ts";
+import type { LeftoverPath, RecoveredOperation } from "./types.ts";
 
 /**
  * Where operations keep their lock and records, and how record owners are judged.
@@ -43,6 +43,8 @@ export interface Session {
   readonly journal: Journal;
   /** Dead operations cleaned up before this one began. */
   readonly recovered: readonly RecoveredOperation[];
+  /** What killed commands had made and the cleanup before this one deleted. */
+  readonly deleted: readonly LeftoverPath[];
 }
 
 /** Where one platform's changing commands serialize and keep their records. */
@@ -53,8 +55,11 @@ export interface StatePlace {
   readonly dir: string;
   /** The prefix of this place's operation records. */
   readonly prefix: string;
-  /** Settles what the backend itself left half done; called under the lock, first. */
-  readonly settle: () => void | Promise<void>;
+  /**
+   * Settles what the backend itself left half done; called under the lock, first. Returns
+   * what it deleted; with `dry`, changes nothing and returns what it would delete.
+   */
+  readonly settle: (dry?: boolean) => Promise<LeftoverPath[]>;
 }
 
 /**
@@ -75,16 +80,20 @@ export async function statePlace(
       lock: ns.lock,
       dir: ns.stateDir,
       prefix: `${PREFIX}${ns.key}.`,
-      settle: async () => {
+      settle: async (dry = false) => {
         // A create or remove killed midway is the Linux backend's to finish or undo, and it
         // must be settled before the listing is read: a link it attached is listed only then.
-        (await import("../linux/recovery.ts")).recoverPending(ns);
-        await sweepGoneNamespaces(ns.stateDir, ns.key);
+        const deleted = (await import("../linux/recovery.ts")).recoverPending(ns, dry);
+        if (!dry) await sweepGoneNamespaces(ns.stateDir, ns.key);
+        return deleted;
       },
     };
   }
   const dir = stateFolder(platform, options, forChange);
-  return { lock: new StateLock(joinPath(dir, "lock")), dir, prefix: PREFIX, settle: () => {} };
+  const lock = new StateLock(joinPath(dir, "lock"), {
+    processFacts: options.processFacts ?? await hostProcessFacts(),
+  });
+  return { lock, dir, prefix: PREFIX, settle: () => Promise.resolve([]) };
 }
 
 /**
@@ -150,15 +159,6 @@ export async function hostProcessFacts(): Promise<ProcessFacts> {
   return (await import("../linux/process.ts")).linuxProcessFacts();
 }
 
-function waitMessage(wait: LockWait): string {
-  const holder = wait.holder
-    ? `${wait.holder.command}${
-      wait.holder.subject ? ` ${wait.holder.subject}` : ""
-    } (process ${wait.holder.pid}, since ${wait.holder.since})`
-    : "another bindlink command";
-  return `bindlink ${wait.command}: waiting for ${holder} to finish (lock ${wait.path})`;
-}
-
 /**
  * Runs `work` holding the lock of `platform`'s state folder, after finishing or rolling back
  * any operation whose process died.
@@ -187,14 +187,14 @@ export async function changeLinks<T>(
     {
       command: operation,
       subject,
-      onWait: options.onWait && ((wait) => options.onWait!(waitMessage(wait))),
+      onWait: options.onWait && ((wait) => options.onWait!(describeLockWait(wait))),
     },
     async () => {
       locked = true;
-      await place.settle();
+      const deleted = await place.settle();
       const journal = new Journal(place.dir, facts, place.prefix);
       const recovered = await recoverInterrupted(platform, journal, operation);
-      return await work({ journal, recovered });
+      return await work({ journal, recovered, deleted });
     },
   ).catch((error) => {
     throw locked ? error : lockRefused(error, operation, place.dir);
@@ -212,6 +212,25 @@ function lockRefused(error: unknown, operation: BindLinkOperation, dir: string):
     hint: "Run the command as root (Linux, e.g. with sudo) or from an elevated prompt (Windows).",
     cause: error,
   });
+}
+
+/**
+ * What the cleanup before the next changing command would delete of what killed commands had
+ * made (a `run` killed in its namespace leaves mount points it made); changes nothing.
+ *
+ * @example
+ * ```ts
+ * import { linuxPlatform } from "@bindlink/bindlink";
+ * import { leftoversToDelete } from "./session.ts";
+ *
+ * for (const l of await leftoversToDelete(linuxPlatform(), {})) console.log(l.path, l.why);
+ * ```
+ */
+export async function leftoversToDelete(
+  platform: Platform,
+  options: StateOptions,
+): Promise<LeftoverPath[]> {
+  return await (await statePlace(platform, options, false)).settle(true);
 }
 
 /** A journal over `platform`'s state folder, for commands that only look. */

@@ -124,6 +124,24 @@ export interface ApplyResult {
 }
 
 /**
+ * A file or folder bindlink had made for a link (a mount point, overlay's work folder) that
+ * a cleanup deleted, or with `dryRun` would delete: left by a command that was killed.
+ *
+ * @example
+ * ```ts
+ * import type { LeftoverPath } from "@bindlink/bindlink";
+ *
+ * const say = (l: LeftoverPath) => `deleted ${l.path}: ${l.why}`;
+ * ```
+ */
+export interface LeftoverPath {
+  /** The path. */
+  readonly path: string;
+  /** Whose it was and why it goes, in words that follow "Deleted 2 paths ". */
+  readonly why: string;
+}
+
+/**
  * An interrupted operation that a changing command cleaned up before doing its own work.
  *
  * @example

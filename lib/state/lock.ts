@@ -6,9 +6,10 @@
  * Inside one process it is re-entrant (a command that holds it may call another that takes
  * it again, synchronously or across `await`s of the same async call chain) and it
  * serializes unrelated async calls. A caller that waits longer than `noticeAfterMs` is told
- * what it waits for (the holder's command, path and process ID, when the system lets the
- * file be read: on Windows the locked file cannot be read by others, so the holder is then
- * unknown).
+ * what it waits for: the holder's command, path and process ID when the holder record in the
+ * file is provably the holder's (see {@linkcode StateLock.holderNow}), else only that the
+ * lock is held, and which file it is (on Windows the locked file cannot be read by others,
+ * so the holder is then unknown).
  *
  * @example Hold the lock around a change
  * ```ts
@@ -24,11 +25,15 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { printable } from "../printable.ts";
+import type { ProcessFacts } from "./intents.ts";
 
 /** Who holds a lock, as the holder wrote it into the lock file. */
 export interface LockHolder {
   /** The holder's process ID. */
   pid: number;
+  /** The holder's start time ({@linkcode ProcessFacts.self}), so a reused ID is told apart. */
+  start?: string;
   /** Its command (`create`, `remove`, `apply`, ...). */
   command: string;
   /** What it works on (a virtual path, a manifest), when it said. */
@@ -146,14 +151,16 @@ function openLockFile(path: string): Deno.FsFile {
 const holderBytes = new Uint8Array(HOLDER_BYTES);
 
 // A fixed-size record at the start of the file: no truncation, a reader never sees two.
+// Without a holder it is blank: a holder blanks it before letting go, so a record that is
+// there was written, after taking the lock, by a process that holds it or was killed holding it.
 function writeHolder(
   file: Deno.FsFile,
-  holder: LockHolder,
+  holder: LockHolder | undefined,
   writer?: HolderWriter,
 ): void {
-  let text = JSON.stringify(holder);
+  let text = holder ? JSON.stringify(holder) : "";
   if (text.length > HOLDER_BYTES - 1) {
-    text = JSON.stringify({ ...holder, subject: holder.subject?.slice(0, 200) + "..." });
+    text = JSON.stringify({ ...holder, subject: holder!.subject?.slice(0, 200) + "..." });
   }
   const bytes = holderBytes;
   const { written } = encoder.encodeInto(text, bytes.subarray(0, HOLDER_BYTES - 1));
@@ -212,6 +219,38 @@ export interface StateLockOptions {
    * (Linux: `pwrite` through libc). Called once per process and lock file; default: Deno's.
    */
   holderWriter?: (path: string) => HolderWriter;
+  /**
+   * This system's process facts: the holder record carries the holder's start time, and a
+   * waiter names a holder only when that process still runs with that start time. Without
+   * them no holder is named: a record alone may be a killed process's.
+   */
+  processFacts?: Pick<ProcessFacts, "self" | "isRunning">;
+}
+
+/**
+ * The line that tells a waiting caller what it waits for: the holder, when it is known, else
+ * only that the lock is held and which file it is. Names in it are {@linkcode printable}.
+ *
+ * @example
+ * ```ts
+ * import { describeLockWait } from "./lock.ts";
+ *
+ * describeLockWait({ path: "/run/bindlink/k/lock", command: "create", subject: "/srv/a", waitedMs: 1000 });
+ * // "bindlink create /srv/a waits: the lock /run/bindlink/k/lock is held by another process, ..."
+ * ```
+ */
+export function describeLockWait(wait: LockWait): string {
+  const about = (command: string, subject?: string) =>
+    `${command}${subject ? ` ${printable(subject)}` : ""}`;
+  const me = `bindlink ${about(wait.command, wait.subject)}`;
+  const lock = printable(wait.path);
+  if (!wait.holder) {
+    return `${me} waits: the lock ${lock} is held by another process, which left no ` +
+      "record of itself that is still true (bindlink cannot tell which process it is)";
+  }
+  const h = wait.holder;
+  return `${me} waits for bindlink ${about(h.command, h.subject)} (process ${h.pid}, since ` +
+    `${h.since}) to finish (lock ${lock})`;
 }
 
 /**
@@ -248,15 +287,41 @@ export class StateLock {
   readonly path: string;
   readonly #shared: Shared;
   readonly #holderWriter?: (path: string) => HolderWriter;
+  readonly #facts?: Pick<ProcessFacts, "self" | "isRunning">;
 
   /** A lock on the file `path`. */
   constructor(path: string, options: StateLockOptions = {}) {
     this.path = path;
     this.#shared = sharedFor(path);
     this.#holderWriter = options.holderWriter;
+    this.#facts = options.processFacts;
   }
 
-  #write(file: Deno.FsFile, holder: LockHolder): void {
+  /**
+   * Who holds the lock now, when that is known for sure: a call of this process, or the
+   * process whose record is in the file while it still runs with the start time it recorded
+   * (its ID not reused). A record of a process that is gone, or of one this process cannot
+   * judge, names no one: the lock may be held by a program that writes no record.
+   */
+  holderNow(): LockHolder | undefined {
+    const entry = this.#shared;
+    if (entry.holder) return entry.holder;
+    const recorded = readLockHolder(this.path);
+    if (!recorded || recorded.start === undefined || !this.#facts) return undefined;
+    if (recorded.pid === Deno.pid) return undefined; // not held here: a stale line of its own
+    return this.#facts.isRunning(recorded.pid, recorded.start) ? recorded : undefined;
+  }
+
+  // Blanks the record before the lock is let go (see writeHolder).
+  #unrecord(file: Deno.FsFile): void {
+    try {
+      this.#write(file, undefined);
+    } catch {
+      // A record left standing names a process that no longer holds it; waiters check that.
+    }
+  }
+
+  #write(file: Deno.FsFile, holder: LockHolder | undefined): void {
     const entry = this.#shared;
     // Only beside the kept descriptor: a writer opened once writes to the file it opened.
     if (file !== entry.syncFile) return writeHolder(file, holder);
@@ -310,11 +375,13 @@ export class StateLock {
       result = context.run(this.#with(entry), fn);
     } catch (error) {
       entry.holder = undefined;
+      this.#unrecord(file);
       file.unlockSync();
       return Promise.reject(error);
     }
     if (typeof (result as { then?: unknown } | undefined)?.then !== "function") {
       entry.holder = undefined;
+      this.#unrecord(file);
       file.unlockSync();
       return Promise.resolve(result as T);
     }
@@ -323,6 +390,7 @@ export class StateLock {
     entry.tail = new Promise((resolve) => letGo = resolve);
     return Promise.resolve(result).finally(() => {
       entry.holder = undefined;
+      this.#unrecord(file);
       try {
         file.unlockSync();
       } finally {
@@ -339,9 +407,10 @@ export class StateLock {
     entry.tail = new Promise((resolve) => letGo = resolve);
     let file: Deno.FsFile | undefined;
     let kept = false;
+    let held = false;
     try {
       const started = Date.now();
-      const notice = this.#noticeTimer(request, started, () => entry.holder);
+      const notice = this.#noticeTimer(request, started);
       try {
         await before;
         // Uncontended: the kept descriptor, without a trip to a worker thread.
@@ -357,6 +426,7 @@ export class StateLock {
           file = openLockFile(this.path);
           if (!(await file.tryLock(true))) await file.lock(true);
         }
+        held = true;
       } finally {
         clearTimeout(notice);
       }
@@ -366,6 +436,8 @@ export class StateLock {
       return await context.run(this.#with(entry), fn);
     } finally {
       if (file) entry.holder = undefined;
+      // Only a holder blanks the record: a descriptor that never got the lock leaves it be.
+      if (held) this.#unrecord(file!);
       // Closing a descriptor releases its lock everywhere (and Windows, under Wine at least,
       // refuses an explicit unlock of a whole-file lock with a lock violation).
       try {
@@ -404,6 +476,7 @@ export class StateLock {
       }
     } finally {
       entry.holder = undefined;
+      this.#unrecord(file);
       if (KEEP_OPEN) {
         file.unlockSync();
       } else {
@@ -428,6 +501,7 @@ export class StateLock {
       pid: Deno.pid,
       command: request.command,
       subject: request.subject,
+      start: this.#facts?.self().start,
       since: new Date().toISOString(),
     };
   }
@@ -438,18 +512,14 @@ export class StateLock {
     return held;
   }
 
-  #noticeTimer(
-    request: LockRequest,
-    started: number,
-    inProcess: () => LockHolder | undefined,
-  ): number | undefined {
+  #noticeTimer(request: LockRequest, started: number): number | undefined {
     if (!request.onWait) return undefined;
     const timer = setTimeout(() => {
       request.onWait!({
         path: this.path,
         command: request.command,
         subject: request.subject,
-        holder: inProcess() ?? readLockHolder(this.path),
+        holder: this.holderNow(),
         waitedMs: Date.now() - started,
       });
     }, request.noticeAfterMs ?? DEFAULT_NOTICE_MS) as unknown as number;
@@ -471,7 +541,7 @@ export class StateLock {
       path: this.path,
       command: request.command,
       subject: request.subject,
-      holder: readLockHolder(this.path),
+      holder: this.holderNow(),
       waitedMs: Date.now() - started,
     });
     file.lockSync(true);

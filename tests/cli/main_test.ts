@@ -96,6 +96,7 @@ Deno.test("--json reports success and failure as one object on stdout", async ()
       removed: false,
     },
     recovered: [],
+    deleted: [],
   });
   const failed = await run(double, "--json", "create", "C:\\Foo", "C:\\Other");
   assert.equal(failed.code, EXIT_FAILED);
@@ -113,6 +114,7 @@ Deno.test("--json reports success and failure as one object on stdout", async ()
     operation: "remove",
     virtualPath: "C:\\Foo",
     recovered: [],
+    deleted: [],
   });
   const usage = await run(double, "--json", "remove");
   assert.equal(usage.code, EXIT_USAGE);
@@ -223,4 +225,32 @@ Deno.test("a platform passed in by the caller stays open after a run", async () 
   // Still open: the next call through the same platform works without reloading.
   await double.api.removeBindLink("C:\\Foo");
   assert.equal(double.linkCount(), 0);
+});
+
+Deno.test("an unknown option is a usage error wherever it stands, also with --help or --version", async () => {
+  using double = new Double();
+  for (
+    const args of [
+      ["--bogus"],
+      ["--bogus=1"],
+      ["--json", "--bogus"],
+      ["--bogus", "--version"],
+      ["help", "--bogus"],
+      ["--bogus", "list"],
+      ["list", "--bogus", "--help"],
+      ["list", "--bogus", "-V"],
+    ]
+  ) {
+    const { code, stdout, stderr } = await run(double, ...args);
+    assert.equal(code, EXIT_USAGE, args.join(" "));
+    const said = args.includes("--json") ? JSON.parse(stdout).error.message : stderr;
+    assert.match(said, /unknown option '--bogus'/, args.join(" "));
+    if (!args.includes("--json")) {
+      assert.match(stderr, /Run "bindlink (list )?--help" for usage/, args.join(" "));
+    }
+  }
+  assert.match((await run(double, "--bogus")).stderr, /bindlink's own options are --json/);
+  assert.equal((await run(double, "list", "--help")).code, EXIT_OK);
+  assert.equal((await run(double, "list", "--version")).code, EXIT_OK);
+  assert.equal(double.calls().length, 0);
 });

@@ -1,25 +1,52 @@
 /** StateLock: across processes (the kernel's lock), within one process (queue, re-entrancy). */
 import assert from "node:assert/strict";
-import { LockHeldByAsyncCallError, type LockWait, StateLock } from "../../lib/state/lock.ts";
+import {
+  describeLockWait,
+  LockHeldByAsyncCallError,
+  type LockWait,
+  StateLock,
+} from "../../lib/state/lock.ts";
+import { hostProcessFacts } from "../../lib/manifest/session.ts";
 
+const processFacts = await hostProcessFacts();
+const href = (file: string) => JSON.stringify(new URL(file, import.meta.url).href);
+
+// A bindlink command holding the lock, with its record; `end` makes it let go and exit.
 const child = `
-import { StateLock } from ${
-  JSON.stringify(new URL("../../lib/state/lock.ts", import.meta.url).href)
-};
-const [path, marker] = Deno.args;
-new StateLock(path).runSync({ command: "hold", subject: "/srv/held" }, () => {
+import { StateLock } from ${href("../../lib/state/lock.ts")};
+import { hostProcessFacts } from ${href("../../lib/manifest/session.ts")};
+const [path, marker, mode] = Deno.args;
+const lock = new StateLock(path, { processFacts: await hostProcessFacts() });
+lock.runSync({ command: "hold", subject: "/srv/held" }, () => {
   Deno.writeTextFileSync(marker, "held");
+  if (mode === "end") return;
   // Hold until killed: the kernel must release the lock when this process dies.
   for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
 });
 `;
 
-async function holdInChild(dir: string): Promise<Deno.ChildProcess> {
-  const script = `${dir}/child.ts`;
-  Deno.writeTextFileSync(script, child);
+// Another program: takes the lock and writes nothing into the file.
+const stranger = `
+const [path, marker] = Deno.args;
+const file = Deno.openSync(path, { read: true, write: true });
+file.lockSync(true);
+Deno.writeTextFileSync(marker, "held");
+for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+`;
+
+async function holdInChild(
+  dir: string,
+  source = child,
+  mode = "hold",
+): Promise<Deno.ChildProcess> {
+  const script = `${dir}/child-${mode}.ts`;
+  Deno.writeTextFileSync(script, source);
   const marker = `${dir}/marker`;
+  try {
+    Deno.removeSync(marker);
+  } catch { /* first one */ }
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", script, `${dir}/lock`, marker],
+    args: ["run", "--allow-all", script, `${dir}/lock`, marker, mode],
     stdout: "null",
     stderr: "inherit",
   }).spawn();
@@ -37,7 +64,7 @@ Deno.test("a waiter is told who holds the lock, and gets it when the holder is k
   const holder = await holdInChild(dir);
   const waits: LockWait[] = [];
   let ran = false;
-  const lock = new StateLock(`${dir}/lock`);
+  const lock = new StateLock(`${dir}/lock`, { processFacts });
   const done = lock.run({
     command: "create",
     subject: "/srv/mine",
@@ -67,7 +94,7 @@ Deno.test({
 }, async () => {
   const dir = Deno.makeTempDirSync();
   const holder = await holdInChild(dir);
-  const lock = new StateLock(`${dir}/lock`);
+  const lock = new StateLock(`${dir}/lock`, { processFacts });
   // The kill has to come from another process: this thread is blocked while it waits.
   const killer = new Deno.Command("sh", {
     args: ["-c", `sleep 0.3; kill -9 ${holder.pid}`],
@@ -154,4 +181,58 @@ Deno.test("an exception inside releases the lock", async () => {
   await assert.rejects(lock.run({ command: "y" }, () => Promise.reject(new Error("bang"))), /bang/);
   assert.equal(await lock.run({ command: "z" }, () => "ok"), "ok");
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("a record of a holder that is gone names no one: the waiter says only that the lock is held", async () => {
+  const dir = Deno.makeTempDirSync();
+  for (const before of ["end", "hold"]) {
+    // A bindlink command held the lock and let go ("end"), or was killed holding it ("hold").
+    const first = await holdInChild(dir, child, before);
+    if (before === "hold") first.kill("SIGKILL");
+    await first.status;
+    // Then a program that writes no record takes the lock.
+    const other = await holdInChild(dir, stranger, "stranger");
+    const waits: LockWait[] = [];
+    const lock = new StateLock(`${dir}/lock`, { processFacts });
+    await lock.run({
+      command: "create",
+      subject: "/srv/new\nline",
+      noticeAfterMs: 50,
+      onWait: (wait) => {
+        waits.push(wait);
+        other.kill("SIGKILL");
+      },
+    }, () => {});
+    await other.status;
+    lock.close();
+    assert.equal(waits.length, 1, before);
+    assert.equal(waits[0].holder, undefined, `${before}: ${JSON.stringify(waits[0].holder)}`);
+    const line = describeLockWait(waits[0]);
+    assert.ok(!line.includes(String(first.pid)), line);
+    assert.match(
+      line,
+      /^bindlink create \/srv\/new\\nline waits: the lock .*lock is held by another process/,
+    );
+  }
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("a holder is named only with this system's facts to prove it runs, and its line says so", async () => {
+  const dir = Deno.makeTempDirSync();
+  const holder = await holdInChild(dir);
+  try {
+    assert.equal(new StateLock(`${dir}/lock`).holderNow(), undefined, "no facts: no name");
+    const named = new StateLock(`${dir}/lock`, { processFacts }).holderNow();
+    assert.equal(named?.pid, holder.pid);
+    assert.match(
+      describeLockWait({ path: "/l", command: "remove", waitedMs: 1, holder: named }),
+      new RegExp(
+        `^bindlink remove waits for bindlink hold /srv/held \\(process ${holder.pid}, since `,
+      ),
+    );
+  } finally {
+    holder.kill("SIGKILL");
+    await holder.status;
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
