@@ -29,6 +29,7 @@ const files = [
   "e2e_concurrency.ts",
   "e2e_recovery.ts",
   "e2e_race.ts",
+  "e2e_state_trust.ts",
 ].map((name) => fileURLToPath(new URL(`./linux/${name}`, import.meta.url)));
 
 Deno.test({

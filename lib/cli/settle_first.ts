@@ -35,7 +35,7 @@ export async function settleDeadOperations(
   const options = { stateDir: context.stateDir };
   let dead: boolean;
   try {
-    const journal = await readJournal(platform, options);
+    const journal = await readJournal(platform, options, operation);
     dead = journal.list().some((found) => found.state !== "running");
   } catch (error) {
     // Someone who may not read the records (not root, not elevated, or Deno's flags too

@@ -6,6 +6,7 @@
  */
 import { BindLinkError, type BindLinkErrorInit, type BindLinkOperation } from "../errors.ts";
 import { LockHeldByAsyncCallError } from "../state/lock.ts";
+import { UntrustedStateError } from "./state_trust.ts";
 import { ERRNO, errnoName, type ErrnoRole, explainErrno } from "./errno.ts";
 import { strerror, SystemCallError } from "./syscall.ts";
 
@@ -63,6 +64,10 @@ export function explain(
   rollbackErrors: unknown[] = [],
 ): BindLinkError {
   const leftover = rollbackNote(rollbackErrors);
+  // Found while reading the state: told as a failure of this call.
+  if (error instanceof UntrustedStateError && !leftover) {
+    return error.during(where.operation, where.virtualPath);
+  }
   if (error instanceof BindLinkError) {
     if (!leftover) return error;
     return new BindLinkError({

@@ -27,6 +27,7 @@ import { linuxPathRules } from "./paths.ts";
 import { effectiveUid } from "./proc.ts";
 import { recoverPending } from "./recovery.ts";
 import { removeLink } from "./removal.ts";
+import { UntrustedStateError } from "./state_trust.ts";
 import { closeLibc } from "./syscall.ts";
 
 /** Options for {@linkcode linuxPlatform}. */
@@ -134,7 +135,11 @@ class LinuxMounts implements Platform {
     const where: Where = { operation: "list", virtualPath: "" };
     this.#requireRoot(where, "reading bindlink's records needs root");
     try {
-      return listLinks(NamespaceState.current(this.#stateDir));
+      const ns = NamespaceState.current(this.#stateDir);
+      ns.verify(false);
+      // Half-done work is not listed, but a record here that cannot be trusted is said.
+      ns.intents.list();
+      return listLinks(ns);
     } catch (error) {
       throw explain(error, where);
     }
@@ -147,14 +152,16 @@ class LinuxMounts implements Platform {
   #namespace(where: Where): NamespaceState {
     this.#requireRoot(where, "bind mounts need root");
     try {
-      return NamespaceState.current(this.#stateDir);
+      const ns = NamespaceState.current(this.#stateDir);
+      ns.verify(true);
+      return ns;
     } catch (error) {
       throw explain(error, where);
     }
   }
 
   #failed(error: unknown, where: Where): BindLinkError {
-    if (error instanceof BindLinkError) return error;
+    if (error instanceof BindLinkError && !(error instanceof UntrustedStateError)) return error;
     // The lock file or the state folder could not be made or opened.
     if (error instanceof Error) (error as { role?: string }).role ??= "state folder";
     return explain(error, where);

@@ -28,7 +28,8 @@ import { describeMount, factsAt, namespaceExists, uniqueNumber } from "./mount_f
 import { type NamespaceState, parseStateName } from "./namespace_state.ts";
 import { finishRemoval } from "./removal.ts";
 import { type LinkRecord, LinkRecords, type LinkSteps, type MadePath } from "./records.ts";
-import { folderNames } from "./files.ts";
+import { folderNames, readStateFile } from "./files.ts";
+import { assertStateFolder, assertStateRecord, UntrustedStateError } from "./state_trust.ts";
 import { readProcFile } from "./proc.ts";
 import { libc } from "./syscall.ts";
 
@@ -122,7 +123,8 @@ function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>)
  * ```
  */
 export function recoverPending(ns: NamespaceState): void {
-  const names = folderNames(ns.stateDir);
+  // The state folder is checked on the descriptor that reads it: root's, mode 0700.
+  const names = folderNames(ns.stateDir, assertStateFolder);
   if (names.length <= 1 && (names.length === 0 || names[0] === ns.key)) return;
   const boot = ns.key.slice(0, ns.key.indexOf("."));
   let inUse: string | undefined;
@@ -134,7 +136,7 @@ export function recoverPending(ns: NamespaceState): void {
       // This namespace's own half-done work must be settled before anything else is done
       // here (a create could stack on a link it does not know of); another namespace's
       // leftovers are left for a later command.
-      if (name.startsWith(`${ns.key}.`)) throw error;
+      if (name.startsWith(`${ns.key}.`) || error instanceof UntrustedStateError) throw error;
     }
   }
 }
@@ -179,8 +181,9 @@ function recoverOne(
 }
 
 function readIntent(file: string): LinkRecord | undefined {
+  const text = readStateFile(file, assertStateRecord);
   try {
-    return JSON.parse(readProcFile(file) ?? "null") ?? undefined;
+    return JSON.parse(text ?? "null") ?? undefined;
   } catch {
     return undefined;
   }

@@ -103,6 +103,11 @@ export interface PendingIntent<S = unknown> {
 export interface StateFiles {
   /** Writes `text` to `file`, created with mode 0600 or truncated. */
   writeText(file: string, text: string): void;
+  /**
+   * The text of the record `file`: `undefined` when there is none. Throws when the file may
+   * not be believed (on Linux: not root's alone, see lib/linux/state_trust.ts).
+   */
+  read(file: string): string | undefined;
   /** Renames `from` to `to`, replacing `to`. */
   rename(from: string, to: string): void;
   /** Deletes `file`: `false` when there was none. */
@@ -126,6 +131,14 @@ export interface StateFiles {
 export const denoStateFiles: StateFiles = {
   writeText(file, text) {
     Deno.writeTextFileSync(file, text, { mode: 0o600 });
+  },
+  read(file) {
+    try {
+      return Deno.readTextFileSync(file);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw error;
+    }
   },
   rename(from, to) {
     Deno.renameSync(from, to);
@@ -269,10 +282,12 @@ export class IntentStore {
       const file = join(this.dir, name);
       let record: IntentRecord<S> | undefined;
       if (name.endsWith(SUFFIX)) {
+        // A file that may not be believed throws here: nothing it says is acted on.
+        const text = this.#files.read(file);
+        if (text === undefined) continue; // finished meanwhile
         try {
-          record = JSON.parse(Deno.readTextFileSync(file));
-        } catch (error) {
-          if (error instanceof Deno.errors.NotFound) continue; // finished meanwhile
+          record = JSON.parse(text);
+        } catch {
           record = undefined;
         }
       }

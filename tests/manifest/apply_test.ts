@@ -296,7 +296,7 @@ Deno.test("a record its writer was killed writing is recognized and deleted", as
   await using t = await setUp();
   Deno.mkdirSync(t.stateDir, { recursive: true });
   const name = `operation.${2_000_000_001}.1.1.x.intent.tmp`;
-  Deno.writeTextFileSync(`${t.stateDir}/${name}`, '{"version":1,"id":"oper');
+  Deno.writeTextFileSync(`${t.stateDir}/${name}`, '{"version":1,"id":"oper', { mode: 0o600 });
   const status = await bindLinkStatus(threeLinks(), t.options);
   assert.deepEqual(status.pending, [], "no half-written record is shown as an operation");
   await pruneBindLinks(t.options);
