@@ -30,6 +30,7 @@ const files = [
   "e2e_recovery.ts",
   "e2e_race.ts",
   "e2e_state_trust.ts",
+  "e2e_utf8.ts",
 ].map((name) => fileURLToPath(new URL(`./linux/${name}`, import.meta.url)));
 
 Deno.test({

@@ -6,6 +6,7 @@
  */
 import { BindLinkError, type BindLinkErrorInit, type BindLinkOperation } from "../errors.ts";
 import { LockHeldByAsyncCallError } from "../state/lock.ts";
+import { NotUtf8NameError } from "./paths.ts";
 import { UntrustedStateError } from "./state_trust.ts";
 import { ERRNO, errnoName, type ErrnoRole, explainErrno } from "./errno.ts";
 import { strerror, SystemCallError } from "./syscall.ts";
@@ -64,9 +65,9 @@ export function explain(
   rollbackErrors: unknown[] = [],
 ): BindLinkError {
   const leftover = rollbackNote(rollbackErrors);
-  // Found while reading the state: told as a failure of this call.
-  if (error instanceof UntrustedStateError && !leftover) {
-    return error.during(where.operation, where.virtualPath);
+  // Found while reading the state or a name from the kernel: told as a failure of this call.
+  if ((error instanceof UntrustedStateError || error instanceof NotUtf8NameError) && !leftover) {
+    return error.during(where.operation, where.virtualPath, where.backingPath);
   }
   if (error instanceof BindLinkError) {
     if (!leftover) return error;

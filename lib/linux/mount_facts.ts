@@ -24,6 +24,7 @@ import {
   STATX_MNT_ID_UNIQUE,
   SYS,
 } from "./libc_ffi.ts";
+import { kernelName } from "./paths.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const STATX_TYPE = 0x1;
@@ -237,7 +238,8 @@ export function describeMount(id: bigint): MountDescription | undefined | null {
     return {
       id: view.getBigUint64(40, true),
       parentId: view.getBigUint64(48, true),
-      mountPoint: new TextDecoder().decode(buffer.subarray(start, end)),
+      // Printed and compared with recorded paths: UTF-8, or refused.
+      mountPoint: kernelName(buffer.subarray(start, end), "a mount point"),
     };
   }
 }

@@ -23,7 +23,7 @@ import { explain, type Where } from "./failure.ts";
 import { listLinks } from "./listing.ts";
 import { DEFAULT_STATE_DIR, NamespaceState } from "./namespace_state.ts";
 import { currentDirectory } from "./files.ts";
-import { linuxPathRules } from "./paths.ts";
+import { linuxPathRules, NotUtf8NameError } from "./paths.ts";
 import { effectiveUid } from "./proc.ts";
 import { recoverPending } from "./recovery.ts";
 import { removeLink } from "./removal.ts";
@@ -161,7 +161,9 @@ class LinuxMounts implements Platform {
   }
 
   #failed(error: unknown, where: Where): BindLinkError {
-    if (error instanceof BindLinkError && !(error instanceof UntrustedStateError)) return error;
+    // Errors met deep down without knowing the call are told as this call's by explain.
+    const unplaced = error instanceof UntrustedStateError || error instanceof NotUtf8NameError;
+    if (error instanceof BindLinkError && !unplaced) return error;
     // The lock file or the state folder could not be made or opened.
     if (error instanceof Error) (error as { role?: string }).role ??= "state folder";
     return explain(error, where);

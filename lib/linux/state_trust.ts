@@ -65,11 +65,13 @@ export class UntrustedStateError extends BindLinkError {
     state: StateProblem,
     operation: BindLinkOperation = "list",
     virtualPath?: string,
+    backingPath?: string,
   ) {
     super({
       code: "untrusted",
       operation,
       virtualPath,
+      backingPath,
       summary: `bindlink's state cannot be trusted: ${state.path} ${state.problem}`,
       hint: `bindlink acts only on state that root alone can change, and changes nothing ` +
         `until it is: ${state.fix}.`,
@@ -78,9 +80,13 @@ export class UntrustedStateError extends BindLinkError {
     this.state = state;
   }
 
-  /** The same problem, told as a failure of `operation` on `virtualPath`. */
-  during(operation: BindLinkOperation, virtualPath?: string): UntrustedStateError {
-    return new UntrustedStateError(this.state, operation, virtualPath || undefined);
+  /** The same problem, told as a failure of `operation` on `virtualPath` (and `backingPath`). */
+  during(
+    operation: BindLinkOperation,
+    virtualPath?: string,
+    backingPath?: string,
+  ): UntrustedStateError {
+    return new UntrustedStateError(this.state, operation, virtualPath || undefined, backingPath);
   }
 }
 
