@@ -6,7 +6,7 @@
  */
 import { BindLinkError, type BindLinkErrorInit, type BindLinkOperation } from "../errors.ts";
 import { LockHeldByAsyncCallError } from "../state/lock.ts";
-import { NotUtf8NameError } from "./paths.ts";
+import { NotUtf8NameError } from "./kernel_names.ts";
 import { UntrustedStateError } from "./state_trust.ts";
 import { ERRNO, errnoName, type ErrnoRole, explainErrno } from "./errno.ts";
 import { strerror, SystemCallError } from "./syscall.ts";

@@ -24,7 +24,7 @@ import {
   STATX_MNT_ID_UNIQUE,
   SYS,
 } from "./libc_ffi.ts";
-import { kernelName } from "./paths.ts";
+import { kernelName } from "./kernel_names.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const STATX_TYPE = 0x1;

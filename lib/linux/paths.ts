@@ -20,7 +20,7 @@ import {
   type PathRules,
   type Resolved,
 } from "../paths.ts";
-import { BindLinkError, type BindLinkOperation } from "../errors.ts";
+import { kernelName, ONLY_UTF8 } from "./kernel_names.ts";
 import { AT_FDCWD, cString, O, RESOLVE, SYS } from "./libc_ffi.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
@@ -51,9 +51,6 @@ function utf8Length(text: string): number {
   }
   return bytes;
 }
-
-/** What bindlink says of a name that is not UTF-8, wherever it meets one. */
-export const ONLY_UTF8 = "bindlink handles only UTF-8 names on Linux";
 
 /**
  * True when `text` cannot stand for the bytes of a Linux name: it holds U+FFFD (what Deno
@@ -266,106 +263,6 @@ export function pathOfFd(fd: number): string | undefined {
 
 // readlink fills one buffer, decoded before the next call (calls are synchronous).
 const linkBuffer = new Uint8Array(LINUX_PATH_MAX);
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
-
-/**
- * A name the kernel gave bindlink (a readlink, a mount point) that bindlink will record or
- * print, as text; refused when its bytes are not UTF-8, since text could not name the same
- * file again.
- *
- * @throws {NotUtf8NameError} when `bytes` are not UTF-8.
- *
- * @example
- * ```ts
- * import { kernelName } from "./paths.ts";
- * kernelName(new TextEncoder().encode("/srv/app"), "a mount point"); // "/srv/app"
- * ```
- */
-export function kernelName(bytes: Uint8Array, what: string): string {
-  try {
-    return strictDecoder.decode(bytes);
-  } catch {
-    throw new NotUtf8NameError(what, bytes);
-  }
-}
-
-/**
- * A name read back from the kernel that is not UTF-8: a `BindLinkError` with code
- * `invalid-path`, thrown before anything is changed or recorded.
- *
- * @example
- * ```ts
- * import { NotUtf8NameError } from "./paths.ts";
- * const error = new NotUtf8NameError("a mount point", new Uint8Array([0x2f, 0xff]));
- * console.log(error.code, error.summary); // invalid-path, a mount point is "/\xff", ...
- * ```
- */
-export class NotUtf8NameError extends BindLinkError {
-  /** What the name is (`the path a symlink leads to`). */
-  readonly what: string;
-  /** The name, each byte that is not part of a UTF-8 character written as backslash, x, hex. */
-  readonly shownName: string;
-
-  /** The error for the name `bytes`, met during `operation`. */
-  constructor(
-    what: string,
-    bytes: Uint8Array | string,
-    operation: BindLinkOperation = "create",
-    virtualPath?: string,
-    backingPath?: string,
-  ) {
-    const shownName = typeof bytes === "string" ? bytes : escapeBytes(bytes);
-    super({
-      code: "invalid-path",
-      operation,
-      virtualPath,
-      backingPath,
-      summary: `${what} is "${shownName}", which is not UTF-8`,
-      hint: `${ONLY_UTF8}: rename it to a UTF-8 name (convmv can). Nothing was changed.`,
-    });
-    this.name = "NotUtf8NameError";
-    this.what = what;
-    this.shownName = shownName;
-  }
-
-  /** The same problem, told as a failure of `operation` on `virtualPath` (and `backingPath`). */
-  during(
-    operation: BindLinkOperation,
-    virtualPath?: string,
-    backingPath?: string,
-  ): NotUtf8NameError {
-    return new NotUtf8NameError(
-      this.what,
-      this.shownName,
-      operation,
-      virtualPath || undefined,
-      backingPath,
-    );
-  }
-}
-
-/** `bytes` as text, each byte that is not part of a UTF-8 character written as in C. */
-function escapeBytes(bytes: Uint8Array): string {
-  let out = "";
-  for (let at = 0; at < bytes.length;) {
-    // The longest valid character here (1 to 4 bytes), else one byte escaped.
-    let taken = 0;
-    for (let length = Math.min(4, bytes.length - at); length >= 1 && !taken; length--) {
-      try {
-        out += strictDecoder.decode(bytes.subarray(at, at + length));
-        taken = length;
-      } catch {
-        // shorter, or not a character
-      }
-    }
-    if (!taken) {
-      out += `\\x${bytes[at].toString(16).padStart(2, "0")}`;
-      taken = 1;
-    }
-    at += taken;
-  }
-  return out;
-}
 
 /** The /proc/self/fd path of `fd`, for calls that take only path strings (umount2). */
 export function procFdPath(fd: number): string {
