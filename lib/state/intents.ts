@@ -24,6 +24,7 @@
  *
  * @module
  */
+import { BindLinkError } from "../errors.ts";
 
 /** What an operating system says about processes, for judging an intent record's owner.
  *
@@ -282,13 +283,14 @@ export class IntentStore {
       const file = join(this.dir, name);
       let record: IntentRecord<S> | undefined;
       if (name.endsWith(SUFFIX)) {
-        // A file that may not be believed throws here: nothing it says is acted on.
-        const text = this.#files.read(file);
-        if (text === undefined) continue; // finished meanwhile
         try {
+          const text = this.#files.read(file);
+          if (text === undefined) continue; // finished meanwhile
           record = JSON.parse(text);
-        } catch {
-          record = undefined;
+        } catch (error) {
+          // A file that may not be believed stops the command: nothing it says is acted on.
+          if (error instanceof BindLinkError && error.code === "untrusted") throw error;
+          record = undefined; // torn, or being written: partial
         }
       }
       // The owner is the process named in the file name (a claimed record keeps its maker's
