@@ -33,6 +33,8 @@ const files = [
   "e2e_attacks_settle.ts",
   "e2e_create_checks.ts",
   "e2e_cli_messages.ts",
+  "e2e_state_trust.ts",
+  "e2e_utf8.ts",
 ].map((name) => fileURLToPath(new URL(`./linux/${name}`, import.meta.url)));
 
 Deno.test({

@@ -45,7 +45,7 @@ export async function settleDeadOperations(
   const options = { stateDir: context.stateDir };
   let dead: boolean;
   try {
-    const journal = await readJournal(platform, options);
+    const journal = await readJournal(platform, options, operation);
     dead = journal.list().some((found) => found.state !== "running") ||
       (await leftoversToDelete(platform, options)).length > 0;
   } catch (error) {

@@ -11,6 +11,8 @@ import {
   ExplainedFailure,
 } from "../errors.ts";
 import { LockHeldByAsyncCallError } from "../state/lock.ts";
+import { NotUtf8NameError } from "./kernel_names.ts";
+import { UntrustedStateError } from "./state_trust.ts";
 import { ERRNO, errnoName, type ErrnoRole, explainErrno } from "./errno.ts";
 import { strerror, SystemCallError } from "./syscall.ts";
 
@@ -68,6 +70,10 @@ export function explain(
   rollbackErrors: unknown[] = [],
 ): BindLinkError {
   const leftover = rollbackNote(rollbackErrors);
+  // Found while reading the state or a name from the kernel: told as a failure of this call.
+  if ((error instanceof UntrustedStateError || error instanceof NotUtf8NameError) && !leftover) {
+    return error.during(where.operation, where.virtualPath, where.backingPath);
+  }
   if (error instanceof BindLinkError) {
     if (!leftover) return error;
     return new BindLinkError({

@@ -10,6 +10,7 @@ import type { StateFiles } from "../state/intents.ts";
 import type { HolderWriter } from "../state/lock.ts";
 import { AT_FDCWD, cString, O } from "./libc_ffi.ts";
 import { readProcFile } from "./proc.ts";
+import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const ENOENT = 2;
@@ -136,32 +137,53 @@ const readBuffer = new Uint8Array(65536);
 /**
  * Reads one of bindlink's own state files (a regular file on a local file system, where a
  * read that returns less than asked has reached the end): `undefined` when it does not
- * exist. Larger files than the shared buffer are read by {@linkcode readProcFile}.
+ * exist. `verify` is shown the descriptor before anything is read (see ./state_trust.ts);
+ * with it a symlink is not followed.
  *
  * @example
  * ```ts
  * import { readStateFile } from "./files.ts";
+ * import { assertStateRecord } from "./state_trust.ts";
  *
- * const text = readStateFile("/run/bindlink/example.json");
+ * const text = readStateFile("/run/bindlink/example.json", assertStateRecord);
  * ```
  */
-export function readStateFile(file: string): string | undefined {
+export function readStateFile(
+  file: string,
+  verify?: (fd: number, file: string) => void,
+): string | undefined {
   const symbols = libc();
-  const fd = symbols.open(cString(file), O.RDONLY | O.CLOEXEC, 0);
+  const flags = O.RDONLY | O.CLOEXEC | (verify ? O.NOFOLLOW : 0);
+  const fd = symbols.open(cString(file), flags, 0);
   if (fd < 0) {
     const code = errno();
     if (code === ENOENT || code === ENOTDIR) return undefined;
     throw new SystemCallError(`open(${file})`, code);
   }
   let n: number;
+  const parts: Uint8Array[] = [];
   try {
-    n = Number(symbols.read(fd, readBuffer, BigInt(readBuffer.length)));
-    if (n < 0) throw new SystemCallError(`read(${file})`, errno());
+    verify?.(fd, file);
+    // Larger than the shared buffer (rare): read on, on the same descriptor.
+    while ((n = readInto(fd, file)) === readBuffer.length) parts.push(readBuffer.slice());
   } finally {
     closeFd(fd);
   }
-  if (n < readBuffer.length) return decoder.decode(readBuffer.subarray(0, n));
-  return readProcFile(file);
+  if (!parts.length) return decoder.decode(readBuffer.subarray(0, n));
+  parts.push(readBuffer.slice(0, n));
+  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  return decoder.decode(whole);
+}
+
+function readInto(fd: number, file: string): number {
+  const n = Number(libc().read(fd, readBuffer, BigInt(readBuffer.length)));
+  if (n < 0) throw new SystemCallError(`read(${file})`, errno());
+  return n;
 }
 
 // getdents64 fills this; calls are synchronous, so one buffer serves every read.
@@ -170,7 +192,7 @@ const entriesView = new DataView(entries.buffer);
 
 /**
  * The names in the folder `dir` (without `.` and `..`), from getdents64; `[]` when the
- * folder does not exist. Throws {@linkcode SystemCallError} for any other failure.
+ * folder does not exist. `verify` is shown the folder's descriptor before it is read. Throws {@linkcode SystemCallError} for any other failure.
  *
  * @example
  * ```ts
@@ -179,14 +201,14 @@ const entriesView = new DataView(entries.buffer);
  * console.log(folderNames("/run/bindlink"));
  * ```
  */
-export function folderNames(dir: string): string[] {
-  return folderEntries(dir).map((entry) => entry.name);
+export function folderNames(dir: string, verify?: (fd: number, dir: string) => void): string[] {
+  return folderEntries(dir, verify).map((entry) => entry.name);
 }
 
 /**
  * The entries of the folder `dir` (without `.` and `..`) with their `d_type` (4 a folder,
  * 8 a file, 10 a symlink, 0 when the file system does not say); `[]` when the folder does
- * not exist. Throws {@linkcode SystemCallError} for any other failure.
+ * not exist. `verify` is shown the folder's descriptor before it is read. Throws {@linkcode SystemCallError} for any other failure.
  *
  * @example
  * ```ts
@@ -195,7 +217,10 @@ export function folderNames(dir: string): string[] {
  * for (const entry of folderEntries("/run/bindlink")) console.log(entry.name, entry.type);
  * ```
  */
-export function folderEntries(dir: string): { name: string; type: number }[] {
+export function folderEntries(
+  dir: string,
+  verify?: (fd: number, dir: string) => void,
+): { name: string; type: number }[] {
   const fd = libc().open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
   if (fd < 0) {
     const code = errno();
@@ -203,6 +228,7 @@ export function folderEntries(dir: string): { name: string; type: number }[] {
     throw new SystemCallError(`open(${dir})`, code);
   }
   try {
+    verify?.(fd, dir);
     return entriesOf(fd, dir).map((entry) => ({
       name: decoder.decode(entry.name.subarray(0, entry.name.length - 1)),
       type: entry.type,
@@ -255,7 +281,8 @@ export function entriesOf(fd: number, label: string): RawEntry[] {
 }
 
 /**
- * {@linkcode StateFiles} through libc, for the intent records in bindlink's Linux state folder.
+ * {@linkcode StateFiles} through libc, for the intent records in bindlink's Linux state folder:
+ * the folder and each record are checked on the descriptor that reads them (root's alone).
  *
  * @example
  * ```ts
@@ -268,9 +295,10 @@ export function entriesOf(fd: number, label: string): RawEntry[] {
  */
 export const libcStateFiles: StateFiles = {
   writeText: (file, text) => writeTextFile(file, text),
+  read: (file) => readStateFile(file, assertStateRecord),
   rename: renameFile,
   remove: removeFile,
-  names: folderNames,
+  names: (dir) => folderNames(dir, assertStateFolder),
   isNotFound: (error) => error instanceof SystemCallError && error.errno === ENOENT,
 };
 

@@ -24,6 +24,7 @@ import {
   STATX_MNT_ID_UNIQUE,
   SYS,
 } from "./libc_ffi.ts";
+import { kernelName } from "./kernel_names.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const STATX_TYPE = 0x1;
@@ -244,15 +245,16 @@ export function describeMount(id: bigint): MountDescription | undefined | null {
     statmountWorks = true;
     const view = new DataView(buffer.buffer);
     // Strings follow the 512-byte struct; fs_type (offset 36) and mnt_point (108) index them.
-    const text = (offset: number) => {
+    const bytes = (offset: number) => {
       const start = 512 + view.getUint32(offset, true);
-      return new TextDecoder().decode(buffer.subarray(start, buffer.indexOf(0, start)));
+      return buffer.subarray(start, buffer.indexOf(0, start));
     };
     return {
       id: view.getBigUint64(40, true),
       parentId: view.getBigUint64(48, true),
-      mountPoint: text(108),
-      fsType: text(36),
+      // Printed and compared with recorded paths: UTF-8, or refused.
+      mountPoint: kernelName(bytes(108), "a mount point"),
+      fsType: new TextDecoder().decode(bytes(36)),
     };
   }
 }

@@ -7,6 +7,10 @@
  * Namespace and mount IDs start again at every boot, and `/run` is not a tmpfs everywhere, so
  * the boot ID is part of every name: state from an earlier boot is recognized by its name.
  *
+ * Nothing in it is believed before it is shown to be root's alone (./state_trust.ts): the
+ * place once per command ({@linkcode NamespaceState.verify}), each folder and record as it
+ * is opened.
+ *
  * @module
  */
 import { IntentStore } from "../state/intents.ts";
@@ -15,6 +19,7 @@ import { libcHolderWriter, libcStateFiles } from "./files.ts";
 import { mountNamespaceId } from "./mount_facts.ts";
 import { linuxProcessFacts } from "./process.ts";
 import { LinkRecords } from "./records.ts";
+import { assertStateLockFile, verifyStatePlace } from "./state_trust.ts";
 
 /** The default state folder. */
 export const DEFAULT_STATE_DIR = "/run/bindlink";
@@ -54,12 +59,29 @@ export class NamespaceState {
     this.lock = new StateLock(`${this.dir}/lock`, {
       holderWriter: libcHolderWriter,
       processFacts: linuxProcessFacts(),
+      verify: assertStateLockFile,
     });
     this.intents = new IntentStore(this.stateDir, linuxProcessFacts(), {
       prefix: `${key}.`,
       files: libcStateFiles,
     });
     this.records = new LinkRecords(`${this.dir}/links`);
+  }
+
+  #verified = false;
+
+  /**
+   * Checks, once for this process, that the state folder and this namespace's folder are
+   * root's alone and reached through folders only root can change (see ./state_trust.ts).
+   * `make`: a changing command makes the state folder when it is missing (mode 0700); a
+   * looking one finds nothing to believe there.
+   *
+   * @throws {UntrustedStateError} with what to fix.
+   */
+  verify(make: boolean): void {
+    if (this.#verified) return;
+    // A missing folder proves nothing about the one a later command may find.
+    this.#verified = verifyStatePlace([this.stateDir, this.dir], make);
   }
 
   /** The state of this process's namespace, in this boot. */

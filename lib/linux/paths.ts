@@ -20,6 +20,7 @@ import {
   type PathRules,
   type Resolved,
 } from "../paths.ts";
+import { kernelName, ONLY_UTF8 } from "./kernel_names.ts";
 import { AT_FDCWD, cString, O, RESOLVE, SYS } from "./libc_ffi.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
@@ -51,6 +52,15 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
+/**
+ * True when `text` cannot stand for the bytes of a Linux name: it holds U+FFFD (what Deno
+ * makes of argument bytes that are not UTF-8, so the real name is lost) or a lone surrogate
+ * (which has no UTF-8 form: it would be written as U+FFFD's bytes).
+ */
+function notUtf8Name(text: string): boolean {
+  return text.includes("\uFFFD") || !text.isWellFormed();
+}
+
 /** The POSIX path rules. */
 export const linuxPathRules: PathRules = {
   isAbsolute: (input) => input.startsWith("/"),
@@ -59,6 +69,20 @@ export const linuxPathRules: PathRules = {
     const resolved = input.startsWith("/")
       ? path.posix.resolve(input)
       : path.posix.resolve(currentFolder(cwd), input);
+    // Before anything is made or recorded: the name bindlink would use is not the one meant.
+    if (notUtf8Name(resolved)) {
+      return {
+        problem: {
+          summary:
+            `the ${role} ${
+              JSON.stringify(resolved).slice(1, -1)
+            } has a name that is not UTF-8 (U+FFFD stands for bytes that were not, or a lone ` +
+            `surrogate has no UTF-8 form)`,
+          hint: `${ONLY_UTF8}: rename it to a UTF-8 name (convmv can), or link a UTF-8 path ` +
+            "to it.",
+        },
+      };
+    }
     const bytes = utf8Length(resolved);
     if (bytes >= LINUX_PATH_MAX) {
       return {
@@ -287,12 +311,11 @@ export function pathOfFd(fd: number): string | undefined {
   const buffer = linkBuffer;
   const n = Number(libc().readlink(cString(`/proc/self/fd/${fd}`), buffer, BigInt(buffer.length)));
   if (n < 0) return undefined;
-  return linkDecoder.decode(buffer.subarray(0, n));
+  return kernelName(buffer.subarray(0, n), "the path a symlink leads to");
 }
 
 // readlink fills one buffer, decoded before the next call (calls are synchronous).
 const linkBuffer = new Uint8Array(LINUX_PATH_MAX);
-const linkDecoder = new TextDecoder();
 
 /** The /proc/self/fd path of `fd`, for calls that take only path strings (umount2). */
 export function procFdPath(fd: number): string {

@@ -24,10 +24,12 @@ import { explain, type Where } from "./failure.ts";
 import { listLinks } from "./listing.ts";
 import { DEFAULT_STATE_DIR, NamespaceState } from "./namespace_state.ts";
 import { currentDirectory } from "./files.ts";
+import { NotUtf8NameError } from "./kernel_names.ts";
 import { linuxPathRules } from "./paths.ts";
 import { effectiveUid } from "./proc.ts";
 import { recoverPending } from "./recovery.ts";
 import { removeLink } from "./removal.ts";
+import { UntrustedStateError } from "./state_trust.ts";
 import { closeLibc } from "./syscall.ts";
 import { type LinuxTestHooks, withTestHooks } from "./test_hooks.ts";
 import { terminalDeliversInterrupt } from "./terminal.ts";
@@ -159,7 +161,11 @@ class LinuxMounts implements Platform {
     const where: Where = { operation: "list", virtualPath: "" };
     this.#requireRoot(where, "reading bindlink's records needs root");
     try {
-      return listLinks(NamespaceState.current(this.#stateDir));
+      const ns = NamespaceState.current(this.#stateDir);
+      ns.verify(false);
+      // Half-done work is not listed, but a record here that cannot be trusted is said.
+      ns.intents.list();
+      return listLinks(ns);
     } catch (error) {
       throw explain(error, where);
     }
@@ -176,14 +182,18 @@ class LinuxMounts implements Platform {
   #namespace(where: Where): NamespaceState {
     this.#requireRoot(where, "bind mounts need root");
     try {
-      return NamespaceState.current(this.#stateDir);
+      const ns = NamespaceState.current(this.#stateDir);
+      ns.verify(true);
+      return ns;
     } catch (error) {
       throw explain(error, where);
     }
   }
 
   #failed(error: unknown, where: Where): BindLinkError {
-    if (error instanceof BindLinkError) return error;
+    // Errors met deep down without knowing the call are told as this call's by explain.
+    const unplaced = error instanceof UntrustedStateError || error instanceof NotUtf8NameError;
+    if (error instanceof BindLinkError && !unplaced) return error;
     // The lock file or the state folder could not be made or opened.
     if (error instanceof Error) (error as { role?: string }).role ??= "state folder";
     return explain(error, where);

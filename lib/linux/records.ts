@@ -18,12 +18,22 @@
  * no `mkdir`, and a remove no `rmdir` per name. They are a few bytes each, per folder that
  * ever held a link, and go with the namespace's state folder.
  *
+ * Each folder and record is checked on the descriptor that reads it (./state_trust.ts): one
+ * that is not root's alone stops the command instead of being believed.
+ *
  * @module
  */
 import type { Intent, IntentRecord } from "../state/intents.ts";
 import { factsAt } from "./mount_facts.ts";
-import { makeFolders, readStateFile, removeFile, renameFile, writeTextFile } from "./files.ts";
-import { readProcFile } from "./proc.ts";
+import {
+  folderEntries,
+  makeFolders,
+  readStateFile,
+  removeFile,
+  renameFile,
+  writeTextFile,
+} from "./files.ts";
+import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
 import { SystemCallError } from "./syscall.ts";
 
 /** Something bindlink made for a link, deleted again with it. */
@@ -89,6 +99,10 @@ export type LinkRecord = IntentRecord<LinkSteps>;
 
 const RECORD = "=";
 const ENOENT = 2;
+const ENOTDIR = 20;
+const DT_UNKNOWN = 0;
+const DT_DIR = 4;
+const DT_REG = 8;
 const encoder = new TextEncoder();
 
 function hex(bytes: Uint8Array): string {
@@ -164,7 +178,7 @@ export class LinkRecords {
 
   /** The record of `virtualPath`, or `undefined`; a torn or foreign file reads as none. */
   read(virtualPath: string): LinkRecord | undefined {
-    const text = readStateFile(this.fileFor(virtualPath));
+    const text = readStateFile(this.fileFor(virtualPath), assertStateRecord);
     if (text === undefined) return undefined;
     try {
       const record = JSON.parse(text) as LinkRecord;
@@ -227,25 +241,24 @@ export class LinkRecords {
   }
 
   #walk(folder: string, skipOwn: boolean, found: LinkRecord[]): void {
-    let entries: Deno.DirEntry[];
+    let entries: { name: string; type: number }[];
     try {
-      entries = [...Deno.readDirSync(folder)];
+      entries = folderEntries(folder, assertStateFolder);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-        return;
-      }
+      if (error instanceof SystemCallError && error.errno === ENOTDIR) return;
       throw error;
     }
     for (const entry of entries) {
+      const unknown = entry.type === DT_UNKNOWN;
       if (entry.name.startsWith(RECORD)) {
-        if (!entry.isFile || (skipOwn && entry.name === RECORD)) continue;
-        const text = readProcFile(`${folder}/${entry.name}`);
+        if (!(entry.type === DT_REG || unknown) || (skipOwn && entry.name === RECORD)) continue;
+        const text = readStateFile(`${folder}/${entry.name}`, assertStateRecord);
         try {
           if (text) found.push(JSON.parse(text));
         } catch {
           // torn: only a rename puts records here, so this is not bindlink's
         }
-      } else if (entry.isDirectory) {
+      } else if (entry.type === DT_DIR || unknown) {
         this.#walk(`${folder}/${entry.name}`, false, found);
       }
     }

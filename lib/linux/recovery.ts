@@ -29,7 +29,8 @@ import { openNoSymlinks, procFdPath } from "./paths.ts";
 import { type NamespaceState, parseStateName } from "./namespace_state.ts";
 import { finishRemoval } from "./removal.ts";
 import { type LinkRecord, LinkRecords, type LinkSteps, type MadePath } from "./records.ts";
-import { folderNames } from "./files.ts";
+import { folderNames, readStateFile } from "./files.ts";
+import { assertStateFolder, assertStateRecord, UntrustedStateError } from "./state_trust.ts";
 import { readProcFile } from "./proc.ts";
 import { closeFd, libc } from "./syscall.ts";
 import { beforeAct } from "./test_hooks.ts";
@@ -179,7 +180,8 @@ function takeOffStaged(at: string, mountId: string): void {
  */
 export function recoverPending(ns: NamespaceState, dry = false): DeletedPath[] {
   const deletions = new Deletions(dry);
-  const names = folderNames(ns.stateDir);
+  // The state folder is checked on the descriptor that reads it: root's, mode 0700.
+  const names = folderNames(ns.stateDir, assertStateFolder);
   if (names.length <= 1 && (names.length === 0 || names[0] === ns.key)) return deletions.found;
   const boot = ns.key.slice(0, ns.key.indexOf("."));
   let inUse: string | undefined;
@@ -191,7 +193,9 @@ export function recoverPending(ns: NamespaceState, dry = false): DeletedPath[] {
       // This namespace's own half-done work must be settled before anything else is done
       // here (a create could stack on a link it does not know of); another namespace's
       // leftovers are left for a later command.
-      if (name.startsWith(`${ns.key}.`) && !dry) throw error;
+      if (
+        (name.startsWith(`${ns.key}.`) && !dry) || error instanceof UntrustedStateError
+      ) throw error;
     }
   }
   return deletions.found;
@@ -251,8 +255,9 @@ function recoverOne(
 }
 
 function readIntent(file: string): LinkRecord | undefined {
+  const text = readStateFile(file, assertStateRecord);
   try {
-    return JSON.parse(readProcFile(file) ?? "null") ?? undefined;
+    return JSON.parse(text ?? "null") ?? undefined;
   } catch {
     return undefined;
   }

@@ -14,6 +14,7 @@ import {
   IntentStore,
   type PendingIntent,
   type ProcessFacts,
+  type StateFiles,
 } from "../state/intents.ts";
 
 export type { ProcessFacts } from "../state/intents.ts";
@@ -93,11 +94,12 @@ export class Journal {
   /**
    * A journal over `dir` (created on first write), owners judged by `facts`. `prefix` keeps
    * its files apart from other records in the same folder (on Linux it names the mount
-   * namespace, whose links alone its records describe).
+   * namespace, whose links alone its records describe). `files`: how records are read and
+   * written (default Deno's; on Linux the checked libc ones).
    */
-  constructor(dir: string, facts: ProcessFacts, prefix: string = PREFIX) {
+  constructor(dir: string, facts: ProcessFacts, prefix: string = PREFIX, files?: StateFiles) {
     this.dir = dir;
-    this.#store = new IntentStore(dir, facts, { prefix });
+    this.#store = new IntentStore(dir, facts, { prefix, files });
   }
 
   /** Writes the record of an operation of this process before its first change. */

@@ -8,6 +8,7 @@
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
+import type { StateFiles } from "../state/intents.ts";
 import { describeLockWait, StateLock } from "../state/lock.ts";
 import { ensureProtectedWindowsFolder, programDataFolder } from "../windows/program_data.ts";
 import { Journal, PREFIX, type ProcessFacts } from "./journal.ts";
@@ -60,6 +61,8 @@ export interface StatePlace {
    * what it deleted; with `dry`, changes nothing and returns what it would delete.
    */
   readonly settle: (dry?: boolean) => Promise<LeftoverPath[]>;
+  /** How the records are read and written (Linux: checked to be root's alone). */
+  readonly files?: StateFiles;
 }
 
 /**
@@ -76,10 +79,13 @@ export async function statePlace(
   if (platform.name === "linux" && Deno.build.os === "linux") {
     const { NamespaceState, DEFAULT_STATE_DIR } = await import("../linux/namespace_state.ts");
     const ns = NamespaceState.current(options.stateDir ?? DEFAULT_STATE_DIR);
+    ns.verify(forChange);
+    const { libcStateFiles } = await import("../linux/files.ts");
     return {
       lock: ns.lock,
       dir: ns.stateDir,
       prefix: `${PREFIX}${ns.key}.`,
+      files: libcStateFiles,
       settle: async (dry = false) => {
         // A create or remove killed midway is the Linux backend's to finish or undo, and it
         // must be settled before the listing is read: a link it attached is listed only then.
@@ -127,9 +133,10 @@ async function sweepGoneNamespaces(stateDir: string, ownKey: string): Promise<vo
 export function stateFolder(platform: Platform, options: StateOptions, forChange = true): string {
   if (options.stateDir !== undefined) return options.stateDir;
   if (platform.name === "windows" && Deno.build.os === "windows") {
-    // Only a command that changes links makes (or checks) the protected folder; one that
-    // only looks reads whatever records are there, and finds none when it is missing.
-    const folder = forChange ? protectedWindowsFolder() : `${programDataFolder()}\\bindlink`;
+    // Only a command that changes links makes the protected folder; one that only looks
+    // finds no records when it is missing, and believes the ones there only when the folder
+    // is the administrators' alone, as a changing command does.
+    const folder = forChange ? protectedWindowsFolder() : existingProtectedWindowsFolder();
     return `${folder}\\state`;
   }
   throw new BindLinkError({
@@ -148,6 +155,25 @@ export function stateFolder(platform: Platform, options: StateOptions, forChange
 function protectedWindowsFolder(): string {
   const folder = `${programDataFolder()}\\bindlink`;
   ensureProtectedWindowsFolder(folder);
+  return folder;
+}
+
+/**
+ * ProgramData\\bindlink for a command that only looks: checked as
+ * {@linkcode protectedWindowsFolder} does when it exists, never made.
+ */
+function existingProtectedWindowsFolder(): string {
+  const folder = `${programDataFolder()}\\bindlink`;
+  let exists: boolean;
+  try {
+    Deno.lstatSync(folder);
+    exists = true;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    exists = false;
+  }
+  // Gone between the two calls: the check makes it, protected, which is harmless.
+  if (exists) ensureProtectedWindowsFolder(folder);
   return folder;
 }
 
@@ -180,25 +206,33 @@ export async function changeLinks<T>(
   subject: string | undefined,
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const place = await statePlace(platform, options);
-  const facts = options.processFacts ?? await hostProcessFacts();
   let locked = false;
-  return await place.lock.run(
-    {
-      command: operation,
-      subject,
-      onWait: options.onWait && ((wait) => options.onWait!(describeLockWait(wait))),
-    },
-    async () => {
-      locked = true;
-      const deleted = await place.settle();
-      const journal = new Journal(place.dir, facts, place.prefix);
-      const recovered = await recoverInterrupted(platform, journal, operation);
-      return await work({ journal, recovered, deleted });
-    },
-  ).catch((error) => {
-    throw locked ? error : lockRefused(error, operation, place.dir);
-  });
+  let working = false;
+  try {
+    const place = await statePlace(platform, options);
+    const facts = options.processFacts ?? await hostProcessFacts();
+    return await place.lock.run(
+      {
+        command: operation,
+        subject,
+        onWait: options.onWait && ((wait) => options.onWait!(describeLockWait(wait))),
+      },
+      async () => {
+        locked = true;
+        const deleted = await place.settle();
+        const journal = new Journal(place.dir, facts, place.prefix, place.files);
+        const recovered = await recoverInterrupted(platform, journal, operation);
+        working = true;
+        return await work({ journal, recovered, deleted });
+      },
+    ).catch((error) => {
+      throw locked ? error : lockRefused(error, operation, place.dir);
+    });
+  } catch (error) {
+    // State found untrusted before the work began is told as this operation's failure.
+    const untrusted = error as { during?: (operation: BindLinkOperation) => Error };
+    throw !working && untrusted.during ? untrusted.during(operation) : error;
+  }
 }
 
 /** The lock could not even be opened: as anyone but an administrator, say that plainly. */
@@ -233,10 +267,25 @@ export async function leftoversToDelete(
   return await (await statePlace(platform, options, false)).settle(true);
 }
 
-/** A journal over `platform`'s state folder, for commands that only look. */
-export async function readJournal(platform: Platform, options: StateOptions): Promise<Journal> {
-  const place = await statePlace(platform, options, false);
-  return new Journal(place.dir, options.processFacts ?? await hostProcessFacts(), place.prefix);
+/**
+ * A journal over `platform`'s state folder, for commands that only look, and for the look
+ * before a changing command settles; `operation` names the command in errors (the state
+ * folder found untrusted).
+ */
+export async function readJournal(
+  platform: Platform,
+  options: StateOptions,
+  operation: BindLinkOperation = "list",
+): Promise<Journal> {
+  let place: StatePlace;
+  try {
+    place = await statePlace(platform, options, false);
+  } catch (error) {
+    const untrusted = error as { during?: (operation: BindLinkOperation) => Error };
+    throw untrusted.during ? untrusted.during(operation) : error;
+  }
+  const facts = options.processFacts ?? await hostProcessFacts();
+  return new Journal(place.dir, facts, place.prefix, place.files);
 }
 
 function joinPath(dir: string, name: string): string {

@@ -103,7 +103,11 @@ export async function bindLinkStatus(
         live: current,
       };
     });
-    const pending = pendingOperations(platform, await readJournal(platform, options), live);
+    const pending = pendingOperations(
+      platform,
+      await readJournal(platform, options, "status"),
+      live,
+    );
     // A run that is still going is no fault; a half-done operation of a dead process is.
     const halfDone = pending.some((p) => p.state === "dead");
     return { ok: links.every((l) => !l.problem) && !halfDone, links, pending };

@@ -24,6 +24,7 @@
  *
  * @module
  */
+import { BindLinkError } from "../errors.ts";
 
 /** What an operating system says about processes, for judging an intent record's owner.
  *
@@ -103,6 +104,11 @@ export interface PendingIntent<S = unknown> {
 export interface StateFiles {
   /** Writes `text` to `file`, created with mode 0600 or truncated. */
   writeText(file: string, text: string): void;
+  /**
+   * The text of the record `file`: `undefined` when there is none. Throws when the file may
+   * not be believed (on Linux: not root's alone, see lib/linux/state_trust.ts).
+   */
+  read(file: string): string | undefined;
   /** Renames `from` to `to`, replacing `to`. */
   rename(from: string, to: string): void;
   /** Deletes `file`: `false` when there was none. */
@@ -126,6 +132,14 @@ export interface StateFiles {
 export const denoStateFiles: StateFiles = {
   writeText(file, text) {
     Deno.writeTextFileSync(file, text, { mode: 0o600 });
+  },
+  read(file) {
+    try {
+      return Deno.readTextFileSync(file);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw error;
+    }
   },
   rename(from, to) {
     Deno.renameSync(from, to);
@@ -270,10 +284,13 @@ export class IntentStore {
       let record: IntentRecord<S> | undefined;
       if (name.endsWith(SUFFIX)) {
         try {
-          record = JSON.parse(Deno.readTextFileSync(file));
+          const text = this.#files.read(file);
+          if (text === undefined) continue; // finished meanwhile
+          record = JSON.parse(text);
         } catch (error) {
-          if (error instanceof Deno.errors.NotFound) continue; // finished meanwhile
-          record = undefined;
+          // A file that may not be believed stops the command: nothing it says is acted on.
+          if (error instanceof BindLinkError && error.code === "untrusted") throw error;
+          record = undefined; // torn, or being written: partial
         }
       }
       // The owner is the process named in the file name (a claimed record keeps its maker's

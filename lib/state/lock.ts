@@ -135,17 +135,28 @@ function sharedFor(path: string): Shared {
   return entry;
 }
 
-function openLockFile(path: string): Deno.FsFile {
+function openLockFile(path: string, verify?: LockFileCheck): Deno.FsFile {
   const options = { read: true, write: true, create: true, mode: 0o600 } as const;
+  let file: Deno.FsFile;
   try {
-    return Deno.openSync(path, options);
+    file = Deno.openSync(path, options);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
     Deno.mkdirSync(path.slice(0, slash), { recursive: true, mode: 0o700 });
-    return Deno.openSync(path, options);
+    file = Deno.openSync(path, options);
   }
+  try {
+    verify?.(file, path);
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  return file;
 }
+
+/** Checks the lock file on the handle just opened; throws to refuse it. */
+export type LockFileCheck = (file: Deno.FsFile, path: string) => void;
 
 // One buffer for every holder record: it is written synchronously, before anything else runs.
 const holderBytes = new Uint8Array(HOLDER_BYTES);
@@ -225,6 +236,11 @@ export interface StateLockOptions {
    * them no holder is named: a record alone may be a killed process's.
    */
   processFacts?: Pick<ProcessFacts, "self" | "isRunning">;
+  /**
+   * Checks the lock file each time it is opened, before it is locked or written (Linux: that
+   * it is root's alone, see lib/linux/state_trust.ts); throws to refuse it. Default: none.
+   */
+  verify?: LockFileCheck;
 }
 
 /**
@@ -288,6 +304,7 @@ export class StateLock {
   readonly #shared: Shared;
   readonly #holderWriter?: (path: string) => HolderWriter;
   readonly #facts?: Pick<ProcessFacts, "self" | "isRunning">;
+  readonly #verify?: LockFileCheck;
 
   /** A lock on the file `path`. */
   constructor(path: string, options: StateLockOptions = {}) {
@@ -295,6 +312,7 @@ export class StateLock {
     this.#shared = sharedFor(path);
     this.#holderWriter = options.holderWriter;
     this.#facts = options.processFacts;
+    this.#verify = options.verify;
   }
 
   /**
@@ -334,7 +352,7 @@ export class StateLock {
     if (entry.syncFile) return entry.syncFile;
     entry.writer?.close();
     entry.writer = undefined;
-    return entry.syncFile = openLockFile(this.path);
+    return entry.syncFile = openLockFile(this.path, this.#verify);
   }
 
   /** True when the current call chain holds this lock. */
@@ -423,7 +441,7 @@ export class StateLock {
         }
         if (!file) {
           // Its own descriptor: flock on a second descriptor excludes the kept one's.
-          file = openLockFile(this.path);
+          file = openLockFile(this.path, this.#verify);
           if (!(await file.tryLock(true))) await file.lock(true);
         }
         held = true;

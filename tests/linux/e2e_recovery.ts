@@ -42,7 +42,7 @@ function idOf(path: string): string {
 
 function writeIntent(name: string, body: unknown): string {
   const file = `${stateDir}/${name}`;
-  Deno.writeTextFileSync(file, JSON.stringify(body));
+  Deno.writeTextFileSync(file, JSON.stringify(body), { mode: 0o600 });
   return file;
 }
 
@@ -128,14 +128,18 @@ Deno.test("a torn intent (killed while writing it) is discarded; a torn record r
   Deno.writeTextFileSync(
     `${stateDir}/${state.key}.${dead.pid}.${dead.start}.1.c.intent.tmp`,
     '{"vers',
+    { mode: 0o600 },
   );
   // A first write cut short: intents are written straight to their own name the first time.
   Deno.writeTextFileSync(
     `${stateDir}/${state.key}.${dead.pid}.${dead.start}.2.d.intent.json`,
     '{"version":1,"id":"',
+    { mode: 0o600 },
   );
   state.records.prepare(`${dir}/Foo`);
-  Deno.writeTextFileSync(state.records.fileFor(`${dir}/Foo`), '{"version":1,"steps":{"li');
+  Deno.writeTextFileSync(state.records.fileFor(`${dir}/Foo`), '{"version":1,"steps":{"li', {
+    mode: 0o600,
+  });
   const link = await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`);
   assert.deepEqual(ls(`${dir}/Foo`), ["Cow.txt"]);
   await link.remove();
@@ -194,8 +198,8 @@ Deno.test("state from an earlier boot is discarded: no unmount, its work folders
     },
   };
   const encoded = `${oldNs}/links/${dir.split("/").filter(Boolean).map((n) => "_" + n).join("/")}`;
-  Deno.mkdirSync(encoded, { recursive: true });
-  Deno.writeTextFileSync(`${encoded}/=Old`, JSON.stringify(record));
+  Deno.mkdirSync(encoded, { recursive: true, mode: 0o700 });
+  Deno.writeTextFileSync(`${encoded}/=Old`, JSON.stringify(record), { mode: 0o600 });
   writeIntent(`${earlier}.7.1.1.1.d.intent.json`, record);
   const link = await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`);
   assert.ok(

@@ -76,6 +76,7 @@ Deno.test({
         startedAt: "",
         steps: { link, made: [] },
       }),
+      { mode: 0o600 },
     );
   };
   const long = "y".repeat(255);
