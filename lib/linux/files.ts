@@ -9,7 +9,6 @@
 import type { StateFiles } from "../state/intents.ts";
 import type { HolderWriter } from "../state/lock.ts";
 import { AT_FDCWD, cString, O } from "./libc_ffi.ts";
-import { readProcFile } from "./proc.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
