@@ -47,7 +47,7 @@ export async function settleDeadOperations(
   try {
     const journal = await readJournal(platform, options, operation);
     dead = journal.list().some((found) => found.state !== "running") ||
-      (await leftoversToDelete(platform, options)).length > 0;
+      (await leftoversToDelete(platform, options, operation)).length > 0;
   } catch (error) {
     // Someone who may not read the records (not root, not elevated, or Deno's flags too
     // narrow) may not change links either: the create or remove that follows says so, in

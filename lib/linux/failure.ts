@@ -13,7 +13,8 @@ import {
 import { LockHeldByAsyncCallError } from "../state/lock.ts";
 import { NotUtf8NameError } from "./kernel_names.ts";
 import { UntrustedStateError } from "./state_trust.ts";
-import { ERRNO, errnoName, type ErrnoRole, explainErrno } from "./errno.ts";
+import { ERRNO, errnoName, type ErrnoRole, explainErrno, RUN_AS_ROOT } from "./errno.ts";
+import { effectiveUid } from "./proc.ts";
 import { strerror, SystemCallError } from "./syscall.ts";
 
 /** The operation and paths every error of one call carries. */
@@ -132,5 +133,34 @@ export function explain(
       "Report this message if it persists." + leftover,
     systemMessage: error instanceof Error ? error.message : String(error),
     cause: error,
+  });
+}
+
+/**
+ * Refuses, with `access-denied` and in words, a process that is not root: `what` needs root
+ * (`"bind mounts need root"`). Nothing has been done when it throws.
+ *
+ * @example
+ * ```ts
+ * import { requireRoot } from "./failure.ts";
+ *
+ * requireRoot({ operation: "apply", virtualPath: "" }, "changing links needs root");
+ * ```
+ */
+export function requireRoot(where: Where, what: string): void {
+  let uid: number;
+  try {
+    uid = effectiveUid();
+  } catch (error) {
+    throw explain(error, where); // libc could not be opened: too narrow Deno permissions
+  }
+  if (uid === 0) return;
+  throw new BindLinkError({
+    operation: where.operation,
+    virtualPath: where.virtualPath || undefined,
+    backingPath: where.backingPath,
+    code: "access-denied",
+    summary: `${what}, and this process runs as uid ${uid}`,
+    hint: RUN_AS_ROOT,
   });
 }

@@ -20,7 +20,7 @@ import { describeLockWait, type LockRequest, type LockWait } from "../state/lock
 import { type Assembly, createLink } from "./creation.ts";
 import { checkCreateLink } from "./dry_check.ts";
 import { RUN_AS_ROOT } from "./errno.ts";
-import { explain, type Where } from "./failure.ts";
+import { explain, requireRoot, type Where } from "./failure.ts";
 import { listLinks } from "./listing.ts";
 import { DEFAULT_STATE_DIR, NamespaceState } from "./namespace_state.ts";
 import { currentDirectory } from "./files.ts";
@@ -226,22 +226,7 @@ class LinuxMounts implements Platform {
 
   #requireRoot(where: Where, what: string): void {
     if (this.#isRoot) return;
-    let uid: number;
-    try {
-      uid = effectiveUid();
-    } catch (error) {
-      throw explain(error, where); // libc could not be opened: too narrow Deno permissions
-    }
-    if (uid !== 0) {
-      throw new BindLinkError({
-        operation: where.operation,
-        virtualPath: where.virtualPath || undefined,
-        backingPath: where.backingPath,
-        code: "access-denied",
-        summary: `${what}, and this process runs as uid ${uid}`,
-        hint: RUN_AS_ROOT,
-      });
-    }
+    requireRoot(where, what);
     this.#isRoot = true;
   }
 }

@@ -75,11 +75,22 @@ export async function statePlace(
   platform: Platform,
   options: StateOptions,
   forChange = true,
+  operation: BindLinkOperation = "list",
 ): Promise<StatePlace> {
   if (platform.name === "linux" && Deno.build.os === "linux") {
     const { NamespaceState, DEFAULT_STATE_DIR } = await import("../linux/namespace_state.ts");
     const ns = NamespaceState.current(options.stateDir ?? DEFAULT_STATE_DIR);
-    ns.verify(forChange);
+    const { explain, requireRoot } = await import("../linux/failure.ts");
+    const where = { operation, virtualPath: "" };
+    // A changing command as anyone but root would make the state folder theirs: refused first.
+    if (forChange) requireRoot(where, "changing links needs root");
+    try {
+      ns.verify(forChange);
+    } catch (error) {
+      // A state that cannot be trusted, or cannot be read: told in words, as this operation's.
+      if (error instanceof Error) (error as { role?: string }).role ??= "state folder";
+      throw explain(error, where);
+    }
     const { libcStateFiles } = await import("../linux/files.ts");
     return {
       lock: ns.lock,
@@ -209,7 +220,7 @@ export async function changeLinks<T>(
   let locked = false;
   let working = false;
   try {
-    const place = await statePlace(platform, options);
+    const place = await statePlace(platform, options, true, operation);
     const facts = options.processFacts ?? await hostProcessFacts();
     return await place.lock.run(
       {
@@ -230,9 +241,14 @@ export async function changeLinks<T>(
     });
   } catch (error) {
     // State found untrusted before the work began is told as this operation's failure.
-    const untrusted = error as { during?: (operation: BindLinkOperation) => Error };
-    throw !working && untrusted.during ? untrusted.during(operation) : error;
+    throw working ? error : toldAs(error, operation);
   }
+}
+
+/** An untrusted state met while reading it, told as `operation`'s failure. */
+function toldAs(error: unknown, operation: BindLinkOperation): unknown {
+  const untrusted = error as { during?: (operation: BindLinkOperation) => Error };
+  return untrusted.during ? untrusted.during(operation) : error;
 }
 
 /** The lock could not even be opened: as anyone but an administrator, say that plainly. */
@@ -263,8 +279,13 @@ function lockRefused(error: unknown, operation: BindLinkOperation, dir: string):
 export async function leftoversToDelete(
   platform: Platform,
   options: StateOptions,
+  operation: BindLinkOperation = "prune",
 ): Promise<LeftoverPath[]> {
-  return await (await statePlace(platform, options, false)).settle(true);
+  try {
+    return await (await statePlace(platform, options, false, operation)).settle(true);
+  } catch (error) {
+    throw toldAs(error, operation);
+  }
 }
 
 /**
@@ -279,10 +300,9 @@ export async function readJournal(
 ): Promise<Journal> {
   let place: StatePlace;
   try {
-    place = await statePlace(platform, options, false);
+    place = await statePlace(platform, options, false, operation);
   } catch (error) {
-    const untrusted = error as { during?: (operation: BindLinkOperation) => Error };
-    throw untrusted.during ? untrusted.during(operation) : error;
+    throw toldAs(error, operation);
   }
   const facts = options.processFacts ?? await hostProcessFacts();
   return new Journal(place.dir, facts, place.prefix, place.files);
