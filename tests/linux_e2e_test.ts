@@ -29,6 +29,7 @@ const files = [
   "e2e_concurrency.ts",
   "e2e_recovery.ts",
   "e2e_race.ts",
+  "e2e_attacks_mounts.ts",
 ].map((name) => fileURLToPath(new URL(`./linux/${name}`, import.meta.url)));
 
 Deno.test({
@@ -50,6 +51,10 @@ Deno.test({
       "cp",
       "mv",
       "rm",
+      "chown",
+      "ln",
+      "mkdir",
+      "cc",
       Deno.execPath(),
     ];
     const { code, stdout, stderr } = await new Deno.Command("unshare", {
