@@ -35,6 +35,7 @@ const files = [
   "e2e_cli_messages.ts",
   "e2e_state_trust.ts",
   "e2e_utf8.ts",
+  "e2e_attacks_mounts.ts",
 ].map((name) => fileURLToPath(new URL(`./linux/${name}`, import.meta.url)));
 
 Deno.test({
@@ -57,6 +58,9 @@ Deno.test({
       "mv",
       "rm",
       "setsid",
+      "chown",
+      "ln",
+      "mkdir",
       "cc",
       Deno.execPath(),
     ];

@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { LinkSpec } from "../platform.ts";
 import { refuse, type Where } from "./failure.ts";
-import { liveMountAt } from "./link_state.ts";
+import { linkAtPlace, liveMountAt } from "./link_state.ts";
 import { factsAt, type PathFacts, pathFacts } from "./mount_facts.ts";
 import type { SkeletonEntry } from "./overlay_assembly.ts";
 import type { NamespaceState } from "./namespace_state.ts";
@@ -254,9 +254,10 @@ function checked(
     }
     return { fd, relative, kind: kind!, resolved: path.posix.join(virtual, relative) };
   });
-  // A live link is the top mount at its path: where no mount starts, a record is stale.
-  const existing = virtualFacts?.isMountRoot ? ns.records.read(virtual) : undefined;
-  if (existing && liveMountAt(existing)) {
+  // Judged by the mounts at the place opened, never by the path string again: another
+  // spelling of the same place finds the same link.
+  const existing = virtualFacts ? linkAtPlace(ns, virtualFacts, virtual) : undefined;
+  if (existing) {
     throw refuse(where, {
       code: "already-exists",
       summary:

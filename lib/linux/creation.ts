@@ -13,7 +13,7 @@ import { UndoList } from "../undo.ts";
 import { type Kind, kindOf, resolveCreate } from "./create_checks.ts";
 import { explain, refuse, type Where } from "./failure.ts";
 import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
-import { refreshBelow } from "./link_state.ts";
+import { mountExists, refreshBelow } from "./link_state.ts";
 import { removeMade } from "./made_paths.ts";
 import { identityOf } from "./owned_tree.ts";
 import {
@@ -22,7 +22,7 @@ import {
   GraftKindMismatch,
   LinkTree,
 } from "./mount_sequences.ts";
-import { factsAt, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
+import { describeMount, factsAt, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import { type AssemblyPlan, writesIntoBacking } from "./overlay_assembly.ts";
 import { openNoSymlinks, openPath, procFdPath } from "./paths.ts";
@@ -264,7 +264,20 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     // --- Record: the links below now show through new mounts; then the intent becomes the
     // link's record in one rename.
     refreshBelow(ns, steps.refresh ?? []);
-    ns.records.place(intent, virtual);
+    ns.records.place(intent, virtual, (existing) => {
+      // Another spelling of a live link's place led here first (a folder on its path was
+      // renamed since): its record is never replaced, so this create is undone.
+      if (!mountExists(existing)) return;
+      const unique = uniqueNumber(existing.steps.mountId!);
+      const now = unique === undefined ? undefined : describeMount(unique)?.mountPoint;
+      throw refuse(where, {
+        code: "already-exists",
+        summary: `the record of ${virtual} belongs to a live bind link${
+          now && now !== virtual ? `, whose mount is now at ${now}` : ""
+        } (a folder on the path was renamed or swapped while links were made)`,
+        hint: "Remove that link first (bindlink remove with the path where it is now).",
+      });
+    });
     undo.commit();
   } catch (error) {
     const rollbackErrors = undo.rollback();

@@ -46,6 +46,71 @@ export function liveMountAt(
 }
 
 /**
+ * The record of the live bindlink link at a place, found by mount ID and not by the path
+ * string that led there: a folder on the way may have been renamed or swapped for a symlink
+ * since the record was written, so the record may name another spelling of the place.
+ *
+ * @param top What the caller's descriptor of the place shows (its statx): the top mount.
+ * @param resolved The path the caller resolved: its record, when that names a mount at the
+ * place, is the usual answer, found with one read.
+ * @returns The record whose mount is the top mount at the place, or one stacked under it.
+ *
+ * @example
+ * ```ts
+ * import { AT_FDCWD } from "./libc_ffi.ts";
+ * import { linkAtPlace } from "./link_state.ts";
+ * import { pathFacts } from "./mount_facts.ts";
+ * import { NamespaceState } from "./namespace_state.ts";
+ *
+ * const top = pathFacts(AT_FDCWD, "/srv/app");
+ * if (top && linkAtPlace(NamespaceState.current(), top, "/srv/app")) console.log("linked");
+ * ```
+ */
+export function linkAtPlace(
+  ns: NamespaceState,
+  top: PathFacts,
+  resolved: string,
+): LinkRecord | undefined {
+  // Where no mount starts, no link is: nothing to read.
+  if (!top.isMountRoot) return undefined;
+  const named = ns.records.read(resolved);
+  if (named?.steps.mountId === top.mountId) return named;
+  const stack = mountsStackedAt(top.mountId);
+  if (named?.steps.mountId && stack.has(named.steps.mountId)) return named;
+  // The record names another spelling of this place: found by mount ID among all records.
+  return ns.records.all().find((record) =>
+    record.steps.mountId !== undefined && stack.has(record.steps.mountId)
+  );
+}
+
+/** The top mount `mountId` and the mounts stacked under it at the same place. */
+function mountsStackedAt(mountId: string): Set<string> {
+  const ids = new Set([mountId]);
+  const unique = uniqueNumber(mountId);
+  let mount = unique === undefined ? null : describeMount(unique);
+  while (mount) {
+    const parent = describeMount(mount.parentId);
+    // A parent mounted at the same point is the mount this one sits on (its root).
+    if (!parent || parent.id === mount.id || parent.mountPoint !== mount.mountPoint) break;
+    ids.add(`u${parent.id}`);
+    mount = parent;
+  }
+  return ids;
+}
+
+/**
+ * True while the record's mount exists anywhere in this namespace, wherever its mount point
+ * has been renamed to: such a record is never replaced by another link's.
+ */
+export function mountExists(record: LinkRecord): boolean {
+  const id = record.steps.mountId;
+  if (!id) return false;
+  const unique = uniqueNumber(id);
+  const described = unique === undefined ? null : describeMount(unique);
+  return described === null ? liveMountAt(record) !== false : described !== undefined;
+}
+
+/**
  * After a link was made over earlier links, they show through new mounts (clones inside the
  * new link): their records are updated to name those.
  */

@@ -260,21 +260,24 @@ export function describeMount(id: bigint): MountDescription | undefined | null {
 }
 
 /**
- * The unique IDs of the mounts below mount `id` that were made after it, or `null` when the
- * kernel has no listmount.
+ * The unique IDs of the mounts below mount `id` (at any depth), or `null` when the kernel has
+ * no listmount.
  *
- * listmount walks the namespace's mounts in ID order from where it is told to start, so it
- * starts after `id`: a mount below a link was made after it (a clone inside it, an exception,
- * a later mount), which keeps the cost to the mounts made since, not every mount there is.
- * Only a mount moved in from elsewhere with `move_mount` can be older; it is not seen.
+ * listmount walks the namespace's mounts in ID order from where it is told to start and keeps
+ * those below `id`. By default it starts after `id`: a mount made inside a link (a clone, an
+ * exception, a later mount) is newer than it, which keeps the cost to the mounts made since.
+ * A mount moved in from elsewhere (`mount --move`) keeps its older ID, so a check that must
+ * see everything below (`complete`) starts at the beginning, by parent relation alone: that
+ * walk costs one step per mount of the namespace.
  */
-export function mountsBelow(id: bigint): bigint[] | null {
+export function mountsBelow(id: bigint, complete = false): bigint[] | null {
   const ids: bigint[] = [];
   const request = listRequest;
   request.setUint32(0, 24, true);
   request.setBigUint64(8, id, true);
   for (;;) {
-    request.setBigUint64(16, ids.length ? ids[ids.length - 1] : id, true); // resume after the last
+    // Resume after the last one returned.
+    request.setBigUint64(16, ids.length ? ids[ids.length - 1] : complete ? 0n : id, true);
     const n = Number(
       libc().listmount(SYS.listmount, listRequestBytes, listOutBytes, BigInt(LIST_BATCH), 0),
     );

@@ -199,9 +199,21 @@ export class LinkRecords {
   /**
    * Makes `intent` the record of `virtualPath`, in one rename; its folder is made only when
    * missing (the rename says so), which after the first link in a folder it is not.
+   *
+   * @param inTheWay Called with a record already at that path, before it would be replaced;
+   * it throws to keep it (records change only under the namespace's lock, so what it sees
+   * is what the rename would replace).
    */
-  place(intent: Intent<LinkSteps>, virtualPath: string): void {
+  place(
+    intent: Intent<LinkSteps>,
+    virtualPath: string,
+    inTheWay?: (existing: LinkRecord) => void,
+  ): void {
     const file = this.fileFor(virtualPath);
+    if (inTheWay) {
+      const existing = this.read(virtualPath);
+      if (existing) inTheWay(existing);
+    }
     try {
       intent.moveTo(file);
     } catch (error) {

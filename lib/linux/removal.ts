@@ -1,8 +1,9 @@
 /**
- * Removing a link on Linux: under the namespace's lock, find the link's record by its
- * resolved path, check that the mount there is the one bindlink made (unique mount ID) and
- * that nothing but its own exceptions lives below it, then take it off with one
- * `umount2(MNT_DETACH)` and delete what was made for it.
+ * Removing a link on Linux: under the namespace's lock, open the virtual path once, find the
+ * record of the link whose mount is there (unique mount ID), check that every mount below it
+ * is its own (exceptions), then take it off with one `umount2(MNT_DETACH)` and delete what
+ * was made for it. A mount bindlink did not make below the link, however it got there, makes
+ * the remove refuse with `busy` before anything is changed.
  *
  * The record itself becomes the remove's intent record (one rename), so a kill at any moment
  * is finished by the next changing command: the mount still there means nothing happened
@@ -17,7 +18,7 @@ import { removeAllMade } from "./made_paths.ts";
 import type { Leftover } from "./owned_tree.ts";
 import { explain, refuse, type Where } from "./failure.ts";
 import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
-import { liveMountAt } from "./link_state.ts";
+import { linkAtPlace, liveMountAt } from "./link_state.ts";
 import { describeMount, factsAt, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import { openNoSymlinks, openResolved, procFdPath } from "./paths.ts";
@@ -152,9 +153,10 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
       where.symlinkNote = ` (through a symlink: the virtual path resolves to ${resolved})`;
     }
     const top = pathFacts(fd, "")!;
-    record = ns.records.read(resolved);
-    // The descriptor is the top mount at the resolved path: its facts are the path's.
-    const live = record ? liveMountAt(record, top) : false;
+    // The descriptor is the top mount at the resolved place: the link there is found by its
+    // mount, whichever spelling of the place its record was written under.
+    record = linkAtPlace(ns, top, resolved);
+    const live = record ? record.steps.mountId === top.mountId ? "visible" : "covered" : false;
     if (!record || !live) {
       throw refuse(where, {
         code: "not-found",
@@ -173,8 +175,11 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
         hint: `Unmount what covers ${resolved} first.`,
       });
     }
+    const recordPath = record.steps.link.virtualPath;
+    // Every mount below the link, by parent relation (a mount moved in keeps an older ID):
+    // all must be the link's own before anything is done, so the remove is whole or nothing.
     const unique = uniqueNumber(record.steps.mountId!);
-    const childIds = unique === undefined ? [] : mountsBelow(unique) ?? [];
+    const childIds = unique === undefined ? [] : mountsBelow(unique, true) ?? [];
     const ownIds = new Set(record.steps.ownMounts ?? []);
     const strangers = childIds.filter((id) => !ownIds.has(`u${id}`))
       .map((id) => describeMount(id)?.mountPoint)
@@ -185,22 +190,23 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
         code: "busy",
         summary: links.length
           ? `another bind link lives below this one (${links.join(", ")})`
-          : `a mount lives below this link (${strangers.join(", ")})`,
+          : `a mount bindlink did not make lives below this link (${strangers.join(", ")})`,
         hint: links.length
           ? "Remove the links nested below it first, deepest first, then remove this one."
-          : "Unmount what is mounted below it first; bindlink only takes off its own mounts.",
+          : `Unmount or move what is mounted below it first (findmnt -R ${resolved} lists ` +
+            "them); bindlink only takes off its own mounts.",
       });
     }
 
     // The record becomes this remove's intent: one rename.
-    intent = ns.intents.claim(ns.records.fileFor(resolved), record);
-    if (!intent) throw new Error(`the record of ${resolved} vanished under the lock`);
+    intent = ns.intents.claim(ns.records.fileFor(recordPath), record);
+    if (!intent) throw new Error(`the record of ${recordPath} vanished under the lock`);
     try {
       // One detach takes the link and its exception mounts together: never half removed.
       beforeAct("unmount", resolved);
       detachFd(fd);
     } catch (error) {
-      intent.moveTo(ns.records.fileFor(resolved));
+      intent.moveTo(ns.records.fileFor(recordPath));
       intent = undefined;
       throw error;
     }
