@@ -66,6 +66,7 @@ export type {
 } from "./lib/paths.ts";
 export type { BindLinkInfo, LinkSpec, Platform } from "./lib/platform.ts";
 export { linuxPlatform, type LinuxPlatformOptions } from "./lib/linux/platform.ts";
+export type { ActStep, LinuxTestHooks } from "./lib/linux/test_hooks.ts";
 export { applyBindLinks, type ApplyOptions } from "./lib/manifest/apply.ts";
 export {
   type DownAction,

@@ -75,5 +75,7 @@ export async function unfinishedOperations(context: CliContext): Promise<Pending
  * ```
  */
 export function isPermissionProblem(error: unknown): boolean {
-  return error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable;
+  return error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable ||
+    // A BindLinkError saying so (its class is not loaded here just to ask).
+    (error instanceof Error && (error as { code?: unknown }).code === "access-denied");
 }

@@ -82,8 +82,12 @@ export async function statePlace(
     const ns = NamespaceState.current(options.stateDir ?? DEFAULT_STATE_DIR);
     const { explain, requireRoot } = await import("../linux/failure.ts");
     const where = { operation, virtualPath: "" };
-    // A changing command as anyone but root would make the state folder theirs: refused first.
-    if (forChange) requireRoot(where, "changing links needs root");
+    // Only root may read or change the state; a changing command as anyone else would make
+    // the state folder theirs. Refused first, in words.
+    requireRoot(
+      where,
+      forChange ? "changing links needs root" : "reading bindlink's records needs root",
+    );
     try {
       ns.verify(forChange);
     } catch (error) {
