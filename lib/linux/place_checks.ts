@@ -56,23 +56,34 @@ export function kernelFileSystemOf(fd: number): string | undefined {
   const magic = Number(statfsView.getBigUint64(0, true) & 0xffffffffn);
   const named = KERNEL_FILE_SYSTEMS.get(magic);
   if (named || magic !== TMPFS_MAGIC) return named;
-  // devtmpfs reports tmpfs's magic: only the mount's own type tells them apart.
+  // devtmpfs reports tmpfs's magic: only the mount's own type tells them apart. A unique
+  // mount ID is never reused, so its answer is kept.
   const unique = uniqueNumber(pathFacts(fd, "")!.mountId);
-  const described = unique === undefined ? undefined : describeMount(unique);
-  return described?.fsType === "devtmpfs" ? "devtmpfs" : undefined;
+  if (unique === undefined) return undefined;
+  let devtmpfs = devtmpfsMounts.get(unique);
+  if (devtmpfs === undefined) {
+    devtmpfs = describeMount(unique)?.fsType === "devtmpfs";
+    devtmpfsMounts.set(unique, devtmpfs);
+  }
+  return devtmpfs ? "devtmpfs" : undefined;
 }
+
+const devtmpfsMounts = new Map<bigint, boolean>();
 
 function identity(fd: number): string {
   const facts = pathFacts(fd, "")!;
   return `${facts.device}:${facts.inode}`;
 }
 
-/** The identities of the folder `fd` and of every folder above it, up to the root. */
-function chainOf(fd: number): string[] {
+/**
+ * The identities of the folder `fd` and of the folders above it, walked with `..`, up to the
+ * root or to the first for which `stop` is true.
+ */
+function chainOf(fd: number, stop: (identity: string) => boolean = () => false): string[] {
   const chain = [identity(fd)];
   let at = fd;
   try {
-    for (;;) {
+    while (!stop(chain[chain.length - 1])) {
       const up = check(
         libc().openat(at, cString(".."), O.PATH | O.DIRECTORY | O.CLOEXEC, 0),
         "open(..)",
@@ -83,8 +94,31 @@ function chainOf(fd: number): string[] {
       if (id === chain[chain.length - 1]) return chain; // the root is its own parent
       chain.push(id);
     }
+    return chain;
   } finally {
     if (at !== fd) closeFd(at);
+  }
+}
+
+function deviceOf(identity: string): string {
+  return identity.slice(0, identity.indexOf(":"));
+}
+
+// The state folder's chain, walked once per process and place: later calls only check that
+// the state folder is still the folder the chain starts with (one open and statx).
+const stateChains = new Map<string, string[]>();
+
+function stateChainOf(stateDir: string): string[] | undefined {
+  const stateFd = openAbsolute(stateDir);
+  if (stateFd === undefined) return undefined;
+  try {
+    const known = stateChains.get(stateDir);
+    if (known && known[0] === identity(stateFd)) return known;
+    const chain = chainOf(stateFd);
+    stateChains.set(stateDir, chain);
+    return chain;
+  } finally {
+    closeFd(stateFd);
   }
 }
 
@@ -119,17 +153,14 @@ export function refuseReservedPlace(
         "virtual path on an ordinary file system.",
     });
   }
-  const stateFd = openAbsolute(stateDir);
-  if (stateFd === undefined) return; // no state folder: nothing to hide
-  let stateChain: string[];
-  try {
-    stateChain = chainOf(stateFd);
-  } finally {
-    closeFd(stateFd);
-  }
+  const stateChain = stateChainOf(stateDir);
+  if (stateChain === undefined) return; // no state folder: nothing to hide
   const place = identity(placeFd);
   const holds = isVirtual && stateChain.includes(place);
-  const inside = !holds && chainOf(placeFd).includes(stateChain[0]);
+  // A folder inside the state folder is on its device: only then is the way up walked, and
+  // only as far as the first folder on the state folder's own way up.
+  const inside = !holds && deviceOf(place) === deviceOf(stateChain[0]) &&
+    chainOf(placeFd, (id) => stateChain.includes(id)).at(-1) === stateChain[0];
   if (holds || inside) {
     throw refuse(where, {
       code: "invalid-path",
