@@ -127,7 +127,7 @@ class WindowsBindflt implements Platform {
 
   createSync(spec: LinkSpec): void {
     checkCreateAtBoundary(spec);
-    if (isWindows) refuseStateFolder(spec);
+    this.#refuseStateFolder(spec);
     const symbols = this.#load(this.#where("create", spec));
     const virtualPath = wideString(spec.virtualPath);
     const backingPath = wideString(spec.backingPath);
@@ -145,7 +145,7 @@ class WindowsBindflt implements Platform {
 
   async create(spec: LinkSpec): Promise<void> {
     checkCreateAtBoundary(spec);
-    if (isWindows) refuseStateFolder(spec);
+    this.#refuseStateFolder(spec);
     this.#load(this.#where("create", spec));
     const args = {
       virtualPath: wideString(spec.virtualPath),
@@ -218,6 +218,21 @@ class WindowsBindflt implements Platform {
   close(): void {
     this.#api.close();
     this.#kernel32.close();
+  }
+
+  /**
+   * With the system's DLL, refuses a link over bindlink's own folder (reserved_places.ts). A
+   * library named in code (a pinned copy, a test double) is the caller's: its state is not
+   * the system's. Deno's permissions too narrow for the lookup are worded as loading is.
+   */
+  #refuseStateFolder(spec: LinkSpec): void {
+    if (!isWindows || this.#configuredPath !== undefined) return;
+    try {
+      refuseStateFolder(spec);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) this.#load(this.#where("create", spec));
+      throw error;
+    }
   }
 
   /** Records a link just made; when that fails, takes the link away again: whole or none. */
