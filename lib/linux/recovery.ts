@@ -22,7 +22,7 @@ import type { PendingIntent } from "../state/intents.ts";
 import { innerMounts } from "./creation.ts";
 import { removeAllMade } from "./made_paths.ts";
 import { takeOffStagingArea } from "./mount_sequences.ts";
-import { liveMountAt, refreshBelow } from "./link_state.ts";
+import { liveMountAt, mountExists, refreshBelow } from "./link_state.ts";
 import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
 import { describeMount, factsAt, namespaceExists, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import { openNoSymlinks, procFdPath } from "./paths.ts";
@@ -124,6 +124,16 @@ function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>)
   const at = steps.link.virtualPath;
   const attached = steps.mountId !== undefined &&
     liveMountAt(record as LinkRecord) !== false;
+  const other = attached ? ns.records.read(at) : undefined;
+  if (other && other.steps.mountId !== steps.mountId && mountExists(other)) {
+    // A create killed after it attached over another spelling of a live link's place (a
+    // folder on the path renamed meanwhile): that link keeps its record, and this create is
+    // undone as it would have undone itself.
+    takeOffMount(at, steps.mountId!);
+    finishRemoval(ns, steps);
+    ns.intents.discard(pending);
+    return;
+  }
   if (attached) {
     // The link was attached (a create killed before its record, or a remove killed before
     // its detach): keep it, with its record.
@@ -144,14 +154,14 @@ function resolveOwnIntent(ns: NamespaceState, pending: PendingIntent<LinkSteps>)
   const unique = steps.mountId === undefined ? undefined : uniqueNumber(steps.mountId);
   const staged = unique === undefined ? undefined : describeMount(unique);
   if (staged && staged.mountPoint.startsWith(`${ns.dir}/staging/`)) {
-    takeOffStaged(staged.mountPoint, steps.mountId!);
+    takeOffMount(staged.mountPoint, steps.mountId!);
   }
   finishRemoval(ns, steps);
   ns.intents.discard(pending);
 }
 
-/** Takes the staged tree `mountId` off `at`, reached without symlinks, only as that mount. */
-function takeOffStaged(at: string, mountId: string): void {
+/** Takes the mount `mountId` off `at`, reached without symlinks, only as that mount. */
+function takeOffMount(at: string, mountId: string): void {
   const fd = openNoSymlinks(AT_FDCWD, at, O.PATH);
   if (fd === undefined) return;
   try {

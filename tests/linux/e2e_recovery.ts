@@ -120,6 +120,36 @@ Deno.test("a killed create that attached: the link is kept and completed; remove
   assertClean(dir);
 });
 
+Deno.test("a killed create that attached over another spelling of a live link's place is undone; that link keeps its record", async () => {
+  const dir = fresh("r");
+  files(dir, ["Foo/Cat.txt", "Bar/Cow.txt", "Other/x.txt", "Bar2/Pig.txt"]);
+  await api.createBindLink(`${dir}/Foo`, `${dir}/Bar`);
+  const before = Deno.readTextFileSync(ns().records.fileFor(`${dir}/Foo`));
+  // Another link, whose create is made to look killed after attaching at Foo: its mount is
+  // moved on top of Foo's link, and its record becomes an intent naming Foo.
+  await api.createBindLink(`${dir}/Other`, `${dir}/Bar2`);
+  const state = ns();
+  const record = JSON.parse(Deno.readTextFileSync(state.records.fileFor(`${dir}/Other`)));
+  Deno.removeSync(state.records.fileFor(`${dir}/Other`));
+  sh("mount", "--move", `${dir}/Other`, `${dir}/Foo`);
+  assert.equal(mountsAt(`${dir}/Foo`), 2);
+  const dead = await deadProcess();
+  record.id = `${state.key}.${dead.pid}.${dead.start}.1.c`;
+  record.pid = dead.pid;
+  record.start = dead.start;
+  record.steps.link.virtualPath = `${dir}/Foo`;
+  record.steps.made = [];
+  writeIntent(`${record.id}.intent.json`, record);
+  // The next changing command settles it: the stacked mount goes, Foo's record stays.
+  await api.createBindLink(`${dir}/Other`, `${dir}/Bar`);
+  assert.equal(mountsAt(`${dir}/Foo`), 1, "the stacked mount was taken off");
+  assert.deepEqual(ls(`${dir}/Foo`), ["Cow.txt"], "Foo shows its own link again");
+  assert.equal(Deno.readTextFileSync(state.records.fileFor(`${dir}/Foo`)), before);
+  await api.removeBindLink(`${dir}/Other`);
+  await api.removeBindLink(`${dir}/Foo`);
+  assertClean(dir);
+});
+
 Deno.test("a torn intent (killed while writing it) is discarded; a torn record reads as none", async () => {
   const dir = fresh("r");
   files(dir, ["Foo/Cat.txt", "Bar/Cow.txt"]);
