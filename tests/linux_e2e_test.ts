@@ -8,8 +8,8 @@
  * the two variables that point them at their scratch folder. The CLI they start gets exactly
  * the documented flags.
  */
-import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { assertSuitePassed } from "./support/suite_output.ts";
 
 function skipReason(): string | undefined {
   if (Deno.build.os !== "linux") return "Linux only";
@@ -64,7 +64,7 @@ Deno.test({
       "cc",
       Deno.execPath(),
     ];
-    const { code, stdout, stderr } = await new Deno.Command("unshare", {
+    const output = await new Deno.Command("unshare", {
       args: [
         "-m",
         "--propagation",
@@ -88,11 +88,6 @@ Deno.test({
         BINDLINK_E2E_SCRATCH: scratch,
       },
     }).output().finally(() => Deno.remove(scratch, { recursive: true }));
-    const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
-    console.log(text.replace(/^/gm, "    | "));
-    const summary = /^(ok|FAILED) \| (\d+) passed \| (\d+) failed/m.exec(text);
-    assert.ok(summary, "the end-to-end suite printed no summary");
-    assert.ok(Number(summary[2]) > 0, "the end-to-end suite ran no test");
-    assert.equal(code, 0, `the end-to-end suite failed: ${summary[0]}`);
+    assertSuitePassed(output);
   },
 });

@@ -17,17 +17,7 @@ import {
   sh,
 } from "./e2e_support.ts";
 import { asNobody, snapshot, userFolder } from "./e2e_attacker.ts";
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function exists(file: string): boolean {
-  try {
-    Deno.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { delay, exists } from "../support/waiting.ts";
 
 /** A link record's file: `=` + the link's name (see lib/linux/records.ts). */
 const isRecordFile = (file: string) => file.slice(file.lastIndexOf("/") + 1).startsWith("=");

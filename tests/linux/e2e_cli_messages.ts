@@ -5,17 +5,7 @@
 import assert from "node:assert/strict";
 import { readProcFile } from "../../lib/linux/proc.ts";
 import { cli, DOCUMENTED_FLAGS, fresh, runCli, scratch, sh } from "./e2e_support.ts";
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function exists(file: string): boolean {
-  try {
-    Deno.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { delay, exists } from "../support/waiting.ts";
 
 Deno.test("create and remove through symlinks name both places, as list shows the link", () => {
   const dir = fresh();

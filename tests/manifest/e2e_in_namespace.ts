@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import { delay, exists } from "../support/waiting.ts";
 
 if (Deno.env.get("BINDLINK_E2E_IN_PRIVATE_NAMESPACE") !== "1") {
   throw new Error(
@@ -244,17 +245,6 @@ async function startWaitingRun(dir: string, file: string) {
   const pid = Number(Deno.readTextFileSync(`${dir}/pid`).trim());
   return { child, pid };
 }
-
-function exists(file: string): boolean {
-  try {
-    Deno.statSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function mountPointsOf(pid: number, dir: string): string[] {
   return Deno.readTextFileSync(`/proc/${pid}/mountinfo`).split("\n")

@@ -3,8 +3,8 @@
  * namespace, where nothing it mounts can leak onto the machine. Where that cannot work it is
  * reported as ignored, with the reason in the test's name.
  */
-import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { assertSuitePassed } from "../support/suite_output.ts";
 
 function missingTool(tools: readonly string[]): string | undefined {
   for (const tool of tools) {
@@ -59,7 +59,7 @@ for (const suite of SUITES) {
     ignore: why !== undefined,
     async fn() {
       const scratch = await Deno.makeTempDir({ prefix: "bindlink-manifest-e2e-" });
-      const { code, stdout, stderr } = await new Deno.Command("unshare", {
+      const output = await new Deno.Command("unshare", {
         args: ["-m", "--propagation", "private", Deno.execPath(), "test", "--allow-all", inner],
         env: {
           NO_COLOR: "1",
@@ -69,12 +69,7 @@ for (const suite of SUITES) {
         // A hang must end as a failure of this test, not as a suite that never ends.
         signal: AbortSignal.timeout(10 * 60_000),
       }).output().finally(() => Deno.remove(scratch, { recursive: true }));
-      const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
-      console.log(text.replace(/^/gm, "    | "));
-      const summary = /^(ok|FAILED) \| (\d+) passed \| (\d+) failed/m.exec(text);
-      assert.ok(summary, "the end-to-end suite printed no summary");
-      assert.ok(Number(summary[2]) > 0, "the end-to-end suite ran no test");
-      assert.equal(code, 0, `the end-to-end suite failed: ${summary[0]}`);
+      assertSuitePassed(output);
     },
   });
 }

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import { delay, exists } from "../support/waiting.ts";
 
 if (Deno.env.get("BINDLINK_E2E_IN_PRIVATE_NAMESPACE") !== "1") {
   throw new Error(
@@ -32,17 +33,6 @@ sh("mount", "-t", "tmpfs", "bindlink-run-signals", scratch);
 sh("mount", "-t", "tmpfs", "bindlink-run-signals-run", "/run");
 
 let counter = 0;
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function exists(file: string): boolean {
-  try {
-    Deno.statSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A folder with data/x (holding x.txt), an empty v/, and cmd.sh: it writes its pid, counts
  * each SIGINT as a line of `ints`, and ends when `go` appears; it exits 3 if it could not see
