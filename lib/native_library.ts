@@ -8,6 +8,17 @@
 /**
  * Holds one `Deno.dlopen` handle. `open` is given the symbol table and returns the library,
  * so the caller decides how a failure to load is reported.
+ *
+ * @example
+ * ```ts
+ * const libc = new NativeLibrary(() =>
+ *   Deno.dlopen("/lib/x86_64-linux-gnu/libc.so.6", {
+ *     usleep: { parameters: ["u32"], result: "i32", nonblocking: true }, // int usleep(useconds_t)
+ *   })
+ * );
+ * await libc.track({}, (symbols) => symbols.usleep(1000)); // opened here, on first use
+ * libc.close();
+ * ```
  */
 export class NativeLibrary<S extends Deno.ForeignLibraryInterface> {
   #library: Deno.DynamicLibrary<S> | undefined;

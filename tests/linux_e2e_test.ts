@@ -7,6 +7,15 @@
  * plus only what the tests themselves need: running mount/umount/setpriv/cp/deno and reading
  * the two variables that point them at their scratch folder. The CLI they start gets exactly
  * the documented flags.
+ *
+ * The parts of the Linux backend that act only on real mounts have their tests here, since
+ * real mounts exist only in that namespace: lib/linux/creation.ts, create_checks.ts,
+ * place_checks.ts, made_paths.ts, mount_sequences.ts, overlay_assembly.ts and upper_layers.ts
+ * (create, e2e_in_namespace.ts, e2e_create_checks.ts, e2e_race.ts), removal.ts,
+ * overlay_leftovers.ts and link_state.ts (remove, e2e_nesting.ts, e2e_attacks_cleanup.ts,
+ * e2e_attacks_mounts.ts), recovery.ts (e2e_recovery.ts, e2e_concurrency.ts), listing.ts,
+ * dry_check.ts and failure.ts (list, --dry-run and the CLI's words, e2e_in_namespace.ts,
+ * e2e_create_checks.ts, e2e_cli_messages.ts).
  */
 import { fileURLToPath } from "node:url";
 import { assertSuitePassed } from "./support/suite_output.ts";

@@ -9,7 +9,7 @@
 import path from "node:path";
 import { BindLinkApi, BindLinkError, linuxPlatform, windowsPlatform } from "../mod.ts";
 import { main } from "../cli.ts";
-import { readMountInfo } from "../lib/linux/mountinfo.ts";
+import { readMountInfo } from "../tests/support/mountinfo.ts";
 import { type Check, runScenario, scenarios } from "./scenarios.ts";
 import { showManifest } from "./manifest_demo.ts";
 

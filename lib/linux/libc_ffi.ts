@@ -320,20 +320,12 @@ export const libcSymbols = {
 /** The opened libc. */
 export type Libc = Deno.DynamicLibrary<typeof libcSymbols>["symbols"];
 
-/** MS_RDONLY */
-export const MS_RDONLY = 0x1n;
-/** MS_REMOUNT */
-export const MS_REMOUNT = 0x20n;
 /** MS_BIND */
 export const MS_BIND = 0x1000n;
-/** MS_MOVE */
-export const MS_MOVE = 0x2000n;
 /** MS_REC */
 export const MS_REC = 0x4000n;
 /** MNT_DETACH: detach the mount and everything below it at once. */
 export const MNT_DETACH = 0x2;
-/** UMOUNT_NOFOLLOW: do not follow a symlink in the last component. */
-export const UMOUNT_NOFOLLOW = 0x8;
 
 /** prctl PR_SET_PDEATHSIG: the signal this process gets when its parent thread ends. */
 export const PR_SET_PDEATHSIG = 1;

@@ -145,12 +145,21 @@ export interface OpenPathOptions {
  *
  * @example
  * ```ts
- * import { openAbsolute, openPath, pathOfFd, withFd } from "./paths.ts";
+ * import { openAbsolute, openPath, pathOfFd } from "./paths.ts";
+ * import { closeFd } from "./syscall.ts";
  *
- * withFd(openAbsolute("/srv/app")!, (dir) => {
- *   const inside = openPath(dir, "config", { beneath: true }); // never leaves /srv/app
- *   if (inside !== undefined) console.log(pathOfFd(inside));
- * });
+ * const dir = openAbsolute("/srv/app");
+ * if (dir !== undefined) {
+ *   try {
+ *     const inside = openPath(dir, "config", { beneath: true }); // never leaves /srv/app
+ *     if (inside !== undefined) {
+ *       console.log(pathOfFd(inside));
+ *       closeFd(inside);
+ *     }
+ *   } finally {
+ *     closeFd(dir);
+ *   }
+ * }
  * ```
  */
 export function openPath(
@@ -320,13 +329,4 @@ const linkBuffer = new Uint8Array(LINUX_PATH_MAX);
 /** The /proc/self/fd path of `fd`, for calls that take only path strings (umount2). */
 export function procFdPath(fd: number): string {
   return `/proc/self/fd/${fd}`;
-}
-
-/** Runs `use` with an open descriptor and closes it after. */
-export function withFd<T>(fd: number, use: (fd: number) => T): T {
-  try {
-    return use(fd);
-  } finally {
-    closeFd(fd);
-  }
 }

@@ -19,7 +19,7 @@ import type { Leftover } from "./owned_tree.ts";
 import { explain, refuse, type Where } from "./failure.ts";
 import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
 import { linkAtPlace, liveMountAt } from "./link_state.ts";
-import { describeMount, factsAt, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
+import { describeMount, mountsBelow, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import { openNoSymlinks, openResolved, procFdPath } from "./paths.ts";
 import { cleanOverlayLeftovers } from "./overlay_leftovers.ts";
@@ -227,11 +227,4 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
     if (fd !== undefined) closeFd(fd);
     // A failure after the detach leaves the intent: the next command finishes the cleanup.
   }
-}
-
-/** True when a live link of `ns` is at `virtualPath` (for callers outside this file). */
-export function isLinked(ns: NamespaceState, virtualPath: string): boolean {
-  const record = ns.records.read(virtualPath);
-  return record !== undefined && liveMountAt(record) !== false &&
-    factsAt(virtualPath) !== undefined;
 }

@@ -68,7 +68,16 @@ function unknown(error: unknown): Lookup {
  *
  * @example
  * ```ts
- * const error = describeFailureSync(failure, () => platform.listSync(), (a, b) => a === b);
+ * const failure: Failure = {
+ *   operation: "remove",
+ *   virtualPath: "C:\\v",
+ *   exceptionCount: 0,
+ *   hresult: 0x80070057 | 0, // E_INVALIDARG
+ * };
+ * // No live link at C:\v, so the error says there is nothing to remove.
+ * const same = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
+ * const error = describeFailureSync(failure, () => [], same);
+ * console.log(error.summary);
  * ```
  */
 export function describeFailureSync(
@@ -91,7 +100,15 @@ export function describeFailureSync(
  *
  * @example
  * ```ts
- * const error = await describeFailureAsync(failure, () => platform.list(), (a, b) => a === b);
+ * const failure: Failure = {
+ *   operation: "remove",
+ *   virtualPath: "C:\\v",
+ *   exceptionCount: 0,
+ *   hresult: 0x80070057 | 0, // E_INVALIDARG
+ * };
+ * const same = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
+ * const error = await describeFailureAsync(failure, () => Promise.resolve([]), same);
+ * console.log(error.summary);
  * ```
  */
 export async function describeFailureAsync(

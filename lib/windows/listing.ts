@@ -205,7 +205,14 @@ export function localDrives(volumes: readonly WindowsVolume[]): string[] {
  *
  * @example
  * ```ts
- * const links = listLinksSync(call, [{ drive: "C:", device: "\\Device\\HarddiskVolume3" }]);
+ * import { bindfltapiSymbols } from "./bindfltapi_ffi.ts";
+ *
+ * const bindflt = Deno.dlopen("C:\\Windows\\System32\\bindfltapi.dll", bindfltapiSymbols);
+ * const links = listLinksSync(
+ *   (flags, path, size, buffer) =>
+ *     bindflt.symbols.BfGetMappings!(flags, null, path, null, size, buffer),
+ *   [{ drive: "C:", device: "\\Device\\HarddiskVolume3" }],
+ * );
  * ```
  */
 export function listLinksSync(
@@ -223,7 +230,14 @@ export function listLinksSync(
  *
  * @example
  * ```ts
- * const links = await listLinks(call, [{ drive: "C:", device: "\\Device\\HarddiskVolume3" }]);
+ * import { bindfltapiSymbols } from "./bindfltapi_ffi.ts";
+ *
+ * const bindflt = Deno.dlopen("C:\\Windows\\System32\\bindfltapi.dll", bindfltapiSymbols);
+ * const links = await listLinks(
+ *   (flags, path, size, buffer) =>
+ *     bindflt.symbols.BfGetMappingsNonblocking!(flags, null, path, null, size, buffer),
+ *   [{ drive: "C:", device: "\\Device\\HarddiskVolume3" }],
+ * );
  * ```
  */
 export async function listLinks(

@@ -64,6 +64,8 @@ function driveRoots(kernel32: Kernel32): string[] {
  *
  * @example
  * ```ts
+ * import { kernel32Symbols } from "./kernel32_ffi.ts";
+ *
  * const kernel32 = Deno.dlopen("C:\\Windows\\System32\\kernel32.dll", kernel32Symbols);
  * for (const volume of readVolumes(kernel32.symbols)) console.log(volume.drive, volume.device);
  * ```

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import { readMountInfo } from "../support/mountinfo.ts";
 import { dependencyOrder, discover, type Executor, ResourceError } from "./harness.ts";
 import { exampleDocument } from "./example_documents.ts";
 

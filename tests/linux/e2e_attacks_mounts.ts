@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { BindLinkError } from "../../mod.ts";
-import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import { readMountInfo } from "../support/mountinfo.ts";
 import { buildAttacker } from "../attacker/build.ts";
 import {
   api,

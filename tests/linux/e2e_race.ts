@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { BindLinkError } from "../../mod.ts";
-import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import { readMountInfo } from "../support/mountinfo.ts";
 import { api, assertClean, files, fresh, ls } from "./e2e_support.ts";
 
 Deno.test("a component swapped for a symlink in a loop: no mount ever lands outside the place reported", async () => {

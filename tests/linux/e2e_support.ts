@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BindLinkApi, type BindLinkOptions, linuxPlatform } from "../../mod.ts";
-import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import { readMountInfo } from "../support/mountinfo.ts";
 
 /** The documented permissions of the CLI and the library on Linux. */
 export const DOCUMENTED_FLAGS = ["--allow-ffi", "--allow-read", "--allow-write"] as const;

@@ -12,7 +12,7 @@
  * `nested-cycle` (a child link, a merged parent over it, both removed deepest first).
  */
 import { BindLinkApi, BindLinkError, linuxPlatform } from "../../mod.ts";
-import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import { readMountInfo } from "../support/mountinfo.ts";
 
 const [mode, stateDir, virtual, backing, roundsText, exception, startFile] = Deno.args;
 const rounds = Number(roundsText);

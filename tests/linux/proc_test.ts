@@ -34,21 +34,63 @@ Deno.test({ name: "readProcFile and geteuid through libc", ignore: !linux }, () 
   assert.equal(effectiveUid(), uid);
   assert.equal(readProcFile("/proc/self/no-such-file"), undefined);
   assert.equal(readProcFile("/proc/999999999/stat"), undefined, "a process that is gone");
-  const big = readProcFile("/proc/self/maps")!;
-  assert.ok(big.length > 0);
+});
+
+Deno.test({
+  name: "readProcFile: a file past the first 4 KiB buffer is read whole",
+  ignore: !linux,
+}, () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    // Lines that all differ, so a chunk read twice or skipped changes the text.
+    const lines = Array.from({ length: 2000 }, (_, i) => `line ${i} of the file`);
+    const big = lines.join("\n") + "\n";
+    assert.ok(big.length > 8 * 4096, "several doublings of the first buffer");
+    Deno.writeTextFileSync(`${dir}/big`, big);
+    assert.equal(readProcFile(`${dir}/big`), big);
+    // Exactly one buffer full: the buffer grows before the read that finds the end.
+    const exact = "x".repeat(4095) + "\n";
+    Deno.writeTextFileSync(`${dir}/exact`, exact);
+    assert.equal(readProcFile(`${dir}/exact`), exact);
+    // The shared buffer keeps nothing of an earlier, longer read.
+    Deno.writeTextFileSync(`${dir}/small`, "small\n");
+    assert.equal(readProcFile(`${dir}/small`), "small\n");
+    // A /proc file (size 0 to stat) past one buffer: every line of it, up to the last newline.
+    const maps = readProcFile("/proc/self/maps")!;
+    assert.ok(maps.length > 4096, `this process's memory map is ${maps.length} bytes`);
+    assert.ok(maps.endsWith("\n"));
+    for (const line of maps.trimEnd().split("\n")) assert.match(line, /^[0-9a-f]+-[0-9a-f]+ /);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
 
 Deno.test(
-  { name: "mount facts: unique mount IDs and the namespace's 64-bit ID", ignore: !linux },
+  { name: "mount facts: the root's facts and the namespace's 64-bit ID", ignore: !linux },
   () => {
     const root = factsAt("/")!;
     assert.equal(root.kind, "directory");
     assert.ok(root.isMountRoot);
-    if (hasUniqueMountIds()) assert.match(root.mountId, /^u\d+$/);
     assert.match(mountNamespaceId(), /^i?\d+$/);
     assert.equal(factsAt("/no/such/path"), undefined);
   },
 );
+
+const uniqueIds = linux && hasUniqueMountIds();
+
+Deno.test({
+  name: "mount facts: unique mount IDs (skipped: this kernel has none, they came in Linux 6.8)",
+  ignore: !uniqueIds,
+}, () => {
+  assert.match(factsAt("/")!.mountId, /^u\d+$/);
+});
+
+Deno.test({
+  name: "mount facts: the fallback mount ID (skipped: this kernel has unique mount IDs)",
+  ignore: !linux || uniqueIds,
+}, () => {
+  assert.match(factsAt("/")!.mountId, /^r\d+\.\d+:\d+$/);
+});
 
 Deno.test({
   name: "openPath: symlinks followed once, magic links and escapes refused",

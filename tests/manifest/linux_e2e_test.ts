@@ -2,6 +2,10 @@
  * Starts the manifest end-to-end suite (apply, status, down, run, kills) in a private mount
  * namespace, where nothing it mounts can leak onto the machine. Where that cannot work it is
  * reported as ignored, with the reason in the test's name.
+ *
+ * `bindlink run` is tested here, in a real namespace: lib/manifest/run.ts with
+ * lib/linux/terminal.ts (Ctrl+C through a pseudo-terminal) and lib/linux/parent_death.ts (the
+ * command ends when bindlink is killed) in run_signals_in_namespace.ts.
  */
 import { fileURLToPath } from "node:url";
 import { assertSuitePassed } from "../support/suite_output.ts";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readMountInfo } from "../../lib/linux/mountinfo.ts";
+import { readMountInfo } from "../support/mountinfo.ts";
 import { delay, exists } from "../support/waiting.ts";
 
 if (Deno.env.get("BINDLINK_E2E_IN_PRIVATE_NAMESPACE") !== "1") {

@@ -6,7 +6,7 @@
  * reaches the machine. `deno` on the PATH is the Deno running the tests.
  */
 import path from "node:path";
-import { parseMountInfo } from "../../lib/linux/mountinfo.ts";
+import { parseMountInfo } from "./mountinfo.ts";
 
 /** Why the namespace runs cannot work here, or undefined. */
 export function namespaceSkipReason(): string | undefined {

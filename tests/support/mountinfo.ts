@@ -1,9 +1,11 @@
 /**
- * Reading /proc/self/mountinfo: which mounts exist in this mount namespace.
+ * Reading /proc/self/mountinfo: which mounts exist in this mount namespace. The backend never
+ * reads the whole table (it asks the kernel about single mounts, lib/linux/mount_facts.ts);
+ * the tests and tools/demo.ts read it to see what a command left behind.
  *
  * @module
  */
-import { readProcFile } from "./proc.ts";
+import { readProcFile } from "../../lib/linux/proc.ts";
 
 /** One mount, as the kernel lists it. */
 export interface MountEntry {
@@ -45,22 +47,8 @@ export function parseMountInfo(text: string): MountEntry[] {
 
 /**
  * The mounts of this process's mount namespace (read through libc: Deno refuses /proc reads
- * without --allow-all). For tests, the demo and diagnostics; the backend itself asks the
- * kernel about single mounts instead (mount_facts.ts).
+ * without --allow-all).
  */
 export function readMountInfo(): MountEntry[] {
   return parseMountInfo(readProcFile("/proc/self/mountinfo") ?? "");
-}
-
-/** The topmost mount at exactly `path`, or undefined when `path` is no mount point. */
-export function topMountAt(entries: readonly MountEntry[], path: string): MountEntry | undefined {
-  // Stacked mounts: the newest is the one whose parent is another mount at the same path.
-  const here = entries.filter((entry) => entry.mountPoint === path);
-  return here.find((entry) => !here.some((other) => other.parentId === entry.id)) ?? here.at(-1);
-}
-
-/** The mounts strictly below `path`. */
-export function mountsBelow(entries: readonly MountEntry[], path: string): MountEntry[] {
-  const prefix = path.endsWith("/") ? path : path + "/";
-  return entries.filter((entry) => entry.mountPoint.startsWith(prefix));
 }
