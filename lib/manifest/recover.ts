@@ -8,6 +8,7 @@
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
+import type { OwnerState } from "../state/intents.ts";
 import type { Journal, OperationRecord } from "./journal.ts";
 import { compareLink, liveAt } from "./plan.ts";
 import type { RecoveredOperation } from "./types.ts";
@@ -160,7 +161,7 @@ export interface PendingOperation {
   /** Its manifest, when it had one. */
   readonly file?: string;
   /** `running` (a `run` still going, say), `dead` (will be cleaned up), `earlier boot`. */
-  readonly state: "running" | "dead" | "earlier boot";
+  readonly state: OwnerState;
   /** The links it made that are live now. */
   readonly made: readonly string[];
   /** The links it was to remove that are gone now. */
