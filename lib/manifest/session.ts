@@ -9,7 +9,12 @@
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
 import { describeLockWait } from "../state/lock.ts";
-import { hostProcessFacts, type StatePlace, statePlaceOf } from "../state/place.ts";
+import {
+  folderStatePlace,
+  hostProcessFacts,
+  type StatePlace,
+  type StateRequest,
+} from "../state/place.ts";
 import { Journal, PREFIX, type ProcessFacts } from "./journal.ts";
 import { recoverInterrupted } from "./recover.ts";
 import type { LeftoverPath, RecoveredOperation } from "./types.ts";
@@ -48,19 +53,32 @@ export interface Session {
   readonly deleted: readonly LeftoverPath[];
 }
 
-/** The state place of `platform`, asked of the platform itself (see `Platform.statePlace`). */
-function statePlace(
+/**
+ * The state place `platform` answers (see `Platform.statePlace`); a platform without one of
+ * its own (here) gets the plain place in `options.stateDir`, and a `not-supported` error
+ * when none is given.
+ */
+async function statePlace(
   platform: Platform,
   options: StateOptions,
   forChange: boolean,
   operation: BindLinkOperation,
 ): Promise<StatePlace> {
-  return statePlaceOf(platform, {
+  const request: StateRequest = {
     stateDir: options.stateDir,
     forChange,
     operation,
     recordPrefix: PREFIX,
     processFacts: options.processFacts,
+  };
+  const own = await platform.statePlace?.(request);
+  if (own) return own;
+  if (request.stateDir !== undefined) return await folderStatePlace(request.stateDir, request);
+  throw new BindLinkError({
+    code: "not-supported",
+    operation: "apply",
+    summary: `no state folder is set up for the ${platform.name} platform on ${Deno.build.os}`,
+    hint: "Pass stateDir: a folder only administrators can write.",
   });
 }
 

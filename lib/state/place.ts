@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { BindLinkError, type BindLinkOperation } from "../errors.ts";
-import type { Platform } from "../platform.ts";
+import type { BindLinkOperation } from "../errors.ts";
 import type { ProcessFacts, StateFiles } from "./intents.ts";
 import { StateLock } from "./lock.ts";
 
@@ -118,37 +117,6 @@ export async function folderStatePlace(dir: string, request: StateRequest): Prom
     processFacts: request.processFacts ?? await hostProcessFacts(),
   });
   return { lock, dir, prefix: request.recordPrefix, settle: () => Promise.resolve([]) };
-}
-
-/**
- * The state place `platform` answers for `request`; a platform without one of its own (here)
- * gets the plain place in `request.stateDir`, and a `not-supported` error when none is given.
- *
- * @example
- * ```ts
- * import { linuxPlatform } from "@bindlink/bindlink";
- * import { statePlaceOf } from "./place.ts";
- *
- * const place = await statePlaceOf(linuxPlatform(), {
- *   forChange: false,
- *   operation: "status",
- *   recordPrefix: "operation.",
- * });
- * ```
- */
-export async function statePlaceOf(
-  platform: Platform,
-  request: StateRequest,
-): Promise<StatePlace> {
-  const own = await platform.statePlace?.(request);
-  if (own) return own;
-  if (request.stateDir !== undefined) return await folderStatePlace(request.stateDir, request);
-  throw new BindLinkError({
-    code: "not-supported",
-    operation: "apply",
-    summary: `no state folder is set up for the ${platform.name} platform on ${Deno.build.os}`,
-    hint: "Pass stateDir: a folder only administrators can write.",
-  });
 }
 
 function joinPath(dir: string, name: string): string {

@@ -1,5 +1,5 @@
 /**
- * lib/state/place.ts: the manifest commands ask the platform where its state lives and
+ * lib/state/place.ts and lib/manifest/session.ts: the manifest commands ask the platform where its state lives and
  * whether `run` gets a private namespace, never its name, so a third platform needs no edits
  * in lib/manifest/. Runs on the native double, on Linux and under Windows Deno.
  */
