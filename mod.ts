@@ -102,8 +102,17 @@ export type {
   ManifestLink,
   RecoveredOperation,
 } from "./lib/manifest/types.ts";
-export type { ProcessFacts } from "./lib/state/intents.ts";
-export type { LockHolder, LockWait } from "./lib/state/lock.ts";
+export type { OwnerState, ProcessFacts, StateFiles } from "./lib/state/intents.ts";
+export type {
+  HolderWriter,
+  LockFileCheck,
+  LockHolder,
+  LockRequest,
+  LockWait,
+  StateLock,
+  StateLockOptions,
+} from "./lib/state/lock.ts";
+export type { SettledPath, StatePlace, StateRequest } from "./lib/state/place.ts";
 export { VERSION } from "./lib/version.ts";
 export { windowsPlatform, type WindowsPlatformOptions } from "./lib/windows/platform.ts";
 export type { WindowsVolume } from "./lib/windows/volumes.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import type { PathRules } from "./paths.ts";
+import type { StatePlace, StateRequest } from "./state/place.ts";
 
 /** A fully validated request to create a link: every path absolute and checked. */
 export interface LinkSpec {
@@ -71,6 +72,20 @@ export interface Platform {
    * none).
    */
   readonly reportsExceptions: boolean;
+  /**
+   * Whether links live in a mount namespace, so that `run` can make them in a private one
+   * that ends with its command (Linux); false makes them where everyone sees them, removed
+   * when the command ends (Windows).
+   */
+  readonly privateRun: boolean;
+  /**
+   * Where the commands that change several links take their lock and keep their operation
+   * records, and how the backend settles its own half-done work first (Linux: the mount
+   * namespace's lock and records named for it; Windows: the protected ProgramData folder).
+   * Absent, or answering `undefined`: the plain folder `request.stateDir`, which is then
+   * required.
+   */
+  statePlace?(request: StateRequest): Promise<StatePlace | undefined>;
   /** The directory relative paths are resolved against, in this platform's spelling. */
   cwd(): string;
   /** Creates a link without blocking the event loop. */

@@ -43,6 +43,7 @@ export function unsupportedPlatform(os: string): Platform {
     name: "unsupported",
     paths: hostPathRules,
     reportsExceptions: false,
+    privateRun: false,
     cwd: () => Deno.cwd(),
     createSync: (spec) => refuse(spec, "create"),
     create: (spec) => Promise.resolve().then(() => refuse(spec, "create")),

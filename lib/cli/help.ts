@@ -1,42 +1,34 @@
-/** The main help and what every command's help shares. @module */
-import { VERSION } from "../version.ts";
-import { COMMANDS } from "./commands.ts";
+/**
+ * What every command's help shares. It imports no command, so the command modules and the
+ * main help (./main_help.ts, which lists the registry that loads them) both import it
+ * without a cycle.
+ *
+ * @module
+ */
 
-/** The exit codes, as every help text lists them. */
+/**
+ * The exit codes, as every help text lists them.
+ *
+ * @example
+ * ```ts
+ * import { EXIT_CODES } from "./help.ts";
+ * console.log(`Usage: bindlink prune [--dry-run]\n\n${EXIT_CODES}`);
+ * ```
+ */
 export const EXIT_CODES = `Exit codes:
   0  done
   1  the operation failed (the message says why and what to do)
   2  usage error: the command line itself is wrong`;
 
-/** Help for the whole tool, listing every registered command. */
-export function mainHelp(): string {
-  const usage = Object.values(COMMANDS).map((c) => `  bindlink ${c.usage}`).join("\n");
-  return `bindlink ${VERSION}: create and remove Windows bind links (bind mounts on Linux)
-
-Usage:
-${usage}
-  bindlink help [command]
-
-A bind link makes <virtual> show the contents of <backing> without copying: on Windows a
-local folder or file, or a \\\\server\\share path; on Linux a local folder or file. Links last
-until removed or until restart.
-Windows: needs Windows 11 24H2 / Windows Server 2025 or later and an elevated prompt.
-Linux: needs root; links are bind mounts (overlay mounts when merged).
-
-Options:
-  --json         print one JSON object on stdout, also on failure
-  -h, --help     show help (also: bindlink <command> --help)
-  -V, --version  show the version
-
-The spelling of Microsoft's BindLink sample works too:
-  bindlink CREATE <virtual> <backing> [/merge] [/read-only]
-  bindlink REMOVE <virtual>
-
-${EXIT_CODES}
-`;
-}
-
-/** An example path pair in this OS's spelling, for help texts. */
+/**
+ * An example path pair in this OS's spelling, for help texts.
+ *
+ * @example
+ * ```ts
+ * import { EXAMPLE } from "./help.ts";
+ * console.log(`bindlink create ${EXAMPLE.virtual} ${EXAMPLE.backing}`);
+ * ```
+ */
 export const EXAMPLE = Deno.build.os === "windows"
   ? { virtual: "C:\\app\\config", backing: "D:\\configs\\staging" }
   : { virtual: "/srv/app/config", backing: "/srv/configs/staging" };

@@ -93,11 +93,11 @@ async function dispatch(args: readonly string[], context: CliContext): Promise<n
     context.stdout(context.json ? JSON.stringify({ ok: true, help: text }) + "\n" : text);
     return EXIT_OK;
   };
-  if (name === undefined) return showHelp((await import("./help.ts")).mainHelp());
+  if (name === undefined) return showHelp((await import("./main_help.ts")).mainHelp());
   const { COMMANDS, findCommand } = await import("./commands.ts");
   if (isHelp) {
     const about = rest.find((a) => !a.startsWith("-"));
-    if (about === undefined) return showHelp((await import("./help.ts")).mainHelp());
+    if (about === undefined) return showHelp((await import("./main_help.ts")).mainHelp());
     const entry = findCommand(about);
     if (!entry) throw new UsageError(`there is no command "${about}" to explain`);
     return showHelp((await entry[1].load()).help);

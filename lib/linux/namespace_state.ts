@@ -16,7 +16,7 @@
 import { IntentStore } from "../state/intents.ts";
 import { StateLock } from "../state/lock.ts";
 import { libcHolderWriter, libcStateFiles } from "./files.ts";
-import { mountNamespaceId } from "./mount_facts.ts";
+import { mountNamespaceId, namespaceExists } from "./mount_facts.ts";
 import { linuxProcessFacts } from "./process.ts";
 import { LinkRecords } from "./records.ts";
 import { assertStateLockFile, verifyStatePlace } from "./state_trust.ts";
@@ -101,4 +101,22 @@ const cache = new Map<string, NamespaceState>();
 export function parseStateName(name: string): { boot: string; ns: string } | undefined {
   const match = /^([0-9a-f]{32})\.(i?\d+)(?:\.|$)/.exec(name);
   return match ? { boot: match[1], ns: match[2] } : undefined;
+}
+
+/**
+ * Whether the state named `parsed` belongs to a mount namespace that is gone: one of an
+ * earlier boot than `ownBoot`, or one the kernel says no longer exists (an inode-numbered
+ * one, `i...`, cannot be asked about, so it is taken to live).
+ *
+ * @example
+ * ```ts
+ * import { isGoneNamespace, parseStateName } from "./namespace_state.ts";
+ *
+ * const parsed = parseStateName("0123456789abcdef0123456789abcdef.4026531841")!;
+ * isGoneNamespace(parsed, "fedcba9876543210fedcba9876543210"); // true: an earlier boot
+ * ```
+ */
+export function isGoneNamespace(parsed: { boot: string; ns: string }, ownBoot: string): boolean {
+  return parsed.boot !== ownBoot ||
+    (!parsed.ns.startsWith("i") && namespaceExists(BigInt(parsed.ns)) === false);
 }

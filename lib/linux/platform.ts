@@ -16,6 +16,7 @@
  */
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
+import type { StatePlace, StateRequest } from "../state/place.ts";
 import { describeLockWait, type LockRequest, type LockWait } from "../state/lock.ts";
 import { type Assembly, createLink } from "./creation.ts";
 import { checkCreateLink } from "./dry_check.ts";
@@ -92,6 +93,8 @@ class LinuxMounts implements Platform {
   readonly name = "linux";
   readonly paths = linuxPathRules;
   readonly reportsExceptions = true;
+  // Links belong to a mount namespace: `run` makes them in a private one.
+  readonly privateRun = true;
   readonly #stateDir: string;
   readonly #onWait: (wait: LockWait) => void;
   readonly #assembly: Assembly;
@@ -171,6 +174,12 @@ class LinuxMounts implements Platform {
 
   forwardsInterrupt(): boolean {
     return !terminalDeliversInterrupt();
+  }
+
+  async statePlace(request: StateRequest): Promise<StatePlace> {
+    // The namespace's lock, the one this platform's create and remove take.
+    const { linuxStatePlace } = await import("./state_place.ts");
+    return linuxStatePlace({ ...request, stateDir: request.stateDir ?? this.#stateDir });
   }
 
   close(): void {

@@ -1,7 +1,6 @@
 /**
  * Finishing or undoing what a killed bindlink left, before a changing command does its own
- * work (under the namespace's lock), and saying what is half done for commands that only
- * look.
+ * work (under the namespace's lock).
  *
  * With nothing half done this is one directory read of the state folder. What it finds:
  * - an intent record of this namespace whose process is gone: when its link's mount (the
@@ -17,16 +16,15 @@
  *
  * @module
  */
-import { BindLinkError } from "../errors.ts";
 import type { PendingIntent } from "../state/intents.ts";
 import { innerMounts } from "./creation.ts";
 import { removeAllMade } from "./made_paths.ts";
 import { takeOffStagingArea } from "./mount_sequences.ts";
 import { liveMountAt, mountExists, refreshBelow } from "./link_state.ts";
 import { AT_FDCWD, cString, MNT_DETACH, O } from "./libc_ffi.ts";
-import { describeMount, factsAt, namespaceExists, pathFacts, uniqueNumber } from "./mount_facts.ts";
+import { describeMount, factsAt, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import { openNoSymlinks, procFdPath } from "./paths.ts";
-import { type NamespaceState, parseStateName } from "./namespace_state.ts";
+import { isGoneNamespace, type NamespaceState, parseStateName } from "./namespace_state.ts";
 import { finishRemoval } from "./removal.ts";
 import { type LinkRecord, LinkRecords, type LinkSteps, type MadePath } from "./records.ts";
 import { folderNames, readStateFile } from "./files.ts";
@@ -34,20 +32,6 @@ import { assertStateFolder, assertStateRecord, UntrustedStateError } from "./sta
 import { readProcFile } from "./proc.ts";
 import { closeFd, libc } from "./syscall.ts";
 import { beforeAct } from "./test_hooks.ts";
-
-/** A half-done operation, as a looking command reports it. */
-export interface PendingOperation {
-  /** The operation that was interrupted (`create`; a remove shows as its link's record). */
-  operation: string;
-  /** Its virtual path. */
-  virtualPath?: string;
-  /** The process that was doing it. */
-  pid?: number;
-  /** `alive` (still working), `dead` (killed), `earlier-boot`. */
-  owner: string;
-  /** In plain words, with the command that will clean it up. */
-  description: string;
-}
 
 /** A file or folder bindlink had made for a link that a cleanup deleted (or would). */
 export interface DeletedPath {
@@ -225,8 +209,8 @@ function recoverOne(
   const isIntent = ns.intents.isIntentName(name);
   if (isIntent && key === own) {
     const [pending] = ns.intents.judge<LinkSteps>([name]);
-    if (pending && pending.owner !== "alive") {
-      if (pending.owner === "earlier-boot") {
+    if (pending && pending.owner !== "running") {
+      if (pending.owner === "earlier boot") {
         if (!deletions.dry) ns.intents.discard(pending);
         return;
       }
@@ -242,9 +226,7 @@ function recoverOne(
     return;
   }
   const earlierBoot = parsed.boot !== boot;
-  const gone = earlierBoot ||
-    (!parsed.ns.startsWith("i") && namespaceExists(BigInt(parsed.ns)) === false);
-  if (!gone) return;
+  if (!isGoneNamespace(parsed, boot)) return;
   const inUse = earlierBoot ? "" : mountsHere();
   const file = `${ns.stateDir}/${name}`;
   const why = earlierBoot ? EARLIER : ENDED;
@@ -270,46 +252,5 @@ function readIntent(file: string): LinkRecord | undefined {
     return JSON.parse(text ?? "null") ?? undefined;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * What is half done in this namespace, changing nothing (for `list`, `status`, `--dry-run`).
- *
- * @example
- * ```ts
- * import { NamespaceState } from "./namespace_state.ts";
- * import { pendingOperations } from "./recovery.ts";
- *
- * for (const op of pendingOperations(NamespaceState.current())) console.log(op.description);
- * ```
- */
-export function pendingOperations(ns: NamespaceState): PendingOperation[] {
-  try {
-    return ns.intents.list<LinkSteps>().map((pending) => {
-      const at = pending.record?.steps.link.virtualPath;
-      const who = pending.record ? `process ${pending.record.pid}` : "a process";
-      const state = pending.owner === "alive"
-        ? "is working on it"
-        : pending.owner === "dead"
-        ? "was stopped before it finished"
-        : "ran before the last restart";
-      return {
-        operation: pending.record?.operation ?? "unknown",
-        virtualPath: at,
-        pid: pending.record?.pid,
-        owner: pending.owner,
-        description:
-          `a bindlink ${pending.record?.operation ?? "operation"}${
-            at ? ` of ${at}` : ""
-          }: ${who} ${state}` +
-          (pending.owner === "alive"
-            ? ""
-            : "; the next bindlink create or remove in this mount namespace cleans it up"),
-      };
-    });
-  } catch (error) {
-    if (error instanceof BindLinkError) throw error;
-    return [];
   }
 }

@@ -12,6 +12,7 @@ import type { BindLinkInfo, LinkSpec } from "../platform.ts";
 import {
   type Intent,
   IntentStore,
+  type OwnerState,
   type PendingIntent,
   type ProcessFacts,
   type StateFiles,
@@ -49,9 +50,6 @@ export interface OperationRecord extends OperationSteps {
   readonly startedAt: string;
 }
 
-/** Whether a record's process runs, is gone, or ran before the last restart. */
-export type RecordState = "running" | "dead" | "earlier boot";
-
 /** A record found on disk. `record` is missing for a file its owner was killed writing. */
 export interface FoundRecord {
   /** The record, when the file is whole. */
@@ -59,7 +57,7 @@ export interface FoundRecord {
   /** Its file. */
   readonly file: string;
   /** Its owner's state. */
-  readonly state: RecordState;
+  readonly state: OwnerState;
   /** The store's handle, to delete it. */
   readonly pending: PendingIntent<OperationSteps>;
 }
@@ -119,11 +117,7 @@ export class Journal {
   list(): FoundRecord[] {
     const found: FoundRecord[] = [];
     for (const pending of this.#store.list<OperationSteps>()) {
-      const state: RecordState = pending.owner === "alive"
-        ? "running"
-        : pending.owner === "dead"
-        ? "dead"
-        : "earlier boot";
+      const state = pending.owner;
       const r = pending.record;
       const record = r && KINDS.includes(r.operation) && isSteps(r.steps)
         ? {

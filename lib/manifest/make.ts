@@ -1,13 +1,15 @@
 /**
  * Carrying out a plan all or nothing: take away what is to be replaced (deepest first), make
- * the links in order, and when a step fails undo every step before it (newest first) and
- * throw an error that names the link, why, and that nothing was changed.
+ * the links in order, and when a step fails undo every step before it (newest first, through
+ * the one {@linkcode UndoList}) and throw an error that names the link, why, and that nothing
+ * was changed.
  *
  * @module
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import type { PlannedLink } from "./plan.ts";
+import { UndoList } from "../undo.ts";
 import { specOf } from "./recover.ts";
 
 /** Progress while links are made: `done` of `total`, and the link about to be made. */
@@ -23,28 +25,22 @@ export function changesOf(plan: readonly PlannedLink[]): {
   return { removes, creates };
 }
 
-/** Undoes steps, newest first; returns what could not be undone, in words. */
-async function undo(
-  platform: Platform,
-  made: readonly LinkSpec[],
-  taken: readonly BindLinkInfo[],
-): Promise<string[]> {
-  const left: string[] = [];
-  for (const spec of [...made].reverse()) {
-    try {
-      await platform.remove(spec.virtualPath);
-    } catch (error) {
-      left.push(`${spec.virtualPath} is still linked (${(error as Error).message})`);
-    }
+/** Takes `spec` away again; an error says, in words, that it is still linked. */
+async function unmake(platform: Platform, spec: LinkSpec): Promise<void> {
+  try {
+    await platform.remove(spec.virtualPath);
+  } catch (error) {
+    throw new Error(`${spec.virtualPath} is still linked (${(error as Error).message})`);
   }
-  for (const info of [...taken].reverse()) {
-    try {
-      await platform.create(specOf(info));
-    } catch (error) {
-      left.push(`${info.virtualPath} could not be linked again (${(error as Error).message})`);
-    }
+}
+
+/** Puts the link `info` back; an error says, in words, that it could not be. */
+async function relink(platform: Platform, info: BindLinkInfo): Promise<void> {
+  try {
+    await platform.create(specOf(info));
+  } catch (error) {
+    throw new Error(`${info.virtualPath} could not be linked again (${(error as Error).message})`);
   }
-  return left;
 }
 
 /**
@@ -68,27 +64,27 @@ export async function carryOut(
   context: { operation: BindLinkOperation; file?: string; onProgress?: ProgressCallback },
 ): Promise<void> {
   const { removes, creates } = changesOf(plan);
-  const made: LinkSpec[] = [];
-  const taken: BindLinkInfo[] = [];
+  const undo = new UndoList();
   let current: PlannedLink | undefined;
   let step = "";
   try {
     for (const p of removes) {
       current = p;
       step = `removing the link that was there (-> ${p.live!.backingPath})`;
-      await platform.remove(p.live!.virtualPath);
-      taken.push(p.live!);
+      const live = p.live!;
+      await platform.remove(live.virtualPath);
+      undo.push(() => relink(platform, live));
     }
     for (const [i, p] of creates.entries()) {
       current = p;
       step = "making it";
       context.onProgress?.(i, creates.length, p.link);
       await platform.create(p.link);
-      made.push(p.link);
+      undo.push(() => unmake(platform, p.link));
     }
     if (creates.length) context.onProgress?.(creates.length, creates.length, creates.at(-1)!.link);
   } catch (error) {
-    const left = await undo(platform, made, taken);
+    const left = (await undo.rollbackAsync()).map((e) => (e as Error).message);
     const p = current!;
     const cause = error instanceof BindLinkError ? error : undefined;
     throw new MakeError(left.length === 0, {

@@ -8,6 +8,8 @@
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
+import type { OwnerState } from "../state/intents.ts";
+import { UndoList } from "../undo.ts";
 import type { Journal, OperationRecord } from "./journal.ts";
 import { compareLink, liveAt } from "./plan.ts";
 import type { RecoveredOperation } from "./types.ts";
@@ -34,30 +36,42 @@ export function isLiveAsRecorded(
   return compareLink(spec, current, rules, platform.reportsExceptions) === undefined;
 }
 
-async function undo(
+/**
+ * Rolls back or completes a dead operation from its record. A roll back undoes what the record
+ * says was done, newest first, as the operation itself would have (one {@linkcode UndoList}),
+ * stopping at the first failure since the record is kept and tried again whole. A link is
+ * removed only where the listing shows it as recorded, and put back only where nothing is.
+ */
+async function settle(
   platform: Platform,
   record: OperationRecord,
 ): Promise<{ removed: string[]; restored: string[] }> {
   const removed: string[] = [];
   const restored: string[] = [];
-  let live = await platform.list();
-  const takeAway = record.mode === "roll back"
-    ? [...record.creates].reverse()
-    : record.removes.map(specOf);
-  for (const spec of takeAway) {
-    if (!isLiveAsRecorded(platform, live, spec)) continue;
+  const live = await platform.list();
+  const takeAway = async (spec: LinkSpec) => {
+    if (!isLiveAsRecorded(platform, live, spec)) return;
     await platform.remove(spec.virtualPath);
     removed.push(spec.virtualPath);
+  };
+  if (record.mode === "complete") {
+    for (const info of record.removes) await takeAway(specOf(info));
+    return { removed, restored };
   }
-  if (record.mode === "roll back" && record.removes.length) {
-    live = await platform.list();
-    // They were removed deepest first; they go back on in the other order.
-    for (const info of [...record.removes].reverse()) {
-      if (liveAt(live, info.virtualPath, platform.paths)) continue;
+  const undo = new UndoList();
+  // Put back only after every link it made is gone, so listed again once, then.
+  let afterRemovals: BindLinkInfo[] | undefined;
+  for (const info of record.removes) {
+    undo.push(async () => {
+      afterRemovals ??= await platform.list();
+      if (liveAt(afterRemovals, info.virtualPath, platform.paths)) return;
       await platform.create(specOf(info));
       restored.push(info.virtualPath);
-    }
+    });
   }
+  for (const spec of record.creates) undo.push(() => takeAway(spec));
+  const [failed] = await undo.rollbackAsync(true);
+  if (failed !== undefined) throw failed;
   return { removed, restored };
 }
 
@@ -114,7 +128,7 @@ export async function recoverInterrupted(
     }
     let changes: { removed: string[]; restored: string[] };
     try {
-      changes = await undo(platform, record);
+      changes = await settle(platform, record);
     } catch (error) {
       const why = error instanceof BindLinkError ? error.summary : String(error);
       throw new BindLinkError({
@@ -160,7 +174,7 @@ export interface PendingOperation {
   /** Its manifest, when it had one. */
   readonly file?: string;
   /** `running` (a `run` still going, say), `dead` (will be cleaned up), `earlier boot`. */
-  readonly state: "running" | "dead" | "earlier boot";
+  readonly state: OwnerState;
   /** The links it made that are live now. */
   readonly made: readonly string[];
   /** The links it was to remove that are gone now. */

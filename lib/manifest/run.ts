@@ -64,8 +64,9 @@ export interface RunOptions extends StateOptions {
   /** Progress while links are made. */
   onProgress?: (done: number, total: number, link: LinkSpec) => void;
   /**
-   * Linux: run the command in a private mount namespace (default true for the Linux
-   * platform). False makes the links in the current namespace, as on Windows.
+   * Run the command in a private mount namespace, where the platform can
+   * (`Platform.privateRun`: Linux); default true. False makes the links in the current
+   * namespace, as on Windows.
    */
   namespace?: boolean;
   /** The command line that starts bindlink's CLI again; default this process's. */
@@ -250,7 +251,7 @@ export async function runWithBindLinks(
       hint: "Put the command after --: bindlink run -- make test",
     });
   }
-  if (platform.name === "linux" && (options.namespace ?? true)) {
+  if (platform.privateRun && (options.namespace ?? true)) {
     return await inNamespace(specs, command, platform, options);
   }
   const scope = await openLinkScope(specs, platform, options);

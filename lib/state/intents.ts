@@ -8,8 +8,9 @@
  * `partial` (nothing had been changed yet); a temporary file an update left is reported as
  * `partial` too, beside the whole record it was to replace. Each record
  * names its owner (process ID, process start time, boot ID), which {@linkcode ProcessFacts}
- * judges: `alive` (leave it alone), `dead` (finish or undo it, under the lock), or
- * `earlier-boot` (discard it: what it describes did not survive the restart).
+ * judges: `running` (leave it alone), `dead` (finish or undo it, under the lock), or
+ * `earlier boot` (discard it: what it describes did not survive the restart). The words are
+ * the ones `status --json` shows for an operation's state.
  *
  * @example Guard a change with an intent record
  * ```ts
@@ -51,8 +52,18 @@ export interface ProcessFacts {
   isRunning(pid: number, start: string): boolean;
 }
 
-/** How an intent record's owner stands. */
-export type OwnerState = "alive" | "dead" | "earlier-boot";
+/**
+ * How an intent record's owner stands: the one vocabulary for an operation's state, on every
+ * platform and in `status --json`.
+ *
+ * @example
+ * ```ts
+ * import type { OwnerState } from "./intents.ts";
+ *
+ * const settled = (state: OwnerState) => state !== "running";
+ * ```
+ */
+export type OwnerState = "running" | "dead" | "earlier boot";
 
 /** One intent record, as stored. */
 export interface IntentRecord<S = unknown> {
@@ -201,7 +212,7 @@ function join(dir: string, name: string): string {
  *
  * declare const facts: ProcessFacts;
  * for (const pending of new IntentStore("/run/bindlink/example", facts).list()) {
- *   if (pending.owner !== "alive") console.log(pending.record?.operation, pending.owner);
+ *   if (pending.owner !== "running") console.log(pending.record?.operation, pending.owner);
  * }
  * ```
  */
@@ -300,10 +311,10 @@ export class IntentStore {
       if (record) {
         // The file's name is authoritative: a claimed record keeps its maker's id inside.
         record.id = name.slice(0, -SUFFIX.length);
-        const owner = record.bootId !== bootId ? "earlier-boot" : running ? "alive" : "dead";
+        const owner = record.bootId !== bootId ? "earlier boot" : running ? "running" : "dead";
         found.push({ file, record, partial: false, owner });
       } else {
-        found.push({ file, partial: true, owner: running ? "alive" : "dead" });
+        found.push({ file, partial: true, owner: running ? "running" : "dead" });
       }
     }
     return found;

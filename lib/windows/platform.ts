@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import { NativeLibrary } from "../native_library.ts";
+import type { StatePlace, StateRequest } from "../state/place.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import {
   type bindfltapiSymbols,
@@ -117,6 +118,13 @@ class WindowsBindflt implements Platform {
 
   get reportsExceptions(): boolean {
     return this.#records !== undefined;
+  }
+
+  // Links are seen by every process; a `run` makes them for all and removes them after.
+  readonly privateRun = false;
+
+  async statePlace(request: StateRequest): Promise<StatePlace | undefined> {
+    return (await import("./state_place.ts")).windowsStatePlace(request);
   }
 
   cwd(): string {

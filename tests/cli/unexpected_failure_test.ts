@@ -14,6 +14,7 @@ function failingWith(error: unknown): Platform {
     name: "failing",
     paths: linuxPathRules,
     reportsExceptions: true,
+    privateRun: false,
     cwd: () => "/",
     create: () => Promise.reject(error),
     createSync: fail,

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { linuxProcessFacts } from "../../lib/linux/process.ts";
 import { NamespaceState } from "../../lib/linux/namespace_state.ts";
-import { pendingOperations } from "../../lib/linux/recovery.ts";
 import { factsAt } from "../../lib/linux/mount_facts.ts";
+import type { LinkSteps } from "../../lib/linux/records.ts";
 import { identityOf } from "../../lib/linux/owned_tree.ts";
 import { rejectsCode } from "../support/expect_error.ts";
 import {
@@ -84,13 +84,10 @@ Deno.test("a killed create that never attached: list only reports it, the next c
       ],
     },
   });
-  const pending = pendingOperations(state);
+  const pending = state.intents.list<LinkSteps>();
   assert.equal(pending.length, 1);
   assert.equal(pending[0].owner, "dead");
-  assert.match(
-    pending[0].description,
-    /create of .*\/Anchor: process \d+ was stopped before it finished; the next bindlink create or remove in this mount namespace cleans it up/,
-  );
+  assert.equal(pending[0].record?.steps.link.virtualPath, `${dir}/Anchor`);
   await api.listBindLinks();
   assert.ok(ls(dir).includes("Anchor"), "listing changed nothing");
   const other = await api.createBindLink(`${dir}/Other`, `${dir}/Bar`);
@@ -110,7 +107,7 @@ Deno.test("a killed create that attached: the link is kept and completed; remove
   const intent = `${stateDir}/${state.key}.${dead.pid}.${dead.start}.1.b.intent.json`;
   Deno.renameSync(state.records.fileFor(`${dir}/Foo`), intent);
   assert.deepEqual((await api.listBindLinks({ path: dir })).length, 0, "not a recorded link");
-  assert.equal(pendingOperations(state).length, 1);
+  assert.equal(state.intents.list().length, 1);
   const again = await rejectsCode(api.createBindLink(`${dir}/Foo`, `${dir}/Bar`), "already-exists");
   assert.match(again.message, /it shows .*\/Bar\)/);
   assert.equal(mountsAt(`${dir}/Foo`), 1, "nothing was stacked");

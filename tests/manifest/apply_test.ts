@@ -12,7 +12,15 @@ import { bindLinkStatus } from "../../lib/manifest/status.ts";
 import type { BindLinkInfo } from "../../mod.ts";
 import { Double } from "../support/double.ts";
 import { rejectsCode } from "../support/expect_error.ts";
-import { deadFacts, failingCreate, filesIn, spec, THREE_IN_ORDER, threeLinks } from "./support.ts";
+import {
+  deadFacts,
+  failingCreate,
+  filesIn,
+  overriding,
+  spec,
+  THREE_IN_ORDER,
+  threeLinks,
+} from "./support.ts";
 
 const E_ACCESSDENIED = 0x80070005;
 
@@ -90,6 +98,21 @@ Deno.test("when link k fails, the links made before it are removed in reverse an
     assert.deepEqual(await t.live(), [], "nothing is left");
     assert.deepEqual(filesIn(t.stateDir), [], "no record is left");
   }
+});
+
+Deno.test("an undo that fails goes on with the others and names each link left linked", async () => {
+  await using t = await setUp();
+  const failing = failingCreate(t.platform, t.double, 3, E_ACCESSDENIED);
+  const platform = overriding(failing, {
+    remove: (v) => v === "C:\\View" ? Promise.reject(new Error("held open")) : t.platform.remove(v),
+  });
+  const error = await rejectsCode(
+    applyBindLinks(threeLinks(), { platform, stateDir: t.stateDir }),
+    "access-denied",
+  );
+  assert.match(error.summary, /; undoing the rest failed: C:\\View is still linked \(held open\)$/);
+  assert.deepEqual(removes(t.double), ["C:\\Stage"], "the other undo still ran, after it");
+  assert.deepEqual(await t.live(), ["C:\\View"]);
 });
 
 Deno.test("drift is refused and changes nothing; --replace replaces it and puts links below back", async () => {

@@ -5,7 +5,7 @@
  */
 import type { LinkSpec, Platform } from "../../mod.ts";
 import type { Manifest } from "../../lib/manifest/types.ts";
-import { hostProcessFacts } from "../../lib/manifest/session.ts";
+import { hostProcessFacts } from "../../lib/state/place.ts";
 import type { ProcessFacts } from "../../lib/state/intents.ts";
 import type { Double } from "../support/double.ts";
 
@@ -42,6 +42,8 @@ export function overriding(platform: Platform, overrides: Partial<Platform>): Pl
     name: platform.name,
     paths: platform.paths,
     reportsExceptions: platform.reportsExceptions,
+    privateRun: platform.privateRun,
+    statePlace: platform.statePlace && ((request) => platform.statePlace!(request)),
     cwd: () => platform.cwd(),
     create: (s) => platform.create(s),
     createSync: (s) => platform.createSync(s),

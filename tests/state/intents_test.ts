@@ -17,7 +17,7 @@ Deno.test("a record is whole on disk before begin returns, updated atomically, g
   const store = new IntentStore(dir, facts("bootA", 10, "500", running));
   const intent = store.begin("create", { make: ["/a"] }, "/a");
   const [pending] = store.list<{ make: string[] }>();
-  assert.equal(pending.owner, "alive");
+  assert.equal(pending.owner, "running");
   assert.equal(pending.partial, false);
   assert.deepEqual(pending.record?.steps, { make: ["/a"] });
   assert.equal(pending.record?.operation, "create");
@@ -31,7 +31,7 @@ Deno.test("a record is whole on disk before begin returns, updated atomically, g
   assert.deepEqual(store.list(), []);
 });
 
-Deno.test("owners: alive, dead (pid gone or reused), earlier boot", () => {
+Deno.test("owners: running, dead (pid gone or reused), earlier boot", () => {
   const dir = Deno.makeTempDirSync();
   const running = new Set(["1/100", "2/200", "3/300"]);
   new IntentStore(dir, facts("boot1", 1, "100", running)).begin("create", 1);
@@ -41,7 +41,7 @@ Deno.test("owners: alive, dead (pid gone or reused), earlier boot", () => {
   running.add("2/999"); // pid 2 reused by a later process
   const judged = new IntentStore(dir, facts("boot1", 9, "900", running)).list<number>()
     .map((p) => `${p.record?.steps}:${p.owner}`).sort();
-  assert.deepEqual(judged, ["1:alive", "2:dead", "3:earlier-boot"]);
+  assert.deepEqual(judged, ["1:running", "2:dead", "3:earlier boot"]);
 });
 
 Deno.test("a record torn by a kill during its write is partial, and its owner read from the name", () => {
@@ -55,7 +55,7 @@ Deno.test("a record torn by a kill during its write is partial, and its owner re
   const found = store.list().map((p) => `${p.file.slice(dir.length + 1)}:${p.partial}:${p.owner}`)
     .sort();
   assert.deepEqual(found, [
-    "ns1.7.70.1.x.intent.tmp:true:alive",
+    "ns1.7.70.1.x.intent.tmp:true:running",
     "ns1.8.80.1.y.intent.json:true:dead",
   ]);
   for (const pending of store.list()) if (pending.owner === "dead") store.discard(pending);

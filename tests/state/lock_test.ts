@@ -6,7 +6,7 @@ import {
   type LockWait,
   StateLock,
 } from "../../lib/state/lock.ts";
-import { hostProcessFacts } from "../../lib/manifest/session.ts";
+import { hostProcessFacts } from "../../lib/state/place.ts";
 
 const processFacts = await hostProcessFacts();
 const href = (file: string) => JSON.stringify(new URL(file, import.meta.url).href);
@@ -14,7 +14,7 @@ const href = (file: string) => JSON.stringify(new URL(file, import.meta.url).hre
 // A bindlink command holding the lock, with its record; `end` makes it let go and exit.
 const child = `
 import { StateLock } from ${href("../../lib/state/lock.ts")};
-import { hostProcessFacts } from ${href("../../lib/manifest/session.ts")};
+import { hostProcessFacts } from ${href("../../lib/state/place.ts")};
 const [path, marker, mode] = Deno.args;
 const lock = new StateLock(path, { processFacts: await hostProcessFacts() });
 lock.runSync({ command: "hold", subject: "/srv/held" }, () => {

@@ -1,0 +1,83 @@
+/**
+ * The Linux answer to `Platform.statePlace`: the lock and records of the mount namespace
+ * (links are per namespace), the lock create and remove take, and records named for the
+ * namespace, so no command in another namespace acts on them. Settling finishes or undoes
+ * what a killed create or remove left, then sweeps the records of namespaces that are gone.
+ *
+ * @module
+ */
+import type { StatePlace, StateRequest } from "../state/place.ts";
+import { explain, requireRoot } from "./failure.ts";
+import { libcStateFiles } from "./files.ts";
+import {
+  DEFAULT_STATE_DIR,
+  isGoneNamespace,
+  NamespaceState,
+  parseStateName,
+} from "./namespace_state.ts";
+import { recoverPending } from "./recovery.ts";
+
+/**
+ * This mount namespace's state place under `request.stateDir` (default `/run/bindlink`),
+ * checked to be root's alone; refused in words to anyone but root.
+ *
+ * @example
+ * ```ts
+ * import { linuxStatePlace } from "./state_place.ts";
+ *
+ * const place = linuxStatePlace({ forChange: false, operation: "status", recordPrefix: "operation." });
+ * console.log(place.dir, place.prefix);
+ * ```
+ */
+export function linuxStatePlace(request: StateRequest): StatePlace {
+  const ns = NamespaceState.current(request.stateDir ?? DEFAULT_STATE_DIR);
+  const where = { operation: request.operation, virtualPath: "" };
+  // Only root may read or change the state; a changing command as anyone else would make
+  // the state folder theirs. Refused first, in words.
+  requireRoot(
+    where,
+    request.forChange ? "changing links needs root" : "reading bindlink's records needs root",
+  );
+  try {
+    ns.verify(request.forChange);
+  } catch (error) {
+    // A state that cannot be trusted, or cannot be read: told in words, as this operation's.
+    if (error instanceof Error) (error as { role?: string }).role ??= "state folder";
+    throw explain(error, where);
+  }
+  return {
+    lock: ns.lock,
+    dir: ns.stateDir,
+    prefix: `${request.recordPrefix}${ns.key}.`,
+    files: libcStateFiles,
+    settle: (dry = false) => {
+      // A create or remove killed midway is the backend's to finish or undo, and it must be
+      // settled before the listing is read: a link it attached is listed only then.
+      const deleted = recoverPending(ns, dry);
+      if (!dry) sweepGoneNamespaces(ns.stateDir, ns.key, request.recordPrefix);
+      return Promise.resolve(deleted);
+    },
+  };
+}
+
+/**
+ * Deletes the operation records of mount namespaces that no longer exist (a killed apply in a
+ * namespace that has ended since), or of an earlier boot: their links went with them.
+ */
+function sweepGoneNamespaces(stateDir: string, ownKey: string, prefix: string): void {
+  const ownBoot = ownKey.slice(0, ownKey.indexOf("."));
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(stateDir)].map((e) => e.name);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || name.startsWith(`${prefix}${ownKey}.`)) continue;
+    const parsed = parseStateName(name.slice(prefix.length));
+    if (!parsed || !isGoneNamespace(parsed, ownBoot)) continue;
+    try {
+      Deno.removeSync(`${stateDir}/${name}`);
+    } catch { /* another command swept it */ }
+  }
+}
