@@ -47,8 +47,18 @@ export function parseMountInfo(text: string): MountEntry[] {
 
 /**
  * The mounts of this process's mount namespace (read through libc: Deno refuses /proc reads
- * without --allow-all).
+ * without --allow-all), as one moment saw them.
+ *
+ * A table longer than one read() comes in several reads, and mounts made or taken off in
+ * between make a torn copy: a mount already gone in the first part and its successor in the
+ * second show together. So the table is read until two reads in a row agree.
  */
 export function readMountInfo(): MountEntry[] {
-  return parseMountInfo(readProcFile("/proc/self/mountinfo") ?? "");
+  let text = readProcFile("/proc/self/mountinfo") ?? "";
+  for (let i = 0; i < 20; i++) {
+    const again = readProcFile("/proc/self/mountinfo") ?? "";
+    if (again === text) break;
+    text = again;
+  }
+  return parseMountInfo(text);
 }
