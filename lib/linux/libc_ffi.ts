@@ -16,7 +16,7 @@ import type { AllSymbols } from "../native_library.ts";
 /** The syscall numbers of the calls without a glibc wrapper (the same on x86_64 and arm64). */
 export const SYS = { openat2: 437n, statmount: 457n, listmount: 458n } as const;
 
-/** libc's functions, group `files`. Reading: what `list` and `status` call (open, read, statx, getdents64, errno). */
+/** libc's functions, group `files`. Reading one file or descriptor: what every command calls, and all an empty `list` calls. */
 export const libcFiles = {
   /** int open(const char* pathname, int flags, mode_t mode) */
   open: {
@@ -24,16 +24,6 @@ export const libcFiles = {
       "buffer", // const char* pathname
       "i32", // int flags
       "u32", // mode_t mode (variadic in C; read only with O_CREAT)
-    ],
-    result: "i32", // int: a file descriptor, or -1 with errno set
-  },
-  /** int openat(int dirfd, const char* pathname, int flags, mode_t mode) */
-  openat: {
-    parameters: [
-      "i32", // int dirfd
-      "buffer", // const char* pathname
-      "i32", // int flags
-      "u32", // mode_t mode (variadic in C)
     ],
     result: "i32", // int: a file descriptor, or -1 with errno set
   },
@@ -59,6 +49,33 @@ export const libcFiles = {
     ],
     result: "i32", // int: 0, or -1 with errno set
   },
+  /** int ioctl(int fd, unsigned long request, void* argp) */
+  ioctl: {
+    parameters: [
+      "i32", // int fd
+      "u64", // unsigned long request
+      "buffer", // void* argp (variadic in C)
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
+  /** uid_t geteuid(void) */
+  geteuid: { parameters: [], result: "u32" /* uid_t */ },
+  /** int* __errno_location(void): glibc's address of this thread's errno */
+  __errno_location: { parameters: [], result: "pointer" /* int* */ },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** libc's functions, group `folders`. Reading folders and links: records, the current folder, what a path leads to. */
+export const libcFolders = {
+  /** int openat(int dirfd, const char* pathname, int flags, mode_t mode) */
+  openat: {
+    parameters: [
+      "i32", // int dirfd
+      "buffer", // const char* pathname
+      "i32", // int flags
+      "u32", // mode_t mode (variadic in C)
+    ],
+    result: "i32", // int: a file descriptor, or -1 with errno set
+  },
   /** ssize_t getdents64(int fd, void* dirp, size_t count) (glibc 2.30+) */
   getdents64: {
     parameters: [
@@ -76,25 +93,6 @@ export const libcFiles = {
     ],
     result: "pointer", // char*: buf, or NULL with errno set
   },
-  /** uid_t geteuid(void) */
-  geteuid: { parameters: [], result: "u32" /* uid_t */ },
-  /** int ioctl(int fd, unsigned long request, void* argp) */
-  ioctl: {
-    parameters: [
-      "i32", // int fd
-      "u64", // unsigned long request
-      "buffer", // void* argp (variadic in C)
-    ],
-    result: "i32", // int: 0, or -1 with errno set
-  },
-  /** int fstatfs(int fd, struct statfs* buf) */
-  fstatfs: {
-    parameters: [
-      "i32", // int fd
-      "buffer", // struct statfs* buf (120 bytes on 64-bit; f_type, a long, first)
-    ],
-    result: "i32", // int: 0, or -1 with errno set
-  },
   /** ssize_t readlink(const char* pathname, char* buf, size_t bufsiz) */
   readlink: {
     parameters: [
@@ -104,10 +102,14 @@ export const libcFiles = {
     ],
     result: "isize", // ssize_t: bytes placed in buf, or -1 with errno set
   },
-  /** int* __errno_location(void): glibc's address of this thread's errno */
-  __errno_location: { parameters: [], result: "pointer" /* int* */ },
-  /** char* strerror(int errnum) */
-  strerror: { parameters: ["i32" /* int errnum */], result: "pointer" /* char* */ },
+  /** int fstatfs(int fd, struct statfs* buf) */
+  fstatfs: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // struct statfs* buf (120 bytes on 64-bit; f_type, a long, first)
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** libc's functions, group `changes`. Changing files: records, state and the folders a link needs. */
@@ -285,7 +287,7 @@ export const libcOverlay = {
   },
 } as const satisfies Deno.ForeignLibraryInterface;
 
-/** libc's functions, group `xattrs`. Extended attributes: the marks on overlay layers. */
+/** libc's functions, group `xattrs`. Extended attributes: the marks on overlay layers and records. */
 export const libcXattrs = {
   /** ssize_t flistxattr(int fd, char* list, size_t size): fd must not be O_PATH */
   flistxattr: {
@@ -342,18 +344,26 @@ export const libcProcess = {
   },
 } as const satisfies Deno.ForeignLibraryInterface;
 
+/** libc's functions, group `text`. The system's words for an errno, needed only when a call failed. */
+export const libcText = {
+  /** char* strerror(int errnum) */
+  strerror: { parameters: ["i32" /* int errnum */], result: "pointer" /* char* */ },
+} as const satisfies Deno.ForeignLibraryInterface;
+
 /**
  * libc's symbol table in groups, each bound on its first call (see `GroupedLibrary`), so a
- * command binds only what it calls: `list` binds `files` alone.
+ * command binds only what it calls: an empty `list` binds `files` alone.
  */
 export const libcGroups = {
   files: libcFiles,
+  folders: libcFolders,
   changes: libcChanges,
   mountFacts: libcMountFacts,
   mounting: libcMounting,
   overlay: libcOverlay,
   xattrs: libcXattrs,
   process: libcProcess,
+  text: libcText,
 } as const;
 
 /** The opened libc: every group's symbols, by name. */
