@@ -1,6 +1,7 @@
 /**
  * A native library opened on first use and closed on request, safely: buffers handed to a
  * nonblocking call stay referenced until it settles, and closing waits for calls in flight.
+ * {@linkcode GroupedLibrary} opens one library's symbol table a group at a time.
  *
  * @module
  */
@@ -86,8 +87,9 @@ export type AllSymbols<G extends Record<string, Deno.ForeignLibraryInterface>> =
  * @example
  * ```ts
  * import { GroupedLibrary } from "./native_library.ts";
+ * import { libcPath } from "./linux/libc_ffi.ts";
  *
- * const path = Deno.build.os === "windows" ? "msvcrt.dll" : "libc.so.6";
+ * const path = libcPath(); // an absolute path, never a bare name: bindlink runs as root
  * const library = new GroupedLibrary({
  *   ids: { getpid: { parameters: [], result: "i32" } },
  *   text: { strlen: { parameters: ["buffer"], result: "usize" } },

@@ -1,6 +1,6 @@
 /**
- * libc, the one native library of the Linux backend: its symbol table, the constants the
- * backend passes, and where the library is found.
+ * libc, the one native library of the Linux backend: its symbol table, in groups that are
+ * bound apart (`libcGroups`), the constants the backend passes, and where the library is found.
  *
  * libc is opened by absolute path from a fixed list of the places Linux distributions install
  * it for this CPU (`Deno.build.arch`), never by a bare name and never from anything in the
