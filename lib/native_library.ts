@@ -102,12 +102,22 @@ export class GroupedLibrary<G extends Record<string, Deno.ForeignLibraryInterfac
   readonly #tables: G;
   readonly #groups = new Map<keyof G, NativeLibrary<G[keyof G]>>();
   readonly #open: <S extends G[keyof G]>(table: S) => Deno.DynamicLibrary<S>;
+  readonly #first: keyof G | undefined;
   #facade: Deno.DynamicLibrary<AllSymbols<G>>["symbols"] | undefined;
 
-  /** `open` loads the library with one group's table; it is called once per group used. */
-  constructor(tables: G, open: <S extends G[keyof G]>(table: S) => Deno.DynamicLibrary<S>) {
+  /**
+   * `open` loads the library with one group's table; it is called once per group used.
+   * `first` names a group opened before any other: the one that reads errno, since opening
+   * a library after a failed call (to read its errno) could itself change errno.
+   */
+  constructor(
+    tables: G,
+    open: <S extends G[keyof G]>(table: S) => Deno.DynamicLibrary<S>,
+    first?: keyof G,
+  ) {
     this.#tables = tables;
     this.#open = open;
+    this.#first = first;
   }
 
   /** The names of the groups opened so far, in the order they were opened. */
@@ -119,6 +129,7 @@ export class GroupedLibrary<G extends Record<string, Deno.ForeignLibraryInterfac
   group<K extends keyof G>(name: K): NativeLibrary<G[K]> {
     let group = this.#groups.get(name);
     if (!group) {
+      if (this.#first !== undefined && name !== this.#first) this.group(this.#first).symbols;
       group = new NativeLibrary(() => this.#open(this.#tables[name]));
       this.#groups.set(name, group);
     }

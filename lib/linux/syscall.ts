@@ -17,6 +17,9 @@ import { type Libc, libcGroups, openLibc } from "./libc_ffi.ts";
 export const libcLibrary: GroupedLibrary<typeof libcGroups> = new GroupedLibrary(
   libcGroups,
   openLibc,
+  // files holds __errno_location: bound before any call that could fail, so reading errno
+  // never has to open libc (which could set errno) between the call and the read.
+  "files",
 );
 
 /** libc's symbols by name; a symbol's group is bound when the symbol is first read. */

@@ -38,6 +38,28 @@ Deno.test({
 });
 
 Deno.test({
+  name: "libc: errno's group is bound before a call of any other group could fail",
+  ignore: !linux,
+  fn() {
+    const library = new GroupedLibrary(libcGroups, openLibc, "files");
+    try {
+      // rename of a name that does not exist fails with ENOENT; reading errno must then find
+      // __errno_location already bound, without a dlopen between the call and the read.
+      const failed = library.symbols.rename(
+        new TextEncoder().encode("/nonexistent-bindlink-test/a\0"),
+        new TextEncoder().encode("/nonexistent-bindlink-test/b\0"),
+      );
+      assert.equal(failed, -1);
+      assert.deepEqual(library.openGroups, ["files", "changes"]);
+      const at = library.symbols.__errno_location();
+      assert.equal(new Deno.UnsafePointerView(at!).getInt32(), 2 /* ENOENT */);
+    } finally {
+      library.close();
+    }
+  },
+});
+
+Deno.test({
   name: "libc: after close a symbol opens its group again and still works",
   ignore: !linux,
   fn() {
