@@ -18,12 +18,27 @@ export const BUILD_DIR = fileURLToPath(new URL("./.build/", import.meta.url));
  * ```
  */
 export function buildSharedLibrary(name: string): string {
+  return compile(name, `${BUILD_DIR}lib${name}.so`, ["-shared", "-fPIC"]);
+}
+
+/**
+ * Compiles `bench/c/<name>.c` into an executable and returns its absolute path.
+ *
+ * @example
+ * ```ts
+ * const peak = buildExecutable("peak_rss"); // ".../bench/.build/peak_rss"
+ * ```
+ */
+export function buildExecutable(name: string): string {
+  return compile(name, `${BUILD_DIR}${name}`, []);
+}
+
+function compile(name: string, output: string, flags: readonly string[]): string {
   const source = fileURLToPath(new URL(`./c/${name}.c`, import.meta.url));
-  const output = `${BUILD_DIR}lib${name}.so`;
   Deno.mkdirSync(BUILD_DIR, { recursive: true });
   if (isFresh(output, source)) return output;
   const result = new Deno.Command("cc", {
-    args: ["-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-o", output, source],
+    args: ["-O2", "-Wall", "-Wextra", "-Werror", ...flags, "-o", output, source],
     stdout: "inherit",
     stderr: "piped",
   }).outputSync();

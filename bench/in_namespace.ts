@@ -69,12 +69,16 @@ const run = async (label: string, rows: () => Promise<Row[]>) => {
   }
   console.error(`  ${label} done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
 };
+// `--cli` runs section 4 alone: the start-up rows, for a look while working on them.
+const only = Deno.args[0] === "--cli" ? "4 CLI" : undefined;
+const section = (label: string, rows: () => Promise<Row[]>) =>
+  only === undefined || only === label ? run(label, rows) : Promise.resolve();
 // The 3000-link section runs last: the links it leaves are torn down with the namespace.
-await run("1 pair", async () => (await import("./library_pairs.ts")).pairRows(context));
-await run("3 many", async () => (await import("./processes.ts")).manyLinksRows(context));
-await run("4 CLI", async () => (await import("./processes.ts")).cliRows(context));
-await run("5 state", async () => (await import("./state_costs.ts")).stateRows(context));
-await run("2 scale", async () => (await import("./library_pairs.ts")).scaleRows(context));
+await section("1 pair", async () => (await import("./library_pairs.ts")).pairRows(context));
+await section("3 many", async () => (await import("./processes.ts")).manyLinksRows(context));
+await section("4 CLI", async () => (await import("./processes.ts")).cliRows(context));
+await section("5 state", async () => (await import("./state_costs.ts")).stateRows(context));
+await section("2 scale", async () => (await import("./library_pairs.ts")).scaleRows(context));
 
 const ordered = new Map([...sections].sort(([a], [b]) => a.localeCompare(b)));
 console.log("");

@@ -8,6 +8,7 @@
 import { type BenchContext, errorText } from "./context.ts";
 import { median } from "./measure.ts";
 import { ms, type Row } from "./report.ts";
+import { commandRows } from "./cli_commands.ts";
 
 /** The flags the README documents for Linux. */
 export const DOCUMENTED_FLAGS = ["--allow-ffi", "--allow-read", "--allow-write"];
@@ -34,31 +35,57 @@ function whyFailed(argv: readonly string[]): string {
   return `${argv.slice(1).join(" ")} exited ${out.code}: ${text.trim()}`;
 }
 
+/** What {@linkcode interleaveSteps} found for one job. */
+export interface JobTimes {
+  /** Median milliseconds of the whole job (its steps one after another). */
+  readonly total: number;
+  /** Median milliseconds of each step. */
+  readonly steps: readonly number[];
+}
+
+/**
+ * Runs each job (a list of processes, one after another) in turn, `rounds` times, rotating
+ * which goes first; per job the median of the whole and of each step.
+ */
+export function interleaveSteps(
+  context: BenchContext,
+  rounds: number,
+  jobs: Record<string, readonly (readonly string[])[]>,
+): Record<string, JobTimes> {
+  const names = Object.keys(jobs);
+  const totals: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const steps: Record<string, number[][]> = Object.fromEntries(
+    names.map((n) => [n, jobs[n].map(() => [])]),
+  );
+  const runJob = (name: string, record: boolean) => {
+    let total = 0;
+    jobs[name].forEach((argv, i) => {
+      const { ms, status } = context.baseline.spawn(argv);
+      if (status !== 0) throw new Error(whyFailed(argv));
+      total += ms;
+      if (!record) return;
+      steps[name][i].push(ms);
+    });
+    if (record) totals[name].push(total);
+  };
+  for (const name of names) runJob(name, false); // warm-up: Deno's transpile cache, page cache
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < names.length; i++) runJob(names[(round + i) % names.length], true);
+  }
+  return Object.fromEntries(names.map((n) => [n, {
+    total: median(totals[n]),
+    steps: steps[n].map(median),
+  }]));
+}
+
 /** Runs each command list in turn, `rounds` times, rotating; median ms per name. */
 function interleaveProcesses(
   context: BenchContext,
   rounds: number,
   jobs: Record<string, readonly (readonly string[])[]>,
 ): Record<string, number> {
-  const names = Object.keys(jobs);
-  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  const runJob = (name: string) => {
-    let total = 0;
-    for (const argv of jobs[name]) {
-      const { ms, status } = context.baseline.spawn(argv);
-      if (status !== 0) throw new Error(whyFailed(argv));
-      total += ms;
-    }
-    return total;
-  };
-  for (const name of names) runJob(name); // warm-up: Deno's transpile cache, page cache
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(round + i) % names.length];
-      samples[name].push(runJob(name));
-    }
-  }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
+  const times = interleaveSteps(context, rounds, jobs);
+  return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, t.total]));
 }
 
 /**
@@ -194,6 +221,7 @@ function cli(context: BenchContext, flags: readonly string[]): Row[] {
       error: errorText(error, context.scratch),
     });
   }
+  rows.push(...commandRows(context, flags, rounds));
   const name = "CLI create + remove (2 processes)";
   try {
     const dir = `${context.scratch}/cli/${flags.length}`;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import path from "node:path";
+import path from "./posix_path.ts";
 import { BindLinkError } from "./errors.ts";
 import { currentFolder, identityIsBelow, identityOf, type PathRules } from "./paths.ts";
 import type { Platform } from "./platform.ts";

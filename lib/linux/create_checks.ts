@@ -4,7 +4,7 @@
  *
  * @module
  */
-import path from "node:path";
+import path from "../posix_path.ts";
 import type { LinkSpec } from "../platform.ts";
 import { refuse, type Where } from "./failure.ts";
 import { linkAtPlace, liveMountAt } from "./link_state.ts";

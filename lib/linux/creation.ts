@@ -6,7 +6,7 @@
  *
  * @module
  */
-import path from "node:path";
+import path from "../posix_path.ts";
 import type { LinkSpec } from "../platform.ts";
 import type { Intent } from "../state/intents.ts";
 import { UndoList } from "../undo.ts";

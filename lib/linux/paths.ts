@@ -12,7 +12,7 @@
  *
  * @module
  */
-import path from "node:path";
+import path from "../posix_path.ts";
 import {
   currentFolder,
   identityIsBelow,

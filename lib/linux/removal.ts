@@ -11,7 +11,7 @@
  *
  * @module
  */
-import path from "node:path";
+import path from "../posix_path.ts";
 import { BindLinkError } from "../errors.ts";
 import type { Intent } from "../state/intents.ts";
 import { removeAllMade } from "./made_paths.ts";

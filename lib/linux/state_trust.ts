@@ -14,7 +14,7 @@
  *
  * @module
  */
-import path from "node:path";
+import path from "../posix_path.ts";
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import { checkLinuxFile } from "../trust/linux_trust.ts";
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cString } from "./libc_ffi.ts";

@@ -6,14 +6,23 @@
  *
  * @module
  */
-import { NativeLibrary } from "../native_library.ts";
+import { GroupedLibrary } from "../native_library.ts";
 import type { ErrnoRole } from "./errno.ts";
-import { type Libc, type libcSymbols, openLibc } from "./libc_ffi.ts";
+import { type Libc, libcGroups, openLibc } from "./libc_ffi.ts";
 
-/** libc, opened on first use by absolute path; {@linkcode closeLibc} releases it. */
-export const libcLibrary: NativeLibrary<typeof libcSymbols> = new NativeLibrary(openLibc);
+/**
+ * libc, opened by absolute path one group of symbols at a time, each on its first call;
+ * {@linkcode closeLibc} releases it.
+ */
+export const libcLibrary: GroupedLibrary<typeof libcGroups> = new GroupedLibrary(
+  libcGroups,
+  openLibc,
+  // files holds __errno_location: bound before any call that could fail, so reading errno
+  // never has to open libc (which could set errno) between the call and the read.
+  "files",
+);
 
-/** libc's symbols, opening the library on first use. */
+/** libc's symbols by name; a symbol's group is bound when the symbol is first read. */
 export function libc(): Libc {
   return libcLibrary.symbols;
 }

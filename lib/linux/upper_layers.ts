@@ -17,7 +17,7 @@
  *
  * @module
  */
-import path from "node:path";
+import path from "../posix_path.ts";
 import { folderEntries, makeFolders, readStateFile, removeFile, writeTextFile } from "./files.ts";
 import { refuse, type Where } from "./failure.ts";
 import { liveMountAt } from "./link_state.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { kernel32Symbols } from "./kernel32_ffi.ts";
+import type { kernel32PlaceSymbols } from "./kernel32_ffi.ts";
 import { fromWide, wideString } from "./wide.ts";
 
 /** A name as its folder lists it, read without opening the name itself. */
@@ -58,7 +58,7 @@ const REPARSE_BUFFER_BYTES = 16 * 1024; // MAXIMUM_REPARSE_DATA_BUFFER_SIZE
 const FIND_DATA_BYTES = 592; // sizeof(WIN32_FIND_DATAW)
 const LONGEST_PATH = 32_768;
 
-type Kernel32 = Deno.DynamicLibrary<typeof kernel32Symbols>["symbols"];
+type Kernel32 = Deno.DynamicLibrary<typeof kernel32PlaceSymbols>["symbols"];
 
 function isValid(handle: Deno.PointerValue): handle is Deno.PointerObject {
   if (handle === null) return false;

@@ -22,7 +22,8 @@ import {
   IO_REPARSE_TAG_MOUNT_POINT,
   IO_REPARSE_TAG_SYMLINK,
 } from "./file_queries.ts";
-import { kernel32Symbols } from "./kernel32_ffi.ts";
+import { kernel32PlaceSymbols } from "./kernel32_ffi.ts";
+import { NativeLibrary } from "../native_library.ts";
 import { parseWindowsPath } from "./path_syntax.ts";
 import { type Place, verbatimForm, win32Form } from "./place.ts";
 import { system32Path } from "./system_root.ts";
@@ -221,9 +222,33 @@ export type LookupScope = <T>(use: (lookup: PlaceLookup) => T) => T;
 
 const isWindows = Deno.build.os === "windows";
 
+// One kernel32 for the process, as the Linux backend keeps one libc: every path comparison
+// asks through it, so opening it per comparison (a dlopen and its symbols each time) is what
+// made comparing paths slow. kernel32 is in every Windows process and is never unloaded.
+const kernel32 = new NativeLibrary(() =>
+  Deno.dlopen(system32Path("kernel32.dll"), kernel32PlaceSymbols)
+);
+let hostLookup: PlaceLookup | undefined;
+
 /**
- * Runs `use` with the lookup of this host: on Windows kernel32, opened from System32 for the
- * call and closed after it; elsewhere (or when FFI is not allowed) {@linkcode pureLookup}.
+ * The lookup of this host: on Windows through kernel32, opened from System32 on first use and
+ * kept; elsewhere (or when FFI is not allowed) {@linkcode pureLookup}.
+ */
+function thisHostLookup(): PlaceLookup {
+  if (!isWindows) return pureLookup;
+  if (hostLookup) return hostLookup;
+  try {
+    return hostLookup = systemLookup(kernel32Queries(kernel32.symbols));
+  } catch {
+    // Without FFI rights the system cannot be asked; paths are then compared as written.
+    return pureLookup;
+  }
+}
+
+/**
+ * Runs `use` with the lookup of this host: on Windows kernel32 (one handle for the process,
+ * opened from System32 on first use); elsewhere (or when FFI is not allowed)
+ * {@linkcode pureLookup}.
  *
  * @example
  * ```ts
@@ -232,17 +257,5 @@ const isWindows = Deno.build.os === "windows";
  * ```
  */
 export function withPlaceLookup<T>(use: (lookup: PlaceLookup) => T): T {
-  if (!isWindows) return use(pureLookup);
-  let kernel32: Deno.DynamicLibrary<typeof kernel32Symbols> | undefined;
-  try {
-    kernel32 = Deno.dlopen(system32Path("kernel32.dll"), kernel32Symbols);
-  } catch {
-    // Without FFI rights the system cannot be asked; paths are then compared as written.
-    return use(pureLookup);
-  }
-  try {
-    return use(systemLookup(kernel32Queries(kernel32.symbols)));
-  } finally {
-    kernel32.close();
-  }
+  return use(thisHostLookup());
 }

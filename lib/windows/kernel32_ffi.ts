@@ -245,6 +245,34 @@ export const kernel32RecordSymbols = {
   GetLastError: kernel32Symbols.GetLastError,
 } as const satisfies Deno.ForeignLibraryInterface;
 
+/**
+ * kernel32.dll's calls for a place's identity (identity.ts, file_queries.ts): where a folder
+ * really is, a name's listing entry, a link's stored target, the drives and their devices. A
+ * group opened apart, once per process, so that comparing paths binds only these.
+ */
+export const kernel32PlaceSymbols = {
+  /** HANDLE CreateFileW(LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE) */
+  CreateFileW: kernel32Symbols.CreateFileW,
+  /** BOOL CloseHandle(HANDLE hObject) */
+  CloseHandle: kernel32Symbols.CloseHandle,
+  /** DWORD GetFinalPathNameByHandleW(HANDLE, LPWSTR, DWORD, DWORD) */
+  GetFinalPathNameByHandleW: kernel32Symbols.GetFinalPathNameByHandleW,
+  /** HANDLE FindFirstFileW(LPCWSTR lpFileName, LPWIN32_FIND_DATAW lpFindFileData) */
+  FindFirstFileW: kernel32Symbols.FindFirstFileW,
+  /** BOOL FindClose(HANDLE hFindFile) */
+  FindClose: kernel32Symbols.FindClose,
+  /** BOOL DeviceIoControl(HANDLE, DWORD, LPVOID, DWORD, LPVOID, DWORD, LPDWORD, LPOVERLAPPED) */
+  DeviceIoControl: kernel32Symbols.DeviceIoControl,
+  /** BOOL GetVolumePathNamesForVolumeNameW(LPCWSTR, LPWCH, DWORD, PDWORD) */
+  GetVolumePathNamesForVolumeNameW: kernel32Symbols.GetVolumePathNamesForVolumeNameW,
+  /** DWORD GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer) */
+  GetLogicalDriveStringsW: kernel32Symbols.GetLogicalDriveStringsW,
+  /** DWORD QueryDosDeviceW(LPCWSTR lpDeviceName, LPWSTR lpTargetPath, DWORD ucchMax) */
+  QueryDosDeviceW: kernel32Symbols.QueryDosDeviceW,
+  /** UINT GetDriveTypeW(LPCWSTR lpRootPathName) */
+  GetDriveTypeW: kernel32Symbols.GetDriveTypeW,
+} as const satisfies Deno.ForeignLibraryInterface;
+
 /** LoadLibraryExW: search the module's imports in System32 only. */
 export const LOAD_LIBRARY_SEARCH_SYSTEM32 = 0x800;
 /** GetDriveTypeW: a removable drive (USB stick). */

@@ -275,3 +275,16 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "the host's lookup keeps one kernel32 for every comparison, not one per call",
+  ignore: Deno.build.os !== "windows",
+  fn() {
+    const first = withPlaceLookup((lookup) => lookup);
+    const second = withPlaceLookup((lookup) => lookup);
+    assert.notEqual(first, pureLookup, "on Windows the system is asked");
+    // The same lookup, over the same kernel32 handle: a second comparison opens nothing.
+    assert.equal(second, first);
+    assert.equal(second.isRemoteDrive("C:"), false);
+  },
+});

@@ -1,0 +1,113 @@
+/**
+ * libc's symbol groups (lib/linux/libc_ffi.ts) through GroupedLibrary (lib/native_library.ts):
+ * a call binds its own group only, every group's table loads, and closing lets the next call
+ * open its group again.
+ */
+import assert from "node:assert/strict";
+import { GroupedLibrary } from "../../lib/native_library.ts";
+import { libcGroups, openLibc } from "../../lib/linux/libc_ffi.ts";
+import { libc, libcLibrary } from "../../lib/linux/syscall.ts";
+
+const linux = Deno.build.os === "linux";
+
+Deno.test({
+  name: "libc: a call binds its own group and no other",
+  ignore: !linux,
+  fn() {
+    const opened: string[] = [];
+    const library = new GroupedLibrary(libcGroups, (table) => {
+      opened.push(Object.keys(table).join(","));
+      return openLibc(table);
+    });
+    try {
+      assert.deepEqual(library.openGroups, []);
+      assert.deepEqual(library.symbols.geteuid(), Deno.uid());
+      assert.deepEqual(library.openGroups, ["files"]);
+      // A second symbol of the same group opens nothing more.
+      assert(library.symbols.close(-1) === -1);
+      assert.deepEqual(library.openGroups, ["files"]);
+      assert.deepEqual(library.symbols.getppid(), Deno.ppid);
+      assert.deepEqual(library.openGroups, ["files", "process"]);
+      assert.deepEqual(opened.length, 2);
+      assert.deepEqual(opened[1], Object.keys(libcGroups.process).join(","));
+    } finally {
+      library.close();
+    }
+    assert.deepEqual(library.openGroups, []);
+  },
+});
+
+Deno.test({
+  name: "libc: errno's group is bound before a call of any other group could fail",
+  ignore: !linux,
+  fn() {
+    const library = new GroupedLibrary(libcGroups, openLibc, "files");
+    try {
+      // rename of a name that does not exist fails with ENOENT; reading errno must then find
+      // __errno_location already bound, without a dlopen between the call and the read.
+      const failed = library.symbols.rename(
+        new TextEncoder().encode("/nonexistent-bindlink-test/a\0"),
+        new TextEncoder().encode("/nonexistent-bindlink-test/b\0"),
+      );
+      assert.equal(failed, -1);
+      assert.deepEqual(library.openGroups, ["files", "changes"]);
+      const at = library.symbols.__errno_location();
+      assert.equal(new Deno.UnsafePointerView(at!).getInt32(), 2 /* ENOENT */);
+    } finally {
+      library.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "libc: after close a symbol opens its group again and still works",
+  ignore: !linux,
+  fn() {
+    let opens = 0;
+    const library = new GroupedLibrary(libcGroups, (table) => (opens++, openLibc(table)));
+    try {
+      const first = library.symbols.geteuid;
+      assert.deepEqual(first(), Deno.uid());
+      library.close();
+      assert.deepEqual(library.symbols.geteuid(), Deno.uid());
+      assert.deepEqual(opens, 2);
+    } finally {
+      library.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "libc: every group's table loads, and the groups share no symbol",
+  ignore: !linux,
+  fn() {
+    const seen = new Set<string>();
+    for (const [name, table] of Object.entries(libcGroups)) {
+      for (const symbol of Object.keys(table)) {
+        assert(!seen.has(symbol), `${symbol} is in two groups (the second is ${name})`);
+        seen.add(symbol);
+      }
+      openLibc(table).close();
+    }
+  },
+});
+
+Deno.test({
+  name: "libc: the process's libc() reaches symbols of every group by name",
+  ignore: !linux,
+  fn() {
+    assert.deepEqual(libc().geteuid(), Deno.uid());
+    assert(libcLibrary.openGroups.includes("files"));
+    assert.deepEqual(typeof libc().fsmount, "function");
+    assert(libcLibrary.openGroups.includes("overlay"));
+  },
+});
+
+Deno.test("GroupedLibrary: a group whose library cannot load fails on first use, not before", () => {
+  const library = new GroupedLibrary({
+    missing: { nothing_here_at_all: { parameters: [], result: "void" } },
+  }, (table) => Deno.dlopen("/nonexistent/bindlink-test-library.so", table));
+  assert.deepEqual(library.openGroups, []);
+  assert.throws(() => library.symbols.nothing_here_at_all());
+  library.close();
+});
