@@ -45,8 +45,17 @@ for (const name of ["dirname", "basename"] as const) {
   });
 }
 
+// resolve and relative of relative paths use the current folder, which on Windows Deno is a
+// Windows path: lib/posix_path.ts serves the Linux backend, so they are compared on Linux.
+const onWindows = Deno.build.os === "windows";
+
 for (const name of ["join", "resolve", "relative"] as const) {
-  Deno.test(`posix_path: ${name} as node:path, for every pair`, () => {
+  Deno.test({
+    name: `posix_path: ${name} as node:path, for every pair${
+      onWindows && name !== "join" ? " (skipped: Linux backend only)" : ""
+    }`,
+    ignore: onWindows && name !== "join",
+  }, () => {
     for (const a of INPUTS) {
       for (const b of INPUTS) {
         assert.equal(
@@ -59,7 +68,12 @@ for (const name of ["join", "resolve", "relative"] as const) {
   });
 }
 
-Deno.test("posix_path: join and resolve of one and three arguments as node:path", () => {
+Deno.test({
+  name: `posix_path: join and resolve of one and three arguments as node:path${
+    onWindows ? " (skipped: Linux backend only)" : ""
+  }`,
+  ignore: onWindows,
+}, () => {
   for (const a of INPUTS) {
     assert.equal(path.posix.resolve(a), nodePath.posix.resolve(a), `resolve(${a})`);
     assert.equal(path.posix.join(a), nodePath.posix.join(a), `join(${a})`);
