@@ -8,7 +8,7 @@
  */
 import type { StateFiles } from "../state/intents.ts";
 import type { HolderWriter } from "../state/lock.ts";
-import { AT_FDCWD, cString, O } from "./libc_ffi.ts";
+import { AT_FDCWD, cString, O, RENAME_NOREPLACE } from "./libc_ffi.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
@@ -69,6 +69,28 @@ export function renameFile(from: string, to: string): void {
   if (libc().rename(cString(from), cString(to)) !== 0) {
     throw new SystemCallError(`rename(${from}, ${to})`, errno());
   }
+}
+
+/**
+ * Renames `from` to `to` unless something is already at `to`: `false` then, and nothing
+ * changed (`renameat2(RENAME_NOREPLACE)`: the look and the rename are one call). Throws
+ * {@linkcode SystemCallError} for any other failure (ENOENT when `to`'s folder is missing).
+ *
+ * @example
+ * ```ts
+ * import { renameNoReplace } from "./files.ts";
+ *
+ * if (!renameNoReplace("/run/bindlink/example.tmp", "/run/bindlink/example.json")) {
+ *   console.log("example.json was there already");
+ * }
+ * ```
+ */
+export function renameNoReplace(from: string, to: string): boolean {
+  const done = libc().renameat2(AT_FDCWD, cString(from), AT_FDCWD, cString(to), RENAME_NOREPLACE);
+  if (done === 0) return true;
+  const code = errno();
+  if (code === EEXIST) return false;
+  throw new SystemCallError(`rename(${from}, ${to})`, code);
 }
 
 /**

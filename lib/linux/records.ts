@@ -31,6 +31,7 @@ import {
   readStateFile,
   removeFile,
   renameFile,
+  renameNoReplace,
   writeTextFile,
 } from "./files.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
@@ -210,16 +211,27 @@ export class LinkRecords {
     inTheWay?: (existing: LinkRecord) => void,
   ): void {
     const file = this.fileFor(virtualPath);
-    if (inTheWay) {
-      const existing = this.read(virtualPath);
-      if (existing) inTheWay(existing);
+    if (!inTheWay) {
+      try {
+        intent.moveTo(file);
+      } catch (error) {
+        if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
+        intent.moveTo(this.prepare(virtualPath));
+      }
+      return;
     }
+    // The usual case, nothing there, is one call that looks and renames together.
+    let placed: boolean;
     try {
-      intent.moveTo(file);
+      placed = renameNoReplace(intent.file, file);
     } catch (error) {
       if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
-      intent.moveTo(this.prepare(virtualPath));
+      placed = renameNoReplace(intent.file, this.prepare(virtualPath));
     }
+    if (placed) return;
+    const existing = this.read(virtualPath);
+    if (existing) inTheWay(existing);
+    intent.moveTo(file); // what is there is no record (torn or foreign): replaced
   }
 
   /** Replaces an existing record atomically (temporary file, then rename). */
