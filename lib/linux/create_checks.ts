@@ -54,6 +54,8 @@ export interface ResolvedCreate {
   backingFd: number;
   /** The backing path, resolved. */
   backing: string;
+  /** The backing path's statx, read from `backingFd`. */
+  backingFacts: PathFacts;
   /** What the backing path is. */
   backingKind: Kind;
   /** The virtual path's parent folder, opened when the virtual path does not exist. */
@@ -323,6 +325,7 @@ function checked(
   return {
     backingFd,
     backing,
+    backingFacts,
     backingKind: backingKind as Kind,
     parentFd,
     name,
