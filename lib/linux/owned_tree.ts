@@ -250,6 +250,10 @@ function emptyFolder(fd: number, at: string, mountId: string): Leftover[] {
   for (const entry of entriesOf(fd, at)) {
     const shown = `${at}/${decoder.decode(entry.name.subarray(0, -1))}`;
     if (entry.type === DT_DIR || entry.type === DT_UNKNOWN) {
+      // An empty folder (overlay's own "work", usually) goes with one call: rmdir relative to
+      // this descriptor removes nothing but an empty folder, never follows a symlink, and
+      // refuses a mount point (EBUSY). Anything else is walked below.
+      if (symbols.unlinkat(fd, entry.name, AT_REMOVEDIR) === 0 || errno() === ENOENT) continue;
       const child = symbols.openat(
         fd,
         entry.name,
