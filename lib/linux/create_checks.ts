@@ -210,6 +210,7 @@ function checked(
     where,
     virtualFd ?? parentFd!,
     (virtualFacts ?? parentFacts)!,
+    virtual,
     virtualFd !== undefined,
     ns.stateDir,
   );

@@ -12,9 +12,9 @@
  * @module
  */
 import { refuse, type Where } from "./failure.ts";
-import { cString, O } from "./libc_ffi.ts";
+import { AT_FDCWD, cString, O } from "./libc_ffi.ts";
 import { describeMount, type PathFacts, pathFacts, uniqueNumber } from "./mount_facts.ts";
-import { openAbsolute } from "./paths.ts";
+import { openAbsolute, openNoSymlinks } from "./paths.ts";
 import { check, closeFd, libc } from "./syscall.ts";
 
 /** The kernel's own file systems, by `statfs` magic (include/uapi/linux/magic.h). */
@@ -136,6 +136,29 @@ function stateChainOf(stateDir: string): string[] | undefined {
   }
 }
 
+// The folder `fd` (identity `id`) is the state folder, or lies inside it.
+function startsInside(fd: number, id: string, chain: readonly string[]): boolean {
+  return chain.includes(id) ? id === chain[0] : liesInside(fd, id, chain);
+}
+
+// The file at `virtual` lies inside the state folder: its folder is, or lies inside it.
+function fileInside(where: Where, virtual: string, chain: readonly string[]): boolean {
+  const folder = virtual.slice(0, virtual.lastIndexOf("/")) || "/";
+  const fd = openNoSymlinks(AT_FDCWD, folder, O.PATH | O.DIRECTORY);
+  if (fd === undefined) {
+    throw refuse(where, {
+      code: "busy",
+      summary: `the virtual path's folder ${folder} was moved while bindlink checked it`,
+      hint: "Something else renames folders on the virtual path; try again.",
+    });
+  }
+  try {
+    return startsInside(fd, identity(fd), chain);
+  } finally {
+    closeFd(fd);
+  }
+}
+
 /**
  * Whether the folder `fd` (identity `id`) lies inside the state folder `chain[0]`: its way up,
  * walked with `..`, meets the state folder before any other folder of the state folder's own
@@ -167,22 +190,25 @@ function liesInside(fd: number, id: string, chain: readonly string[]): boolean {
  * Refuses, with `invalid-path` saying why, a link whose place is on one of the kernel's own
  * file systems, is bindlink's state folder `stateDir`, holds it, or lies inside it. `placeFd`
  * is the virtual path, opened, or for an anchorless link its parent folder, where the mount
- * point would be made; `placeFacts` its statx, as the caller read it from `placeFd`.
+ * point would be made; `placeFacts` its statx, as the caller read it from `placeFd`; `virtual`
+ * the virtual path, resolved (a file has no way up of its own: the walk starts at its folder).
  *
  * @example
  * ```ts
  * import { refuseReservedPlace } from "./place_checks.ts";
+ * import { pathFacts } from "./mount_facts.ts";
  * import { openAbsolute } from "./paths.ts";
  *
  * const where = { operation: "create" as const, virtualPath: "/proc" };
  * const fd = openAbsolute("/proc")!;
-refuseReservedPlace(where, fd, pathFacts(fd, "")!, true, "/run/bindlink"); // throws
+ * refuseReservedPlace(where, fd, pathFacts(fd, "")!, "/proc", true, "/run/bindlink"); // throws
  * ```
  */
 export function refuseReservedPlace(
   where: Where,
   placeFd: number,
   placeFacts: PathFacts,
+  virtual: string,
   isVirtual: boolean,
   stateDir: string,
 ): void {
@@ -203,7 +229,9 @@ export function refuseReservedPlace(
   // A folder inside the state folder is on its device: only then is the way up walked, and
   // only as far as the first folder on the state folder's own way up.
   const inside = !holds && deviceOf(place) === deviceOf(stateChain[0]) &&
-    (stateChain.includes(place) ? place === stateChain[0] : liesInside(placeFd, place, stateChain));
+    (placeFacts.kind === "directory"
+      ? startsInside(placeFd, place, stateChain)
+      : fileInside(where, virtual, stateChain));
   if (holds || inside) {
     throw refuse(where, {
       code: "invalid-path",

@@ -202,8 +202,9 @@ export class LinkRecords {
    * missing (the rename says so), which after the first link in a folder it is not.
    *
    * @param inTheWay Called with a record already at that path, before it would be replaced;
-   * it throws to keep it (records change only under the namespace's lock, so what it sees
-   * is what the rename would replace).
+   * it throws to keep it. The rename itself refuses to replace anything (RENAME_NOREPLACE),
+   * so the record is read only when one is there (records change only under the namespace's
+   * lock, so what it sees is what the second rename replaces).
    */
   place(
     intent: Intent<LinkSteps>,
