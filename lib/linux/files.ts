@@ -250,9 +250,9 @@ export function folderEntries(
   }
   try {
     verify?.(fd, dir);
-    return entriesOf(fd, dir).map((entry) => ({
-      name: decoder.decode(entry.name.subarray(0, entry.name.length - 1)),
-      type: entry.type,
+    return readEntries(fd, dir, (start, end, type) => ({
+      name: decoder.decode(entries.subarray(start, end)),
+      type,
     }));
   } finally {
     closeFd(fd);
@@ -283,7 +283,21 @@ export interface RawEntry {
  * ```
  */
 export function entriesOf(fd: number, label: string): RawEntry[] {
-  const found: RawEntry[] = [];
+  return readEntries(
+    fd,
+    label,
+    (start, end, type) => ({ name: entries.slice(start, end + 1), type }),
+  );
+}
+
+// Every entry but `.` and `..`, made by `make` from its name's place in the shared buffer
+// (`start` to the NUL at `end`) while it is there.
+function readEntries<T>(
+  fd: number,
+  label: string,
+  make: (start: number, end: number, type: number) => T,
+): T[] {
+  const found: T[] = [];
   for (;;) {
     const n = Number(libc().getdents64(fd, entries, BigInt(entries.length)));
     if (n < 0) throw new SystemCallError(`getdents64(${label})`, errno());
@@ -295,7 +309,7 @@ export function entriesOf(fd: number, label: string): RawEntry[] {
       const end = entries.indexOf(0, start);
       const isDot = entries[start] === 0x2e &&
         (end === start + 1 || (end === start + 2 && entries[start + 1] === 0x2e));
-      if (!isDot) found.push({ name: entries.slice(start, end + 1), type: entries[at + 18] });
+      if (!isDot) found.push(make(start, end, entries[at + 18]));
       at += length;
     }
   }
