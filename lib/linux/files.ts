@@ -14,6 +14,7 @@ import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const ENOENT = 2;
 const EEXIST = 17;
+const EINVAL = 22;
 const ENOTDIR = 20;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -73,7 +74,8 @@ export function renameFile(from: string, to: string): void {
 
 /**
  * Renames `from` to `to` unless something is already at `to`: `false` then, and nothing
- * changed (`renameat2(RENAME_NOREPLACE)`: the look and the rename are one call). Throws
+ * changed (`renameat2(RENAME_NOREPLACE)`: the look and the rename are one call). `false` too,
+ * nothing changed, on a file system that cannot tell (EINVAL): the caller looks itself. Throws
  * {@linkcode SystemCallError} for any other failure (ENOENT when `to`'s folder is missing).
  *
  * @example
@@ -89,7 +91,8 @@ export function renameNoReplace(from: string, to: string): boolean {
   const done = libc().renameat2(AT_FDCWD, cString(from), AT_FDCWD, cString(to), RENAME_NOREPLACE);
   if (done === 0) return true;
   const code = errno();
-  if (code === EEXIST) return false;
+  // EINVAL: this file system cannot refuse to replace; the caller looks for itself.
+  if (code === EEXIST || code === EINVAL) return false;
   throw new SystemCallError(`rename(${from}, ${to})`, code);
 }
 

@@ -162,27 +162,15 @@ function fileInside(where: Where, virtual: string, chain: readonly string[]): bo
 /**
  * Whether the folder `fd` (identity `id`) lies inside the state folder `chain[0]`: its way up,
  * walked with `..`, meets the state folder before any other folder of the state folder's own
- * way up. Each step's parent is looked at first (one statx); it is opened only to go on.
+ * way up. Each step is one statx of `..`, `../..`, ... from `fd` itself: the kernel walks the
+ * `..`s from the descriptor as an open of each would, without the opens and closes.
  */
 function liesInside(fd: number, id: string, chain: readonly string[]): boolean {
-  let at = fd;
-  try {
-    for (;;) {
-      const upId = identity(at, "..");
-      if (upId === id) return false; // the root is its own parent
-      if (chain.includes(upId)) return upId === chain[0];
-      const up = check(
-        libc().openat(at, cString(".."), O.PATH | O.DIRECTORY | O.CLOEXEC, 0),
-        "open(..)",
-      );
-      if (at !== fd) closeFd(at);
-      at = up;
-      // What was opened is what the walk goes on from.
-      id = identity(at);
-      if (chain.includes(id)) return id === chain[0];
-    }
-  } finally {
-    if (at !== fd) closeFd(at);
+  for (let up = "..";; up += "/..") {
+    const upId = identity(fd, up);
+    if (upId === id) return false; // the root is its own parent
+    if (chain.includes(upId)) return upId === chain[0];
+    id = upId;
   }
 }
 

@@ -212,27 +212,21 @@ export class LinkRecords {
     inTheWay?: (existing: LinkRecord) => void,
   ): void {
     const file = this.fileFor(virtualPath);
-    if (!inTheWay) {
+    // Its folder is made only when a rename says it is missing.
+    const placing = <T>(rename: () => T): T => {
       try {
-        intent.moveTo(file);
+        return rename();
       } catch (error) {
         if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
-        intent.moveTo(this.prepare(virtualPath));
+        this.prepare(virtualPath);
+        return rename();
       }
-      return;
-    }
+    };
     // The usual case, nothing there, is one call that looks and renames together.
-    let placed: boolean;
-    try {
-      placed = renameNoReplace(intent.file, file);
-    } catch (error) {
-      if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
-      placed = renameNoReplace(intent.file, this.prepare(virtualPath));
-    }
-    if (placed) return;
-    const existing = this.read(virtualPath);
-    if (existing) inTheWay(existing);
-    intent.moveTo(file); // what is there is no record (torn or foreign): replaced
+    if (inTheWay && placing(() => renameNoReplace(intent.file, file))) return;
+    const existing = inTheWay ? this.read(virtualPath) : undefined;
+    if (existing) inTheWay!(existing);
+    placing(() => intent.moveTo(file)); // nothing there that is a record: replaced
   }
 
   /** Replaces an existing record atomically (temporary file, then rename). */
