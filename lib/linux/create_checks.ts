@@ -54,6 +54,8 @@ export interface ResolvedCreate {
   backingFd: number;
   /** The backing path, resolved. */
   backing: string;
+  /** The backing path's statx, read from `backingFd`. */
+  backingFacts: PathFacts;
   /** What the backing path is. */
   backingKind: Kind;
   /** The virtual path's parent folder, opened when the virtual path does not exist. */
@@ -126,6 +128,7 @@ export function resolveCreate(
       backing,
       backingFacts,
       parentFd: undefined,
+      parentFacts: undefined,
       name,
       virtualFd: keep(direct.fd),
       virtual: direct.path,
@@ -160,6 +163,7 @@ export function resolveCreate(
     backing,
     backingFacts,
     parentFd,
+    parentFacts,
     name,
     virtualFd,
     virtual,
@@ -181,6 +185,7 @@ interface Opened {
   backing: string;
   backingFacts: PathFacts;
   parentFd: number | undefined;
+  parentFacts: PathFacts | undefined;
   name: string;
   virtualFd: number | undefined;
   virtual: string;
@@ -193,14 +198,22 @@ function checked(
   keep: (fd: number | undefined) => number | undefined,
   opened: Opened,
 ): ResolvedCreate {
-  const { backingFd, backing, backingFacts, parentFd, name, virtualFd, virtual } = opened;
+  const { backingFd, backing, backingFacts, parentFd, parentFacts, name, virtualFd, virtual } =
+    opened;
   const backingKind = kindOf(backingFacts);
   const notes: string[] = [];
   if (virtual !== spec.virtualPath) notes.push(`the virtual path resolves to ${virtual}`);
   if (backing !== spec.backingPath) notes.push(`the backing path resolves to ${backing}`);
   if (notes.length) where.symlinkNote = ` (through a symlink: ${notes.join("; ")})`;
-  refuseReservedPlace(where, virtualFd ?? parentFd!, virtualFd !== undefined, ns.stateDir);
   const virtualFacts = virtualFd === undefined ? undefined : pathFacts(virtualFd, "");
+  refuseReservedPlace(
+    where,
+    virtualFd ?? parentFd!,
+    (virtualFacts ?? parentFacts)!,
+    virtual,
+    virtualFd !== undefined,
+    ns.stateDir,
+  );
   const virtualKind = kindOf(virtualFacts);
 
   if (backingKind === "other") {
@@ -313,6 +326,7 @@ function checked(
   return {
     backingFd,
     backing,
+    backingFacts,
     backingKind: backingKind as Kind,
     parentFd,
     name,

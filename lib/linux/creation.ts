@@ -71,6 +71,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     const {
       backingFd,
       backing,
+      backingFacts,
       backingKind,
       parentFd: resolvedParentFd,
       name,
@@ -141,7 +142,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       }
       work.id = identityOf(workFacts);
       steps.link.since = String(workFacts.ctimeNs);
-      steps.link.backingId = identityOf(pathFacts(backingFd, "")!);
+      steps.link.backingId = identityOf(backingFacts);
       tree = LinkTree.build(plan);
       steps.mountId = tree.mountId;
       planMountPoints(tree, exceptions, backing, made);
@@ -155,6 +156,8 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       undo.push(() => intent.finish());
     }
 
+    // Identities learnt after the intent was last written: one more write before the record.
+    let unwritten = false;
     // --- Assemble, detached: mount points, read-only, exceptions, earlier links.
     for (const exception of exceptions) {
       if (tree.has(exception.relative)) continue;
@@ -163,6 +166,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       const item = made.find((m) => m.path === at)!;
       undo.push(() => removeMade(item));
       item.id = identityBelow(backingFd, exception.relative);
+      unwritten = true;
     }
     if (spec.readOnly) tree.setReadOnly();
     const childClones = new Set<string>();
@@ -236,7 +240,10 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       virtualFd = keep(openPath(parentFd, name, { noFollow: true }));
       const facts = virtualFd === undefined ? undefined : pathFacts(virtualFd, "");
       // What the record will name: only what bindlink opened as the mount point it made.
-      if (facts && kindOf(facts) === backingKind) item.id = identityOf(facts);
+      if (facts && kindOf(facts) === backingKind) {
+        item.id = identityOf(facts);
+        unwritten = true;
+      }
       if (virtualFd === undefined || kindOf(facts) !== backingKind) {
         throw refuse(where, {
           code: "busy",
@@ -259,7 +266,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
     // takes them along; any other mount found below it later makes that remove busy.
     const own = innerMounts(tree.mountId, childClones);
     if (own.length) steps.ownMounts = own;
-    if (own.length || made.some((m) => m.id !== undefined)) intent.update(steps);
+    if (own.length || unwritten) intent.update(steps);
 
     // --- Record: the links below now show through new mounts; then the intent becomes the
     // link's record in one rename.

@@ -8,12 +8,13 @@
  */
 import type { StateFiles } from "../state/intents.ts";
 import type { HolderWriter } from "../state/lock.ts";
-import { AT_FDCWD, cString, O } from "./libc_ffi.ts";
+import { AT_FDCWD, cString, O, RENAME_NOREPLACE } from "./libc_ffi.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 
 const ENOENT = 2;
 const EEXIST = 17;
+const EINVAL = 22;
 const ENOTDIR = 20;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -69,6 +70,30 @@ export function renameFile(from: string, to: string): void {
   if (libc().rename(cString(from), cString(to)) !== 0) {
     throw new SystemCallError(`rename(${from}, ${to})`, errno());
   }
+}
+
+/**
+ * Renames `from` to `to` unless something is already at `to`: `false` then, and nothing
+ * changed (`renameat2(RENAME_NOREPLACE)`: the look and the rename are one call). `false` too,
+ * nothing changed, on a file system that cannot tell (EINVAL): the caller looks itself. Throws
+ * {@linkcode SystemCallError} for any other failure (ENOENT when `to`'s folder is missing).
+ *
+ * @example
+ * ```ts
+ * import { renameNoReplace } from "./files.ts";
+ *
+ * if (!renameNoReplace("/run/bindlink/example.tmp", "/run/bindlink/example.json")) {
+ *   console.log("example.json was there already");
+ * }
+ * ```
+ */
+export function renameNoReplace(from: string, to: string): boolean {
+  const done = libc().renameat2(AT_FDCWD, cString(from), AT_FDCWD, cString(to), RENAME_NOREPLACE);
+  if (done === 0) return true;
+  const code = errno();
+  // EINVAL: this file system cannot refuse to replace; the caller looks for itself.
+  if (code === EEXIST || code === EINVAL) return false;
+  throw new SystemCallError(`rename(${from}, ${to})`, code);
 }
 
 /**
@@ -228,9 +253,9 @@ export function folderEntries(
   }
   try {
     verify?.(fd, dir);
-    return entriesOf(fd, dir).map((entry) => ({
-      name: decoder.decode(entry.name.subarray(0, entry.name.length - 1)),
-      type: entry.type,
+    return readEntries(fd, dir, (start, end, type) => ({
+      name: decoder.decode(entries.subarray(start, end)),
+      type,
     }));
   } finally {
     closeFd(fd);
@@ -261,7 +286,21 @@ export interface RawEntry {
  * ```
  */
 export function entriesOf(fd: number, label: string): RawEntry[] {
-  const found: RawEntry[] = [];
+  return readEntries(
+    fd,
+    label,
+    (start, end, type) => ({ name: entries.slice(start, end + 1), type }),
+  );
+}
+
+// Every entry but `.` and `..`, made by `make` from its name's place in the shared buffer
+// (`start` to the NUL at `end`) while it is there.
+function readEntries<T>(
+  fd: number,
+  label: string,
+  make: (start: number, end: number, type: number) => T,
+): T[] {
+  const found: T[] = [];
   for (;;) {
     const n = Number(libc().getdents64(fd, entries, BigInt(entries.length)));
     if (n < 0) throw new SystemCallError(`getdents64(${label})`, errno());
@@ -273,7 +312,7 @@ export function entriesOf(fd: number, label: string): RawEntry[] {
       const end = entries.indexOf(0, start);
       const isDot = entries[start] === 0x2e &&
         (end === start + 1 || (end === start + 2 && entries[start + 1] === 0x2e));
-      if (!isDot) found.push({ name: entries.slice(start, end + 1), type: entries[at + 18] });
+      if (!isDot) found.push(make(start, end, entries[at + 18]));
       at += length;
     }
   }

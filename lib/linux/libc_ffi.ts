@@ -141,6 +141,20 @@ export const libcChanges = {
     ],
     result: "i32", // int: 0, or -1 with errno set
   },
+  /**
+   * int renameat2(int olddirfd, const char* oldpath, int newdirfd, const char* newpath,
+   * unsigned int flags) (glibc 2.28+)
+   */
+  renameat2: {
+    parameters: [
+      "i32", // int olddirfd
+      "buffer", // const char* oldpath
+      "i32", // int newdirfd
+      "buffer", // const char* newpath
+      "u32", // unsigned int flags
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
   /** int mkdirat(int dirfd, const char* pathname, mode_t mode) */
   mkdirat: {
     parameters: [
@@ -385,6 +399,8 @@ export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 /** AT_REMOVEDIR (unlinkat) */
 export const AT_REMOVEDIR = 0x200;
+/** renameat2's RENAME_NOREPLACE: fail with EEXIST rather than replace the destination. */
+export const RENAME_NOREPLACE = 0x1;
 /** AT_EMPTY_PATH: act on the descriptor itself. */
 export const AT_EMPTY_PATH = 0x1000;
 /** AT_RECURSIVE: the mount and every mount below it. */

@@ -69,20 +69,20 @@ export function cleanOverlayLeftovers(
   }
   const opened = openOwnedFolder(backing, backingId);
   if (opened === undefined) return report; // the backing folder is gone, and its traces with it
-  if (typeof opened === "object") {
+  if ("why" in opened) {
     report.left.push({
       path: opened.path,
       why: `overlay's traces were not cleaned: ${opened.why}`,
     });
     return report;
   }
+  const { fd, facts: top } = opened;
   try {
-    const top = pathFacts(opened, "")!;
     // Overlay marks its upper layer's root too (trusted.overlay.uuid, ...).
-    if (top.ctimeNs >= sinceNs) strip(opened, backing, report);
-    visit(opened, backing, top.mountId, sinceNs, report);
+    if (top.ctimeNs >= sinceNs) strip(fd, backing, report);
+    visit(fd, backing, top.mountId, sinceNs, report);
   } finally {
-    closeFd(opened);
+    closeFd(fd);
   }
   return report;
 }

@@ -55,18 +55,21 @@ function openFailure(error: unknown): string {
 
 /**
  * Opens the folder `folder` (absolute, recorded resolved) without following symlinks, as a
- * descriptor usable for reading and for xattr calls, when its device and inode are `id`.
- * `undefined` when nothing is there.
+ * descriptor usable for reading and for xattr calls, when its device and inode are `id`; with
+ * the statx that proved it. `undefined` when nothing is there.
  *
  * @example
  * ```ts
  * import { openOwnedFolder } from "./owned_tree.ts";
  *
  * const opened = openOwnedFolder("/srv/backing", "0:52:1234");
- * if (typeof opened === "number") console.log("proved bindlink's own");
+ * if (opened && "fd" in opened) console.log("proved bindlink's own");
  * ```
  */
-export function openOwnedFolder(folder: string, id: string): number | undefined | Leftover {
+export function openOwnedFolder(
+  folder: string,
+  id: string,
+): { fd: number; facts: PathFacts } | undefined | Leftover {
   let fd: number | undefined;
   try {
     fd = openNoSymlinks(AT_FDCWD, folder, O.RDONLY | O.DIRECTORY);
@@ -75,7 +78,7 @@ export function openOwnedFolder(folder: string, id: string): number | undefined 
   }
   if (fd === undefined) return undefined;
   const facts = pathFacts(fd, "");
-  if (facts && identityOf(facts) === id) return fd;
+  if (facts && identityOf(facts) === id) return { fd, facts };
   closeFd(fd);
   return { path: folder, why: "another folder is there now than the one the link was made with" };
 }
@@ -247,6 +250,10 @@ function emptyFolder(fd: number, at: string, mountId: string): Leftover[] {
   for (const entry of entriesOf(fd, at)) {
     const shown = `${at}/${decoder.decode(entry.name.subarray(0, -1))}`;
     if (entry.type === DT_DIR || entry.type === DT_UNKNOWN) {
+      // An empty folder (overlay's own "work", usually) goes with one call: rmdir relative to
+      // this descriptor removes nothing but an empty folder, never follows a symlink, and
+      // refuses a mount point (EBUSY). Anything else is walked below.
+      if (symbols.unlinkat(fd, entry.name, AT_REMOVEDIR) === 0 || errno() === ENOENT) continue;
       const child = symbols.openat(
         fd,
         entry.name,

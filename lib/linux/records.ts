@@ -31,6 +31,7 @@ import {
   readStateFile,
   removeFile,
   renameFile,
+  renameNoReplace,
   writeTextFile,
 } from "./files.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
@@ -201,8 +202,9 @@ export class LinkRecords {
    * missing (the rename says so), which after the first link in a folder it is not.
    *
    * @param inTheWay Called with a record already at that path, before it would be replaced;
-   * it throws to keep it (records change only under the namespace's lock, so what it sees
-   * is what the rename would replace).
+   * it throws to keep it. The rename itself refuses to replace anything (RENAME_NOREPLACE),
+   * so the record is read only when one is there (records change only under the namespace's
+   * lock, so what it sees is what the second rename replaces).
    */
   place(
     intent: Intent<LinkSteps>,
@@ -210,16 +212,21 @@ export class LinkRecords {
     inTheWay?: (existing: LinkRecord) => void,
   ): void {
     const file = this.fileFor(virtualPath);
-    if (inTheWay) {
-      const existing = this.read(virtualPath);
-      if (existing) inTheWay(existing);
-    }
-    try {
-      intent.moveTo(file);
-    } catch (error) {
-      if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
-      intent.moveTo(this.prepare(virtualPath));
-    }
+    // Its folder is made only when a rename says it is missing.
+    const placing = <T>(rename: () => T): T => {
+      try {
+        return rename();
+      } catch (error) {
+        if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
+        this.prepare(virtualPath);
+        return rename();
+      }
+    };
+    // The usual case, nothing there, is one call that looks and renames together.
+    if (inTheWay && placing(() => renameNoReplace(intent.file, file))) return;
+    const existing = inTheWay ? this.read(virtualPath) : undefined;
+    if (existing) inTheWay!(existing);
+    placing(() => intent.moveTo(file)); // nothing there that is a record: replaced
   }
 
   /** Replaces an existing record atomically (temporary file, then rename). */

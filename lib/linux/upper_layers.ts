@@ -23,8 +23,10 @@ import { refuse, type Where } from "./failure.ts";
 import { liveMountAt } from "./link_state.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import { encodePath, type LinkSteps } from "./records.ts";
+import { SystemCallError } from "./syscall.ts";
 
 const ENTRY = "=";
+const ENOENT = 2;
 
 /** An index entry: the link whose overlay writes into `upper`. */
 interface UpperEntry {
@@ -61,8 +63,14 @@ function liveEntry(ns: NamespaceState, file: string): UpperEntry | undefined {
   return undefined;
 }
 
-function entriesBelow(ns: NamespaceState, folder: string, top: boolean, found: UpperEntry[]) {
-  for (const { name, type } of folderEntries(folder)) {
+function entriesBelow(
+  ns: NamespaceState,
+  folder: string,
+  top: boolean,
+  found: UpperEntry[],
+  listed: readonly { name: string; type: number }[] = folderEntries(folder),
+) {
+  for (const { name, type } of listed) {
     // Right inside the folder, a `+` folder continues a longer name: a sibling, not a child.
     if (type !== 4 || (top && name.startsWith("+"))) continue;
     const entry = liveEntry(ns, `${folder}/${name}/${ENTRY}`);
@@ -94,7 +102,12 @@ export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: strin
         `warns "upperdir is in-use"): remove that link first (bindlink remove ` +
         `${entry.virtualPath}), use another backing path, or add --read-only.`,
     });
-  const same = liveEntry(ns, `${folderOf(ns, upper)}/${ENTRY}`);
+  // The folder's own entry and those below it come from one read of its mirror folder.
+  const folder = folderOf(ns, upper);
+  const listed = folderEntries(folder);
+  const same = listed.some((e) => e.name === ENTRY)
+    ? liveEntry(ns, `${folder}/${ENTRY}`)
+    : undefined;
   if (same) throw clash(same, "the backing path is already the folder");
   for (let at = path.posix.dirname(upper);; at = path.posix.dirname(at)) {
     const around = liveEntry(ns, `${folderOf(ns, at)}/${ENTRY}`);
@@ -102,7 +115,7 @@ export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: strin
     if (at === "/") break;
   }
   const inside: UpperEntry[] = [];
-  entriesBelow(ns, folderOf(ns, upper), true, inside);
+  entriesBelow(ns, folder, true, inside, listed);
   if (inside.length) throw clash(inside[0], "the backing path holds the folder");
 }
 
@@ -125,9 +138,15 @@ export function noteUpper(ns: NamespaceState, steps: LinkSteps): () => void {
   const upper = upperOf(steps);
   if (upper === undefined) return () => {};
   const folder = folderOf(ns, upper);
-  makeFolders(ns.dir, folder.slice(ns.dir.length + 1));
   const entry: UpperEntry = { upper, virtualPath: steps.link.virtualPath };
-  writeTextFile(`${folder}/${ENTRY}`, JSON.stringify(entry));
+  // Its folder stays when an entry goes, so it is made only when the write says it is missing.
+  try {
+    writeTextFile(`${folder}/${ENTRY}`, JSON.stringify(entry));
+  } catch (error) {
+    if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
+    makeFolders(ns.dir, folder.slice(ns.dir.length + 1));
+    writeTextFile(`${folder}/${ENTRY}`, JSON.stringify(entry));
+  }
   return () => forgetUpper(ns, steps);
 }
 

@@ -146,6 +146,27 @@ Deno.test("bindlink's state folder, the folders holding it and those inside it a
   assertClean(dir);
 });
 
+Deno.test("a file link on the state folder's device is made; a file inside the state folder is refused", async () => {
+  const dir = fresh();
+  files(dir, ["b.txt", "v.txt"]);
+  // The scratch folder holds the state folder: same device, so the way up is walked, and a
+  // file has none of its own (it starts at the file's folder).
+  const link = await api.createBindLink(`${dir}/v.txt`, `${dir}/b.txt`);
+  assert.equal(Deno.readTextFileSync(`${dir}/v.txt`), "b.txt");
+  await link.remove();
+  Deno.writeTextFileSync(`${stateDir}/inside.txt`, "");
+  try {
+    const refused = await rejectsCode(
+      api.createBindLink(`${stateDir}/inside.txt`, `${dir}/b.txt`),
+      "invalid-path",
+    );
+    assert.match(refused.message, /lies inside bindlink's state folder/);
+  } finally {
+    Deno.removeSync(`${stateDir}/inside.txt`);
+  }
+  assertClean(dir);
+});
+
 Deno.test("a second writer on one overlay upper layer is refused as busy, naming the first link", async () => {
   const dir = fresh();
   files(dir, ["shared/in/a.txt", "v1/v.txt", "v2/v.txt", "v3/v.txt", "below/b.txt"]);
