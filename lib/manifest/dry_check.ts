@@ -12,7 +12,7 @@
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
-import { changesOf } from "./make.ts";
+import { changesOf, linkFailure } from "./make.ts";
 import type { PlannedLink } from "./plan.ts";
 
 /** Whether `p`'s paths lie at or below a link that this plan changes before it. */
@@ -57,23 +57,9 @@ export async function checkPlan(
     try {
       await platform.checkCreate(p.link);
     } catch (error) {
-      const cause = error instanceof BindLinkError ? error : undefined;
-      throw new BindLinkError({
-        code: cause?.code ?? "unknown",
-        operation: context.operation,
-        virtualPath: p.link.virtualPath,
-        backingPath: p.link.backingPath,
-        hresult: cause?.hresult,
-        errno: cause?.errno,
-        errnoName: cause?.errnoName,
-        systemMessage: cause?.systemMessage,
-        summary: `${context.file ?? "the links"}: links[${p.index}] ` +
-          `${p.link.virtualPath} -> ${p.link.backingPath} would fail: ${
-            cause?.summary ?? String(error)
-          }; this was a dry run, nothing was changed`,
-        hint: cause?.hint ?? "See the message above.",
-        cause: error,
-      });
+      throw new BindLinkError(
+        linkFailure(context, p, error, "would fail", "this was a dry run, nothing was changed"),
+      );
     }
   }
   return unchecked;

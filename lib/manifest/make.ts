@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { BindLinkError, type BindLinkOperation } from "../errors.ts";
+import { BindLinkError, type BindLinkErrorInit, type BindLinkOperation } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import type { PlannedLink } from "./plan.ts";
 import { UndoList } from "../undo.ts";
@@ -85,28 +85,59 @@ export async function carryOut(
     if (creates.length) context.onProgress?.(creates.length, creates.length, creates.at(-1)!.link);
   } catch (error) {
     const left = (await undo.rollbackAsync()).map((e) => (e as Error).message);
-    const p = current!;
-    const cause = error instanceof BindLinkError ? error : undefined;
-    throw new MakeError(left.length === 0, {
-      code: cause?.code ?? "unknown",
-      operation: context.operation,
-      virtualPath: p.link.virtualPath,
-      backingPath: p.link.backingPath,
-      hresult: cause?.hresult,
-      errno: cause?.errno,
-      errnoName: cause?.errnoName,
-      systemMessage: cause?.systemMessage,
-      summary: `${context.file ?? "the links"}: links[${p.index}] ` +
-        `${p.link.virtualPath} -> ${p.link.backingPath} failed while ${step}: ${
-          cause?.summary ?? String(error)
-        }; ` +
-        (left.length === 0
+    throw new MakeError(
+      left.length === 0,
+      linkFailure(
+        context,
+        current!,
+        error,
+        `failed while ${step}`,
+        left.length === 0
           ? `the links this ${context.operation} had changed were put back, so nothing was changed`
-          : `undoing the rest failed: ${left.join("; ")}`),
-      hint: cause?.hint ?? "See the message above.",
-      cause: error,
-    });
+          : `undoing the rest failed: ${left.join("; ")}`,
+      ),
+    );
   }
+}
+
+/**
+ * The error of link `p` of a manifest failing (or, in a dry run, going to fail) with `error`:
+ * its code and the system's words, the link named, what happened (`what`) and to the rest
+ * (`outcome`).
+ *
+ * @example
+ * ```ts
+ * import { linkFailure } from "./make.ts";
+ *
+ * const link = { virtualPath: "/v", backingPath: "/b", readOnly: false, merged: false, exceptions: [] };
+ * const init = linkFailure({ operation: "apply" }, { index: 0, link }, new Error("no"), "failed", "nothing was changed");
+ * console.log(init.summary);
+ * ```
+ */
+export function linkFailure(
+  context: { operation: BindLinkOperation; file?: string },
+  p: { index: number; link: LinkSpec },
+  error: unknown,
+  what: string,
+  outcome: string,
+): BindLinkErrorInit {
+  const cause = error instanceof BindLinkError ? error : undefined;
+  return {
+    code: cause?.code ?? "unknown",
+    operation: context.operation,
+    virtualPath: p.link.virtualPath,
+    backingPath: p.link.backingPath,
+    hresult: cause?.hresult,
+    errno: cause?.errno,
+    errnoName: cause?.errnoName,
+    systemMessage: cause?.systemMessage,
+    summary: `${context.file ?? "the links"}: links[${p.index}] ` +
+      `${p.link.virtualPath} -> ${p.link.backingPath} ${what}: ${
+        cause?.summary ?? String(error)
+      }; ${outcome}`,
+    hint: cause?.hint ?? "See the message above.",
+    cause: error,
+  };
 }
 
 /** The error of {@linkcode carryOut}: a BindLinkError that says whether the undo was whole. */
