@@ -16,12 +16,12 @@ import {
   files,
   fresh,
   ls,
-  repo,
   runCli,
   scratch,
   sh,
   stateDir,
 } from "./e2e_support.ts";
+import { readableCli } from "../support/readable_checkout.ts";
 
 /** The CLI, as a separate process with its default state folder, driven as a user would. */
 const cliLinker: Linker = {
@@ -242,18 +242,13 @@ Deno.test("a failure after making an anchor removes the anchor (read-only file s
 Deno.test("not root: the CLI says to run as root, exits 1 and touches nothing", () => {
   const dir = fresh();
   files(dir, ["Bar/Cow.txt"]);
-  // The checkout may be readable by root only: the unprivileged process gets its own copy.
-  const copy = path.join(scratch, "readable-copy");
-  Deno.mkdirSync(copy, { recursive: true });
-  sh("cp", "-r", `${repo}/cli.ts`, `${repo}/mod.ts`, `${repo}/deno.json`, `${repo}/lib`, copy);
-  sh("chmod", "-R", "a+rX", copy);
-  Deno.chmodSync(scratch, 0o755);
+  const readable = readableCli(scratch);
   Deno.mkdirSync(path.join(scratch, ".deno"), { recursive: true });
   Deno.chmodSync(path.join(scratch, ".deno"), 0o777);
   const result = runCli(
     ["create", `${dir}/Anchor`, `${dir}/Bar`],
     ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],
-    path.join(copy, "cli.ts"),
+    readable,
   );
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /bind mounts need root, and this process runs as uid 65534/);

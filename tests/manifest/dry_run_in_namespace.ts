@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readMountInfo } from "../support/mountinfo.ts";
+import { readableCli } from "../support/readable_checkout.ts";
 
 if (Deno.env.get("BINDLINK_E2E_IN_PRIVATE_NAMESPACE") !== "1") {
   throw new Error(
@@ -32,7 +33,9 @@ let counter = 0;
 
 /** `bindlink <args> --json` as a separate process (as uid 65534 with `nobody`). */
 function bindlink(args: string[], nobody = false): { code: number; error?: string; text: string } {
-  const deno = [Deno.execPath(), "run", "--no-config", ...FLAGS, cli, ...args, "--json"];
+  // The checkout may be readable by root only: uid 65534 runs a world-readable copy.
+  const script = nobody ? readableCli(scratch) : cli;
+  const deno = [Deno.execPath(), "run", "--no-config", ...FLAGS, script, ...args, "--json"];
   const [cmd, ...rest] = nobody ? ["setpriv", ...NOBODY, ...deno] : deno;
   const home = path.join(scratch, nobody ? ".deno-nobody" : ".deno");
   Deno.mkdirSync(home, { recursive: true, mode: 0o777 });
