@@ -1,6 +1,7 @@
 /** The value of `run --link`: `<virtual>=<backing>[,ro][,merged]`. @module */
 import type { ManifestLink } from "../manifest/types.ts";
 import { UsageError } from "./usage_error.ts";
+import { pathExists } from "../path_exists.ts";
 
 const FLAG_WORDS: Record<string, "readOnly" | "merged"> = {
   ro: "readOnly",
@@ -11,16 +12,6 @@ const FLAG_WORDS: Record<string, "readOnly" | "merged"> = {
 
 // A last part that is a bare word was meant as an option, unless the path it ends exists.
 const WORD = /^[A-Za-z][A-Za-z-]*$/;
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch (error) {
-    // Something is there that this user may not look at: a path, not a mistyped option.
-    return !(error instanceof Deno.errors.NotFound);
-  }
-}
 
 /**
  * Parses `virtual=backing[,ro][,merged]`. A backing path may hold commas; the words after
@@ -52,7 +43,7 @@ export function parseLinkOption(text: string): ManifestLink {
       parts.pop();
       continue;
     }
-    if (exists(parts.join(","))) break;
+    if (pathExists(parts.join(","))) break;
     throw new UsageError(
       `--link ${text}: unknown option '${word}' after a comma (the options are ro and ` +
         `merged; a backing path that holds a comma, like ${parts.join(",")}, must exist)`,

@@ -20,11 +20,9 @@ import { openNoSymlinks } from "./paths.ts";
 import type { MadePath } from "./records.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 import { type ActStep, beforeAct } from "./test_hooks.ts";
+import { ERRNO } from "./errno.ts";
 
-const ENOENT = 2;
-const ENOTDIR = 20;
-const ELOOP = 40;
-const ENOTEMPTY = 39;
+const { ENOENT, ENOTDIR, ELOOP, ENOTEMPTY } = ERRNO;
 const DT_DIR = 4;
 const DT_UNKNOWN = 0;
 const decoder = new TextDecoder();

@@ -16,6 +16,7 @@ import type { BindLinkError } from "../errors.ts";
 import type { LinkSpec } from "../platform.ts";
 import type { Failure } from "./describe_error.ts";
 import { hresultFromWin32 } from "./hresult.ts";
+import { pathExists } from "../path_exists.ts";
 
 const ERROR_FILE_NOT_FOUND = 2;
 const ERROR_PATH_NOT_FOUND = 3;
@@ -28,16 +29,6 @@ export interface DryCheckContext {
   elevated(): boolean;
   /** Words a failure as a failed CreateBindLink is worded. */
   word(failure: Failure): BindLinkError;
-}
-
-/** Whether `path` exists; a path that cannot be looked at is left for the call to judge. */
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch (error) {
-    return !(error instanceof Deno.errors.NotFound);
-  }
 }
 
 function parentOf(path: string): string | undefined {
@@ -74,16 +65,16 @@ export function checkCreateOnWindows(spec: LinkSpec, context: DryCheckContext): 
       hresult: hresult | 0,
     });
   };
-  if (!exists(spec.backingPath)) fail(hresultFromWin32(ERROR_FILE_NOT_FOUND));
-  if (!exists(spec.virtualPath)) {
+  if (!pathExists(spec.backingPath)) fail(hresultFromWin32(ERROR_FILE_NOT_FOUND));
+  if (!pathExists(spec.virtualPath)) {
     const parent = parentOf(spec.virtualPath);
-    if (parent === undefined || !exists(parent)) {
+    if (parent === undefined || !pathExists(parent)) {
       fail(hresultFromWin32(ERROR_PATH_NOT_FOUND));
     }
     if (spec.exceptions.length) fail(E_INVALIDARG);
   }
   for (const exception of spec.exceptions) {
-    if (!exists(exception)) fail(hresultFromWin32(ERROR_FILE_NOT_FOUND));
+    if (!pathExists(exception)) fail(hresultFromWin32(ERROR_FILE_NOT_FOUND));
   }
   if (!context.elevated()) fail(hresultFromWin32(ERROR_ACCESS_DENIED));
 }
