@@ -10,14 +10,12 @@
  * @module
  */
 import { cString, O } from "./libc_ffi.ts";
-import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+import { closeFd, errno, libc, readToEnd, SystemCallError } from "./syscall.ts";
 
 const ENOENT = 2;
 const ESRCH = 3;
 const ENOTDIR = 20;
-const CHUNK = 4096;
 const decoder = new TextDecoder();
-const shared = new Uint8Array(CHUNK);
 
 /**
  * Reads a whole file through libc, for /proc files and bindlink's own small state files.
@@ -42,26 +40,11 @@ export function readProcFile(path: string): string | undefined {
     throw new SystemCallError(`open(${path})`, code);
   }
   try {
-    // Read into the shared buffer (decoded before anything else reads it), grown when full.
-    let buffer = shared;
-    let total = 0;
-    for (;;) {
-      if (total === buffer.length) {
-        const bigger = new Uint8Array(buffer.length * 2);
-        bigger.set(buffer);
-        buffer = bigger;
-      }
-      const n = Number(symbols.read(fd, buffer.subarray(total), BigInt(buffer.length - total)));
-      if (n < 0) {
-        const code = errno();
-        // A process that exits while its file is read: the same answer as never having been.
-        if (code === ESRCH) return undefined;
-        throw new SystemCallError(`read(${path})`, code);
-      }
-      if (n === 0) break;
-      total += n;
-    }
-    return decoder.decode(buffer.subarray(0, total));
+    return decoder.decode(readToEnd(fd, path));
+  } catch (error) {
+    // A process that exits while its file is read: the same answer as never having been.
+    if (error instanceof SystemCallError && error.errno === ESRCH) return undefined;
+    throw error;
   } finally {
     closeFd(fd);
   }

@@ -88,6 +88,43 @@ export function check<T extends number | bigint>(result: T, call: string): T {
   return result;
 }
 
+// The first buffer readToEnd fills; a longer file grows a copy for that call only.
+const firstBuffer = new Uint8Array(4096);
+
+/**
+ * Reads `fd` from where it stands to its end, however long (a /proc file's size is 0 to
+ * stat, and it may come in short reads). The bytes are valid until the next call: copy or
+ * decode them first. Throws {@linkcode SystemCallError} naming `label`.
+ *
+ * @example
+ * ```ts
+ * import { cString, O } from "./libc_ffi.ts";
+ * import { closeFd, libc, readToEnd } from "./syscall.ts";
+ *
+ * const fd = libc().open(cString("/proc/self/maps"), O.RDONLY | O.CLOEXEC, 0);
+ * try {
+ *   console.log(new TextDecoder().decode(readToEnd(fd, "/proc/self/maps")));
+ * } finally {
+ *   closeFd(fd);
+ * }
+ * ```
+ */
+export function readToEnd(fd: number, label: string): Uint8Array {
+  let buffer = firstBuffer;
+  let total = 0;
+  for (;;) {
+    if (total === buffer.length) {
+      const bigger = new Uint8Array(buffer.length * 2);
+      bigger.set(buffer);
+      buffer = bigger;
+    }
+    const room = BigInt(buffer.length - total);
+    const n = Number(check(libc().read(fd, buffer.subarray(total), room), `read(${label})`));
+    if (n === 0) return buffer.subarray(0, total);
+    total += n;
+  }
+}
+
 /** Closes a descriptor, ignoring errors (it is only ever one this backend opened). */
 export function closeFd(fd: number): void {
   if (fd >= 0) libc().close(fd);

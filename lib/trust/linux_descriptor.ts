@@ -7,7 +7,7 @@
  */
 import { ERRNO } from "../linux/errno.ts";
 import { AT_EMPTY_PATH, cString, O } from "../linux/libc_ffi.ts";
-import { check, closeFd, errno, libc, SystemCallError } from "../linux/syscall.ts";
+import { check, closeFd, errno, libc, readToEnd, SystemCallError } from "../linux/syscall.ts";
 
 /** An opened file or folder and what its descriptor says. */
 export interface OpenedEntry {
@@ -127,22 +127,5 @@ function readAttribute(fd: number, name: Uint8Array, what: string): Uint8Array |
  */
 export function readEntry(entry: OpenedEntry, name: string): Uint8Array<ArrayBuffer> {
   if (!entry.isFile) throw new Error(`${name} is not a regular file`);
-  const symbols = libc();
-  let buffer = new Uint8Array(16384);
-  let total = 0;
-  for (;;) {
-    if (total === buffer.length) {
-      const bigger = new Uint8Array(buffer.length * 2);
-      bigger.set(buffer);
-      buffer = bigger;
-    }
-    const n = Number(
-      check(
-        symbols.read(entry.fd, buffer.subarray(total), BigInt(buffer.length - total)),
-        `read(${name})`,
-      ),
-    );
-    if (n === 0) return buffer.slice(0, total);
-    total += n;
-  }
+  return readToEnd(entry.fd, name).slice();
 }
