@@ -6,16 +6,7 @@
  * what a record describes exactly (its device and inode): here, nothing.
  */
 import assert from "node:assert/strict";
-import {
-  cli,
-  DOCUMENTED_FLAGS,
-  files,
-  filesBelow,
-  fresh,
-  runCli,
-  scratch,
-  sh,
-} from "./e2e_support.ts";
+import { files, filesBelow, fresh, runCli, runLinkArgs, scratch, sh } from "./e2e_support.ts";
 import { asNobody, snapshot, userFolder } from "./e2e_attacker.ts";
 import { delay, exists } from "../support/waiting.ts";
 
@@ -34,18 +25,7 @@ Deno.test("case 3: a run killed with kill -9, its mount point's folder turned in
   const child = new Deno.Command("setsid", {
     args: [
       Deno.execPath(),
-      "run",
-      ...DOCUMENTED_FLAGS,
-      "--allow-run",
-      "--no-prompt",
-      cli,
-      "run",
-      "--link",
-      `${home}/x/cfg=${dir}/b`,
-      "--",
-      "sh",
-      "-c",
-      `echo $$ > ${started}; exec sleep 60`,
+      ...runLinkArgs(`${home}/x/cfg=${dir}/b`, `echo $$ > ${started}; exec sleep 60`),
     ],
     env: { NO_COLOR: "1", DENO_DIR: `${scratch}/.deno` },
     stdin: "null",

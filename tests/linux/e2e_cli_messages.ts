@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { readProcFile } from "../../lib/linux/proc.ts";
-import { cli, DOCUMENTED_FLAGS, fresh, runCli, scratch, sh } from "./e2e_support.ts";
+import { fresh, runCli, runLinkArgs, scratch, sh } from "./e2e_support.ts";
 import { delay, exists } from "../support/waiting.ts";
 
 Deno.test("create and remove through symlinks name both places, as list shows the link", () => {
@@ -46,20 +46,7 @@ Deno.test("a path with a newline stays on its row of list's table, escaped; JSON
 async function waitingRun(dir: string) {
   const script = `echo $$ > ${dir}/pid; while [ ! -e ${dir}/go ]; do sleep 0.02; done`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...DOCUMENTED_FLAGS,
-      "--allow-run",
-      "--no-prompt",
-      cli,
-      "run",
-      "--link",
-      `${dir}/new=${dir}/x`,
-      "--",
-      "sh",
-      "-c",
-      script,
-    ],
+    args: runLinkArgs(`${dir}/new=${dir}/x`, script),
     env: { NO_COLOR: "1", DENO_DIR: `${scratch}/.deno` },
     stdin: "null",
     stdout: "null",

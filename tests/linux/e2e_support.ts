@@ -118,6 +118,27 @@ export function denoRunArgs(script: string, args: string[]): string[] {
   return ["run", ...DOCUMENTED_FLAGS, "--no-prompt", script, ...args];
 }
 
+/**
+ * Arguments for `deno` that start `bindlink run --link <link> -- sh -c <script>` with the
+ * documented flags of `run` (the CLI's, and `--allow-run`).
+ */
+export function runLinkArgs(link: string, script: string): string[] {
+  return [
+    "run",
+    ...DOCUMENTED_FLAGS,
+    "--allow-run",
+    "--no-prompt",
+    cli,
+    "run",
+    "--link",
+    link,
+    "--",
+    "sh",
+    "-c",
+    script,
+  ];
+}
+
 /** The CLI as its own process, with exactly the documented flags; `wrap` prefixes a command. */
 export function runCli(args: string[], wrap: string[] = [], script = cli): CliResult {
   const [cmd, ...pre] = wrap.length ? wrap : [Deno.execPath()];
