@@ -69,8 +69,9 @@ const run = async (label: string, rows: () => Promise<Row[]>) => {
   }
   console.error(`  ${label} done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
 };
-// `--cli` runs section 4 alone: the start-up rows, for a look while working on them.
-const only = Deno.args[0] === "--cli" ? "4 CLI" : undefined;
+// `--cli` runs section 4 alone (the start-up rows), `--pairs` section 1 (one pair of each
+// variant against C): a look while working on them.
+const only = ({ "--cli": "4 CLI", "--pairs": "1 pair" } as Record<string, string>)[Deno.args[0]];
 const section = (label: string, rows: () => Promise<Row[]>) =>
   only === undefined || only === label ? run(label, rows) : Promise.resolve();
 // The 3000-link section runs last: the links it leaves are torn down with the namespace.

@@ -8,7 +8,7 @@
  * `deno task bench --profile <plain|merged|exceptions> [pairs] [live links]` instead runs one
  * loop of library pairs under `--cpu-prof` and prints where its time goes, by function;
  * `deno task bench --syscalls <variant> [pairs]` counts a pair's system calls, library and C;
- * `deno task bench --cli` runs section 4 (the CLI's start-up) alone.
+ * `deno task bench --cli` runs section 4 (the CLI's start-up) alone, `--pairs` section 1.
  *
  * @module
  */

@@ -41,7 +41,14 @@ function normalize(path: string): string {
   return absolute ? `/${names}` : names;
 }
 
+// An absolute path with no empty, `.` or `..` name and no trailing slash: already resolved.
+const NOT_PLAIN = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
+
 function resolve(...paths: string[]): string {
+  // Most calls resolve one such path: answered without splitting it.
+  if (paths.length === 1 && paths[0].startsWith("/") && !NOT_PLAIN.test(paths[0])) {
+    return paths[0];
+  }
   let joined = "";
   let absolute = false;
   for (let i = paths.length - 1; i >= -1 && !absolute; i--) {

@@ -262,6 +262,62 @@ export function folderEntries(
   }
 }
 
+// The state folders' descriptors, each opened and judged once, then read again from the start.
+const heldFolders = new Map<string, number>();
+const SEEK_SET = 0;
+
+/**
+ * The names in the folder `dir`, as {@linkcode folderNames}, from a descriptor opened and shown
+ * to `verify` on the first call for `dir` and kept for the process, as the namespace's lock
+ * file is: a state folder read at every command is then one `lseek` and the reads. Only for
+ * folders that stay for the process's life (bindlink's state folder); `[]`, and nothing kept,
+ * while the folder does not exist. {@linkcode closeHeldFolders} lets them go.
+ *
+ * @example
+ * ```ts
+ * import { heldFolderNames } from "./files.ts";
+ * import { assertStateFolder } from "./state_trust.ts";
+ *
+ * console.log(heldFolderNames("/run/bindlink", assertStateFolder));
+ * ```
+ */
+export function heldFolderNames(dir: string, verify: (fd: number, dir: string) => void): string[] {
+  let fd = heldFolders.get(dir);
+  if (fd === undefined) {
+    fd = libc().open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+    if (fd < 0) {
+      const code = errno();
+      if (code === ENOENT) return [];
+      throw new SystemCallError(`open(${dir})`, code);
+    }
+    try {
+      verify(fd, dir);
+    } catch (error) {
+      closeFd(fd);
+      throw error;
+    }
+    heldFolders.set(dir, fd);
+  } else if (libc().lseek(fd, 0n, SEEK_SET) < 0n) {
+    throw new SystemCallError(`lseek(${dir})`, errno());
+  }
+  return readEntries(fd, dir, (start, end) => decoder.decode(entries.subarray(start, end)));
+}
+
+/**
+ * Closes the descriptors {@linkcode heldFolderNames} keeps.
+ *
+ * @example
+ * ```ts
+ * import { closeHeldFolders } from "./files.ts";
+ *
+ * closeHeldFolders();
+ * ```
+ */
+export function closeHeldFolders(): void {
+  for (const fd of heldFolders.values()) closeFd(fd);
+  heldFolders.clear();
+}
+
 /** One folder entry as getdents64 gives it. */
 export interface RawEntry {
   /** The name's bytes with their final NUL, as the `*at` calls take it. */

@@ -85,6 +85,15 @@ export const libcFolders = {
     ],
     result: "isize", // ssize_t: bytes filled, 0 at the end, -1 with errno set
   },
+  /** off_t lseek(int fd, off_t offset, int whence) */
+  lseek: {
+    parameters: [
+      "i32", // int fd
+      "i64", // off_t offset
+      "i32", // int whence
+    ],
+    result: "i64", // off_t: the new offset, or -1 with errno set
+  },
   /** char* getcwd(char* buf, size_t size) */
   getcwd: {
     parameters: [

@@ -23,7 +23,7 @@ import { checkCreateLink } from "./dry_check.ts";
 import { explain, requireRoot, type Where } from "./failure.ts";
 import { listLinks } from "./listing.ts";
 import { DEFAULT_STATE_DIR, NamespaceState } from "./namespace_state.ts";
-import { currentDirectory } from "./files.ts";
+import { closeHeldFolders, currentDirectory } from "./files.ts";
 import { NotUtf8NameError } from "./kernel_names.ts";
 import { linuxPathRules } from "./paths.ts";
 import { recoverPending } from "./recovery.ts";
@@ -183,6 +183,7 @@ class LinuxMounts implements Platform {
   }
 
   close(): void {
+    closeHeldFolders();
     closeLibc();
   }
 

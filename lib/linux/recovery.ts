@@ -27,7 +27,7 @@ import { openNoSymlinks, procFdPath } from "./paths.ts";
 import { isGoneNamespace, type NamespaceState, parseStateName } from "./namespace_state.ts";
 import { finishRemoval } from "./removal.ts";
 import { type LinkRecord, LinkRecords, type LinkSteps, type MadePath } from "./records.ts";
-import { folderNames, readStateFile } from "./files.ts";
+import { heldFolderNames, readStateFile } from "./files.ts";
 import { assertStateFolder, assertStateRecord, UntrustedStateError } from "./state_trust.ts";
 import { readProcFile } from "./proc.ts";
 import { closeFd, libc } from "./syscall.ts";
@@ -175,7 +175,7 @@ function takeOffMount(at: string, mountId: string): void {
 export function recoverPending(ns: NamespaceState, dry = false): DeletedPath[] {
   const deletions = new Deletions(dry);
   // The state folder is checked on the descriptor that reads it: root's, mode 0700.
-  const names = folderNames(ns.stateDir, assertStateFolder);
+  const names = heldFolderNames(ns.stateDir, assertStateFolder);
   if (names.length <= 1 && (names.length === 0 || names[0] === ns.key)) return deletions.found;
   const boot = ns.key.slice(0, ns.key.indexOf("."));
   let inUse: string | undefined;

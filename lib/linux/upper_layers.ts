@@ -9,24 +9,27 @@
  * its first lower layer for good (a later link on it with another virtual path fails with
  * ESTALE), so bindlink keeps this index instead.
  *
- * The index mirrors the upper layers' paths as the records mirror virtual paths: the entry of
- * `/srv/data` is `uppers/_srv/_data/=`, naming the link. Entries under a folder's ancestors
- * are one read each, entries below it one look at its mirror folder. An entry is believed
- * only while the link it names is live and still writes there: one left by a killed create,
- * or by a link that is gone, is stale, ignored and deleted.
+ * The index is one folder, `uppers/`, with one file per entry named for the upper layer and
+ * the link: `%2Fsrv%2Fdata=<tag>` for `/srv/data` (`%`, `/` and `=` escaped), the tag a hash
+ * of the link's virtual path, so that a remove takes out its own entry by name alone. A path
+ * too long for a name gets `#<hash>=<tag>`, its upper read from the file. One read of the
+ * folder, kept open like the state folder, shows every upper layer: a create compares them as
+ * strings and reads only the entries that clash. An entry is believed only while the link it
+ * names is live and still writes there: one left by a killed create, or by a link that is
+ * gone, is stale, ignored and deleted.
  *
  * @module
  */
-import path from "../posix_path.ts";
-import { folderEntries, makeFolders, readStateFile, removeFile, writeTextFile } from "./files.ts";
+import { heldFolderNames, makeFolders, readStateFile, removeFile, writeTextFile } from "./files.ts";
 import { refuse, type Where } from "./failure.ts";
 import { liveMountAt } from "./link_state.ts";
 import type { NamespaceState } from "./namespace_state.ts";
-import { encodePath, type LinkSteps } from "./records.ts";
+import type { LinkSteps } from "./records.ts";
+import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
 import { SystemCallError } from "./syscall.ts";
 
-const ENTRY = "=";
 const ENOENT = 2;
+const encoder = new TextEncoder();
 
 /** An index entry: the link whose overlay writes into `upper`. */
 interface UpperEntry {
@@ -34,9 +37,37 @@ interface UpperEntry {
   virtualPath: string;
 }
 
-function folderOf(ns: NamespaceState, upper: string): string {
-  const encoded = encodePath(upper);
-  return encoded ? `${ns.dir}/uppers/${encoded}` : `${ns.dir}/uppers`;
+/** 64 bits of FNV-1a over `text`'s UTF-16 units, as 16 hex digits: a name, not a secret. */
+function hash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    a = Math.imul(a ^ unit, 0x01000193);
+    b = Math.imul(b ^ unit, 0x01000193) ^ (a >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+
+function escapeName(upper: string): string {
+  return upper.replaceAll("%", "%25").replaceAll("/", "%2F").replaceAll("=", "%3D");
+}
+
+function unescapeName(name: string): string {
+  return name.replaceAll("%2F", "/").replaceAll("%3D", "=").replaceAll("%25", "%");
+}
+
+function entryName(upper: string, virtualPath: string): string {
+  const escaped = escapeName(upper);
+  // 17 bytes for "=<tag>"; at most 3 bytes a UTF-16 unit.
+  const fits = escaped.length * 3 <= 238 || encoder.encode(escaped).length <= 238;
+  return `${fits ? escaped : `#${hash(upper)}`}=${hash(virtualPath)}`;
+}
+
+const ENTRY_NAME = /^(%2F[^=]*|#[0-9a-f]{16})=[0-9a-f]{16}$/;
+
+function uppersDir(ns: NamespaceState): string {
+  return `${ns.dir}/uppers`;
 }
 
 /** The upper layer of the link `steps` describe: its backing path, when it writes there. */
@@ -45,16 +76,22 @@ function upperOf(steps: LinkSteps): string | undefined {
   return steps.link.since === undefined ? undefined : steps.link.backingPath;
 }
 
+function readEntry(file: string): UpperEntry | undefined {
+  const text = readStateFile(file, assertStateRecord);
+  if (text === undefined) return undefined;
+  try {
+    const entry = JSON.parse(text) as UpperEntry;
+    return typeof entry?.upper === "string" && typeof entry.virtualPath === "string"
+      ? entry
+      : undefined;
+  } catch {
+    return undefined; // torn: not an entry of any link
+  }
+}
+
 /** The entry in `file` when its link is live and writes into the upper it names. */
 function liveEntry(ns: NamespaceState, file: string): UpperEntry | undefined {
-  const text = readStateFile(file);
-  if (text === undefined) return undefined;
-  let entry: UpperEntry | undefined;
-  try {
-    entry = JSON.parse(text) as UpperEntry;
-  } catch {
-    entry = undefined;
-  }
+  const entry = readEntry(file);
   const record = entry ? ns.records.read(entry.virtualPath) : undefined;
   if (entry && record && upperOf(record.steps) === entry.upper && liveMountAt(record)) {
     return entry;
@@ -63,20 +100,14 @@ function liveEntry(ns: NamespaceState, file: string): UpperEntry | undefined {
   return undefined;
 }
 
-function entriesBelow(
-  ns: NamespaceState,
-  folder: string,
-  top: boolean,
-  found: UpperEntry[],
-  listed: readonly { name: string; type: number }[] = folderEntries(folder),
-) {
-  for (const { name, type } of listed) {
-    // Right inside the folder, a `+` folder continues a longer name: a sibling, not a child.
-    if (type !== 4 || (top && name.startsWith("+"))) continue;
-    const entry = liveEntry(ns, `${folder}/${name}/${ENTRY}`);
-    if (entry) found.push(entry);
-    entriesBelow(ns, `${folder}/${name}`, false, found);
-  }
+/** How `other` lies to `upper`, when the two share a folder: same, around or inside. */
+function relation(upper: string, other: string): "same" | "around" | "inside" | undefined {
+  if (other === upper) return "same";
+  const under = (outer: string, inner: string) =>
+    inner.startsWith(outer === "/" ? "/" : `${outer}/`);
+  if (under(other, upper)) return "around";
+  if (under(upper, other)) return "inside";
+  return undefined;
 }
 
 /**
@@ -94,6 +125,21 @@ function entriesBelow(
  * ```
  */
 export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: string): void {
+  const dir = uppersDir(ns);
+  const found: Record<"same" | "around" | "inside", UpperEntry | undefined> = {
+    same: undefined,
+    around: undefined,
+    inside: undefined,
+  };
+  for (const name of heldFolderNames(dir, assertStateFolder)) {
+    const match = ENTRY_NAME.exec(name);
+    if (!match) continue;
+    // A hashed name says nothing of its upper: its file does.
+    const other = match[1].startsWith("#") ? readEntry(`${dir}/${name}`)?.upper : undefined;
+    const how = relation(upper, other ?? unescapeName(match[1]));
+    if (how === undefined || found[how]) continue;
+    found[how] = liveEntry(ns, `${dir}/${name}`);
+  }
   const clash = (entry: UpperEntry, how: string) =>
     refuse(where, {
       code: "busy",
@@ -102,21 +148,9 @@ export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: strin
         `warns "upperdir is in-use"): remove that link first (bindlink remove ` +
         `${entry.virtualPath}), use another backing path, or add --read-only.`,
     });
-  // The folder's own entry and those below it come from one read of its mirror folder.
-  const folder = folderOf(ns, upper);
-  const listed = folderEntries(folder);
-  const same = listed.some((e) => e.name === ENTRY)
-    ? liveEntry(ns, `${folder}/${ENTRY}`)
-    : undefined;
-  if (same) throw clash(same, "the backing path is already the folder");
-  for (let at = path.posix.dirname(upper);; at = path.posix.dirname(at)) {
-    const around = liveEntry(ns, `${folderOf(ns, at)}/${ENTRY}`);
-    if (around) throw clash(around, "the backing path lies inside the folder");
-    if (at === "/") break;
-  }
-  const inside: UpperEntry[] = [];
-  entriesBelow(ns, folder, true, inside, listed);
-  if (inside.length) throw clash(inside[0], "the backing path holds the folder");
+  if (found.same) throw clash(found.same, "the backing path is already the folder");
+  if (found.around) throw clash(found.around, "the backing path lies inside the folder");
+  if (found.inside) throw clash(found.inside, "the backing path holds the folder");
 }
 
 /**
@@ -137,15 +171,16 @@ export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: strin
 export function noteUpper(ns: NamespaceState, steps: LinkSteps): () => void {
   const upper = upperOf(steps);
   if (upper === undefined) return () => {};
-  const folder = folderOf(ns, upper);
-  const entry: UpperEntry = { upper, virtualPath: steps.link.virtualPath };
-  // Its folder stays when an entry goes, so it is made only when the write says it is missing.
+  const dir = uppersDir(ns);
+  const file = `${dir}/${entryName(upper, steps.link.virtualPath)}`;
+  const text = JSON.stringify({ upper, virtualPath: steps.link.virtualPath } satisfies UpperEntry);
+  // The folder stays when its entries go, so it is made only when the write says it is missing.
   try {
-    writeTextFile(`${folder}/${ENTRY}`, JSON.stringify(entry));
+    writeTextFile(file, text);
   } catch (error) {
     if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
-    makeFolders(ns.dir, folder.slice(ns.dir.length + 1));
-    writeTextFile(`${folder}/${ENTRY}`, JSON.stringify(entry));
+    makeFolders(ns.dir, "uppers");
+    writeTextFile(file, text);
   }
   return () => forgetUpper(ns, steps);
 }
@@ -166,13 +201,8 @@ export function noteUpper(ns: NamespaceState, steps: LinkSteps): () => void {
  */
 export function forgetUpper(ns: NamespaceState, steps: LinkSteps): void {
   const upper = upperOf(steps);
-  if (upper === undefined) return;
-  const file = `${folderOf(ns, upper)}/${ENTRY}`;
-  const text = readStateFile(file);
-  try {
-    if (text && JSON.parse(text).virtualPath !== steps.link.virtualPath) return;
-  } catch {
-    // torn: not an entry of any link
+  // The name is the link's own: an entry of another link on the same upper is another file.
+  if (upper !== undefined) {
+    removeFile(`${uppersDir(ns)}/${entryName(upper, steps.link.virtualPath)}`);
   }
-  removeFile(file);
 }

@@ -205,6 +205,31 @@ Deno.test("a second writer on one overlay upper layer is refused as busy, naming
   assertClean(dir);
 });
 
+Deno.test("one writer per upper layer holds for a backing path too long to name its index entry", async () => {
+  const dir = fresh();
+  // 300 bytes of folder names below dir: escaped, no file name could hold them.
+  const deep = `${dir}/${Array.from({ length: 6 }, (_, i) => `${i}${"d".repeat(49)}`).join("/")}`;
+  files(dir, [`${deep.slice(dir.length + 1)}/in/a.txt`, "v1/v.txt", "v2/v.txt", "v3/v.txt"]);
+  const first = await api.createBindLink(`${dir}/v1`, deep, { merged: true });
+  for (
+    const [virtual, backing, how] of [[`${dir}/v2`, deep, "is already the folder"], [
+      `${dir}/v3`,
+      `${deep}/in`,
+      "lies inside the folder",
+    ]]
+  ) {
+    const refused = await rejectsCode(
+      api.createBindLink(virtual, backing, { merged: true }),
+      "busy",
+    );
+    assert.match(refused.message, new RegExp(`${how} the link ${dir}/v1 writes into`));
+  }
+  await first.remove();
+  const again = await api.createBindLink(`${dir}/v2`, deep, { merged: true });
+  await again.remove();
+  assertClean(dir);
+});
+
 Deno.test("the CLI refuses a second merged link on one backing path with busy", () => {
   const dir = fresh();
   files(dir, ["shared/s.txt", "m1/1.txt"]);

@@ -4,10 +4,12 @@
  */
 import assert from "node:assert/strict";
 import {
+  closeHeldFolders,
   currentDirectory,
   entriesOf,
   folderEntries,
   folderNames,
+  heldFolderNames,
   makeFolders,
   readStateFile,
   removeFile,
@@ -204,4 +206,32 @@ Deno.test(
 
 Deno.test({ name: "currentDirectory is getcwd's answer", ignore: !linux }, () => {
   assert.equal(currentDirectory(), Deno.cwd());
+});
+
+Deno.test({
+  name: "heldFolderNames judges the folder once, then reads it again from the start each call",
+  ignore: !root,
+}, () => {
+  inTempFolder((dir) => {
+    let judged = 0;
+    const judge = (fd: number, at: string) => {
+      judged++;
+      assertStateFolder(fd, at);
+    };
+    const state = `${dir}/state`;
+    assert.deepEqual(heldFolderNames(state, judge), [], "a missing folder has no names");
+    assert.equal(judged, 0);
+    Deno.mkdirSync(state, { mode: 0o700 });
+    writeTextFile(`${state}/a`, "");
+    assert.deepEqual(heldFolderNames(state, judge), ["a"]);
+    writeTextFile(`${state}/b`, "");
+    removeFile(`${state}/a`);
+    assert.deepEqual(heldFolderNames(state, judge), ["b"], "the second read sees the change");
+    assert.equal(judged, 1, "judged once, when opened");
+    closeHeldFolders();
+    Deno.chmodSync(state, 0o777);
+    assert.throws(() => heldFolderNames(state, judge), /writable by others|mode/);
+    assert.equal(judged, 2, "after closeHeldFolders the folder is opened and judged again");
+    closeHeldFolders();
+  });
 });
