@@ -115,6 +115,44 @@ export function removeFile(file: string): boolean {
 }
 
 /**
+ * Makes the symlink `file` leading to `target`: one call that makes a small record whose
+ * text is its target. Throws {@linkcode SystemCallError} (EEXIST when something is there,
+ * ENOENT when the folder is missing).
+ *
+ * @example
+ * ```ts
+ * import { readLinkText, writeLink } from "./files.ts";
+ *
+ * writeLink("/run/bindlink/example.link", "/srv/app");
+ * readLinkText("/run/bindlink/example.link"); // "/srv/app"
+ * ```
+ */
+export function writeLink(file: string, target: string): void {
+  if (libc().symlink(cString(target), cString(file)) !== 0) {
+    throw new SystemCallError(`symlink(${file})`, errno());
+  }
+}
+
+/**
+ * The target of the symlink `file` as text, or `undefined` when nothing is there (or it is
+ * not a symlink). Throws {@linkcode SystemCallError} for any other failure.
+ *
+ * @example
+ * ```ts
+ * import { readLinkText } from "./files.ts";
+ *
+ * console.log(readLinkText("/run/bindlink/example.link"));
+ * ```
+ */
+export function readLinkText(file: string): string | undefined {
+  const n = Number(libc().readlink(cString(file), readBuffer, BigInt(readBuffer.length)));
+  if (n >= 0) return decoder.decode(readBuffer.subarray(0, n));
+  const code = errno();
+  if (code === ENOENT || code === ENOTDIR || code === EINVAL) return undefined;
+  throw new SystemCallError(`readlink(${file})`, code);
+}
+
+/**
  * Makes `base/names...` folder by folder (mode 0700), each that is missing. `base` must
  * exist, or it is made first with its own parents. Throws {@linkcode SystemCallError}.
  *

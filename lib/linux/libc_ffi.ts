@@ -142,6 +142,14 @@ export const libcChanges = {
     ],
     result: "isize", // ssize_t: bytes written, or -1 with errno set
   },
+  /** int symlink(const char* target, const char* linkpath) */
+  symlink: {
+    parameters: [
+      "buffer", // const char* target
+      "buffer", // const char* linkpath
+    ],
+    result: "i32", // int: 0, or -1 with errno set
+  },
   /** int rename(const char* oldpath, const char* newpath) */
   rename: {
     parameters: [

@@ -9,26 +9,29 @@
  * its first lower layer for good (a later link on it with another virtual path fails with
  * ESTALE), so bindlink keeps this index instead.
  *
- * The index is one folder, `uppers/`, with one file per entry named for the upper layer and
- * the link: `%2Fsrv%2Fdata=<tag>` for `/srv/data` (`%`, `/` and `=` escaped), the tag a hash
- * of the link's virtual path, so that a remove takes out its own entry by name alone. A path
- * too long for a name gets `#<hash>=<tag>`, its upper read from the file. One read of the
- * folder, kept open like the state folder, shows every upper layer: a create compares them as
- * strings and reads only the entries that clash. An entry is believed only while the link it
- * names is live and still writes there: one left by a killed create, or by a link that is
- * gone, is stale, ignored and deleted.
+ * The index is one folder, `uppers/`, with one entry per link: a symlink named for the upper
+ * layer and the link, `%2Fsrv%2Fdata=<tag>` for `/srv/data` (`%`, `/` and `=` escaped; the
+ * tag a hash of the link's virtual path, so that a remove takes out its own entry by name
+ * alone), whose target is the link's virtual path: one call makes it, one deletes it. A path
+ * too long for a name gets `#<hash>=<tag>`, its upper read from the link's record. One read
+ * of the folder, kept open like the state folder, shows every upper layer: a create compares
+ * them as strings and reads only the entries that clash. An entry is believed only while the
+ * link it names is live and still writes there: one left by a killed create, or by a link
+ * that is gone, is stale, ignored and deleted. Only root can put anything in the folder (the
+ * namespace's folder is root's alone), and an entry decides no more than a refusal.
  *
  * @module
  */
-import { heldFolderNames, makeFolders, readStateFile, removeFile, writeTextFile } from "./files.ts";
+import { heldFolderNames, makeFolders, readLinkText, removeFile, writeLink } from "./files.ts";
 import { refuse, type Where } from "./failure.ts";
 import { liveMountAt } from "./link_state.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import type { LinkSteps } from "./records.ts";
-import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
+import { assertStateFolder } from "./state_trust.ts";
 import { SystemCallError } from "./syscall.ts";
 
 const ENOENT = 2;
+const EEXIST = 17;
 const encoder = new TextEncoder();
 
 /** An index entry: the link whose overlay writes into `upper`. */
@@ -76,25 +79,20 @@ function upperOf(steps: LinkSteps): string | undefined {
   return steps.link.since === undefined ? undefined : steps.link.backingPath;
 }
 
-function readEntry(file: string): UpperEntry | undefined {
-  const text = readStateFile(file, assertStateRecord);
-  if (text === undefined) return undefined;
-  try {
-    const entry = JSON.parse(text) as UpperEntry;
-    return typeof entry?.upper === "string" && typeof entry.virtualPath === "string"
-      ? entry
-      : undefined;
-  } catch {
-    return undefined; // torn: not an entry of any link
-  }
-}
-
-/** The entry in `file` when its link is live and writes into the upper it names. */
-function liveEntry(ns: NamespaceState, file: string): UpperEntry | undefined {
-  const entry = readEntry(file);
-  const record = entry ? ns.records.read(entry.virtualPath) : undefined;
-  if (entry && record && upperOf(record.steps) === entry.upper && liveMountAt(record)) {
-    return entry;
+/**
+ * The entry `name` when its link is live and writes into its upper (`upper`, or for a hashed
+ * name the one its record says); a stale entry is deleted.
+ */
+function liveEntry(ns: NamespaceState, name: string, upper?: string): UpperEntry | undefined {
+  const file = `${uppersDir(ns)}/${name}`;
+  const virtualPath = readLinkText(file);
+  const record = virtualPath === undefined ? undefined : ns.records.read(virtualPath);
+  const writes = record ? upperOf(record.steps) : undefined;
+  if (
+    virtualPath !== undefined && writes !== undefined && (upper ?? writes) === writes &&
+    liveMountAt(record!)
+  ) {
+    return { upper: writes, virtualPath };
   }
   removeFile(file); // stale: the caller holds the namespace's lock
   return undefined;
@@ -134,11 +132,16 @@ export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: strin
   for (const name of heldFolderNames(dir, assertStateFolder)) {
     const match = ENTRY_NAME.exec(name);
     if (!match) continue;
-    // A hashed name says nothing of its upper: its file does.
-    const other = match[1].startsWith("#") ? readEntry(`${dir}/${name}`)?.upper : undefined;
-    const how = relation(upper, other ?? unescapeName(match[1]));
-    if (how === undefined || found[how]) continue;
-    found[how] = liveEntry(ns, `${dir}/${name}`);
+    if (match[1].startsWith("#")) {
+      // A hashed name says nothing of its upper: the link's record does.
+      const entry = liveEntry(ns, name);
+      const how = entry ? relation(upper, entry.upper) : undefined;
+      if (how) found[how] ??= entry;
+      continue;
+    }
+    const other = unescapeName(match[1]);
+    const how = relation(upper, other);
+    if (how !== undefined && !found[how]) found[how] = liveEntry(ns, name, other);
   }
   const clash = (entry: UpperEntry, how: string) =>
     refuse(where, {
@@ -171,16 +174,18 @@ export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: strin
 export function noteUpper(ns: NamespaceState, steps: LinkSteps): () => void {
   const upper = upperOf(steps);
   if (upper === undefined) return () => {};
-  const dir = uppersDir(ns);
-  const file = `${dir}/${entryName(upper, steps.link.virtualPath)}`;
-  const text = JSON.stringify({ upper, virtualPath: steps.link.virtualPath } satisfies UpperEntry);
-  // The folder stays when its entries go, so it is made only when the write says it is missing.
+  const file = `${uppersDir(ns)}/${entryName(upper, steps.link.virtualPath)}`;
+  const { virtualPath } = steps.link;
   try {
-    writeTextFile(file, text);
+    writeLink(file, virtualPath);
   } catch (error) {
-    if (!(error instanceof SystemCallError && error.errno === ENOENT)) throw error;
-    makeFolders(ns.dir, "uppers");
-    writeTextFile(file, text);
+    const code = error instanceof SystemCallError ? error.errno : undefined;
+    if (code !== ENOENT && code !== EEXIST) throw error;
+    // Missing: the folder stays when its entries go, so it is made only now. There: a killed
+    // create of this very link on this upper left it (a live one was refused above).
+    if (code === ENOENT) makeFolders(ns.dir, "uppers");
+    else removeFile(file);
+    writeLink(file, virtualPath);
   }
   return () => forgetUpper(ns, steps);
 }

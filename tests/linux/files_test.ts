@@ -11,9 +11,11 @@ import {
   folderNames,
   heldFolderNames,
   makeFolders,
+  readLinkText,
   readStateFile,
   removeFile,
   renameFile,
+  writeLink,
   writeTextFile,
 } from "../../lib/linux/files.ts";
 import { cString, O } from "../../lib/linux/libc_ffi.ts";
@@ -235,3 +237,26 @@ Deno.test({
     closeHeldFolders();
   });
 });
+
+Deno.test(
+  { name: "writeLink makes a symlink once, readLinkText reads its target", ignore: !linux },
+  () => {
+    inTempFolder((dir) => {
+      writeLink(`${dir}/entry`, "/srv/app=1/ü");
+      assert.equal(readLinkText(`${dir}/entry`), "/srv/app=1/ü");
+      assert.equal(Deno.lstatSync(`${dir}/entry`).isSymlink, true);
+      assert.throws(
+        () => writeLink(`${dir}/entry`, "/other"),
+        (e) => e instanceof SystemCallError && e.errno === 17,
+        "an entry that is there is never replaced",
+      );
+      assert.throws(
+        () => writeLink(`${dir}/none/entry`, "/x"),
+        (e) => e instanceof SystemCallError && e.errno === 2,
+      );
+      assert.equal(readLinkText(`${dir}/missing`), undefined);
+      writeTextFile(`${dir}/plain`, "x");
+      assert.equal(readLinkText(`${dir}/plain`), undefined, "a file that is not a symlink");
+    });
+  },
+);
