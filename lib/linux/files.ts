@@ -283,14 +283,9 @@ export function folderEntries(
   dir: string,
   verify?: (fd: number, dir: string) => void,
 ): { name: string; type: number }[] {
-  const fd = libc().open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
-  if (fd < 0) {
-    const code = errno();
-    if (code === ENOENT) return [];
-    throw new SystemCallError(`open(${dir})`, code);
-  }
+  const fd = openFolder(dir, verify);
+  if (fd === undefined) return [];
   try {
-    verify?.(fd, dir);
     return readEntries(fd, dir, (start, end, type) => ({
       name: decoder.decode(entries.subarray(start, end)),
       type,
@@ -298,6 +293,24 @@ export function folderEntries(
   } finally {
     closeFd(fd);
   }
+}
+
+// The folder `dir` opened for reading and shown to `verify` (closed again if it refuses);
+// undefined when there is no such folder.
+function openFolder(dir: string, verify?: (fd: number, dir: string) => void): number | undefined {
+  const fd = libc().open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+  if (fd < 0) {
+    const code = errno();
+    if (code === ENOENT) return undefined;
+    throw new SystemCallError(`open(${dir})`, code);
+  }
+  try {
+    verify?.(fd, dir);
+  } catch (error) {
+    closeFd(fd);
+    throw error;
+  }
+  return fd;
 }
 
 // The state folders' descriptors, each opened and judged once, then read again from the start.
@@ -322,18 +335,8 @@ const SEEK_SET = 0;
 export function heldFolderNames(dir: string, verify: (fd: number, dir: string) => void): string[] {
   let fd = heldFolders.get(dir);
   if (fd === undefined) {
-    fd = libc().open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
-    if (fd < 0) {
-      const code = errno();
-      if (code === ENOENT) return [];
-      throw new SystemCallError(`open(${dir})`, code);
-    }
-    try {
-      verify(fd, dir);
-    } catch (error) {
-      closeFd(fd);
-      throw error;
-    }
+    fd = openFolder(dir, verify);
+    if (fd === undefined) return [];
     heldFolders.set(dir, fd);
   } else if (libc().lseek(fd, 0n, SEEK_SET) < 0n) {
     throw new SystemCallError(`lseek(${dir})`, errno());

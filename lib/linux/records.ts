@@ -110,10 +110,24 @@ function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** True when a marker and `name` fit in one file name (255 bytes). */
-function fitsMarked(name: string): boolean {
+/**
+ * True when `name` fits in `room` bytes of a file name (255 bytes in all), once in UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { fitsInName } from "./records.ts";
+ *
+ * fitsInName("app", 254); // true: a one-byte marker and the name fit
+ * ```
+ */
+export function fitsInName(name: string, room: number): boolean {
   // At most 3 bytes a UTF-16 unit: a short name fits without being encoded.
-  return name.length * 3 <= 254 || encoder.encode(name).length <= 254;
+  return name.length * 3 <= room || encoder.encode(name).length <= room;
+}
+
+/** True when a marker and `name` fit in one file name. */
+function fitsMarked(name: string): boolean {
+  return fitsInName(name, 254);
 }
 
 // A create or remove encodes the same path several times: the last answer is kept.

@@ -23,16 +23,13 @@
  * @module
  */
 import { heldFolderNames, makeFolders, readLinkText, removeFile, writeLink } from "./files.ts";
+import { ERRNO } from "./errno.ts";
 import { refuse, type Where } from "./failure.ts";
 import { liveMountAt } from "./link_state.ts";
 import type { NamespaceState } from "./namespace_state.ts";
-import type { LinkSteps } from "./records.ts";
+import { fitsInName, type LinkSteps } from "./records.ts";
 import { assertStateFolder } from "./state_trust.ts";
 import { SystemCallError } from "./syscall.ts";
-
-const ENOENT = 2;
-const EEXIST = 17;
-const encoder = new TextEncoder();
 
 /** An index entry: the link whose overlay writes into `upper`. */
 interface UpperEntry {
@@ -62,9 +59,8 @@ function unescapeName(name: string): string {
 
 function entryName(upper: string, virtualPath: string): string {
   const escaped = escapeName(upper);
-  // 17 bytes for "=<tag>"; at most 3 bytes a UTF-16 unit.
-  const fits = escaped.length * 3 <= 238 || encoder.encode(escaped).length <= 238;
-  return `${fits ? escaped : `#${hash(upper)}`}=${hash(virtualPath)}`;
+  // 17 bytes are left for "=<tag>".
+  return `${fitsInName(escaped, 238) ? escaped : `#${hash(upper)}`}=${hash(virtualPath)}`;
 }
 
 const ENTRY_NAME = /^(%2F[^=]*|#[0-9a-f]{16})=[0-9a-f]{16}$/;
@@ -141,7 +137,7 @@ export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: strin
     }
     const other = unescapeName(match[1]);
     const how = relation(upper, other);
-    if (how !== undefined && !found[how]) found[how] = liveEntry(ns, name, other);
+    if (how) found[how] ??= liveEntry(ns, name, other);
   }
   const clash = (entry: UpperEntry, how: string) =>
     refuse(where, {
@@ -162,7 +158,7 @@ export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: strin
  *
  * @example
  * ```ts
- * import type { LinkSteps } from "./records.ts";
+ * import { fitsInName, type LinkSteps } from "./records.ts";
  * import { noteUpper } from "./upper_layers.ts";
  * import { NamespaceState } from "./namespace_state.ts";
  *
@@ -180,10 +176,10 @@ export function noteUpper(ns: NamespaceState, steps: LinkSteps): () => void {
     writeLink(file, virtualPath);
   } catch (error) {
     const code = error instanceof SystemCallError ? error.errno : undefined;
-    if (code !== ENOENT && code !== EEXIST) throw error;
+    if (code !== ERRNO.ENOENT && code !== ERRNO.EEXIST) throw error;
     // Missing: the folder stays when its entries go, so it is made only now. There: a killed
     // create of this very link on this upper left it (a live one was refused above).
-    if (code === ENOENT) makeFolders(ns.dir, "uppers");
+    if (code === ERRNO.ENOENT) makeFolders(ns.dir, "uppers");
     else removeFile(file);
     writeLink(file, virtualPath);
   }
@@ -196,7 +192,7 @@ export function noteUpper(ns: NamespaceState, steps: LinkSteps): () => void {
  *
  * @example
  * ```ts
- * import type { LinkSteps } from "./records.ts";
+ * import { fitsInName, type LinkSteps } from "./records.ts";
  * import { forgetUpper } from "./upper_layers.ts";
  * import { NamespaceState } from "./namespace_state.ts";
  *
