@@ -89,12 +89,18 @@ Deno.test("a tmpfs moved inside a link's exception mount makes remove busy too",
   assertClean(dir);
 });
 
-Deno.test("one link per place: a renamed link's place is refused under its new spelling", async () => {
+/** A link at x/real/v, in a folder x that uid 65534 owns; the records as they are then. */
+async function linkInUsersFolder(): Promise<{ dir: string; before: ReturnType<typeof records> }> {
   const dir = fresh("place");
   files(dir, ["x/real/v/mine.txt", "Bar/bar.txt", "Other/other.txt"]);
   sh("chown", "-R", "65534:65534", `${dir}/x`);
   await api.createBindLink(`${dir}/x/real/v`, `${dir}/Bar`);
   const before = records();
+  return { dir, before };
+}
+
+Deno.test("one link per place: a renamed link's place is refused under its new spelling", async () => {
+  const { dir, before } = await linkInUsersFolder();
   // The user renames a folder on the path: the link's place now has another spelling.
   asNobody("mv", `${dir}/x/real`, `${dir}/x/moved`);
   asNobody("ln", "-s", "moved", `${dir}/x/sym`);
@@ -112,11 +118,7 @@ Deno.test("one link per place: a renamed link's place is refused under its new s
 });
 
 Deno.test("one link per place: a live link's record is never overwritten by another link's", async () => {
-  const dir = fresh("place");
-  files(dir, ["x/real/v/mine.txt", "Bar/bar.txt", "Other/other.txt"]);
-  sh("chown", "-R", "65534:65534", `${dir}/x`);
-  await api.createBindLink(`${dir}/x/real/v`, `${dir}/Bar`);
-  const before = records();
+  const { dir, before } = await linkInUsersFolder();
   // The user moves the linked folder's parent away and makes a new folder at the old path.
   asNobody("mv", `${dir}/x/real`, `${dir}/x/moved`);
   asNobody("mkdir", "-p", `${dir}/x/real/v`);

@@ -257,6 +257,14 @@ Deno.test(
       assert.equal(readLinkText(`${dir}/missing`), undefined);
       writeTextFile(`${dir}/plain`, "x");
       assert.equal(readLinkText(`${dir}/plain`), undefined, "a file that is not a symlink");
+      Deno.symlinkSync("b", `${dir}/a`);
+      Deno.symlinkSync("a", `${dir}/b`);
+      assert.throws(
+        () => readLinkText(`${dir}/a/x`),
+        (e) =>
+          e instanceof SystemCallError && e.errno === 40 && /readlink\(.*\/a\/x\)/.test(e.message),
+        "any other failure is said, with the call and the path",
+      );
     });
   },
 );

@@ -140,10 +140,10 @@ for (const presses of [1, 2]) {
   });
 }
 
-Deno.test("run without a terminal: kill -INT of bindlink alone reaches the command once", async () => {
-  const dir = fresh();
+/** bindlink run started in `dir` with no terminal and its output dropped. */
+function spawnQuiet(dir: string): Deno.ChildProcess {
   const [exe, ...args] = runLine();
-  const child = new Deno.Command(exe, {
+  return new Deno.Command(exe, {
     args,
     cwd: dir,
     env,
@@ -151,6 +151,11 @@ Deno.test("run without a terminal: kill -INT of bindlink alone reaches the comma
     stdout: "null",
     stderr: "null",
   }).spawn();
+}
+
+Deno.test("run without a terminal: kill -INT of bindlink alone reaches the command once", async () => {
+  const dir = fresh();
+  const child = spawnQuiet(dir);
   try {
     await waitFor(`${dir}/pid`, "the command's start");
     Deno.kill(child.pid, "SIGINT");
@@ -166,15 +171,7 @@ Deno.test("run without a terminal: kill -INT of bindlink alone reaches the comma
 for (const victim of ["outer", "inner"] as const) {
   Deno.test(`run: kill -9 of the ${victim} bindlink ends the command, and no mount is left`, async () => {
     const dir = fresh();
-    const [exe, ...args] = runLine();
-    const child = new Deno.Command(exe, {
-      args,
-      cwd: dir,
-      env,
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = spawnQuiet(dir);
     let pid = 0;
     try {
       await waitFor(`${dir}/pid`, "the command's start");
