@@ -65,7 +65,8 @@ export type {
   ResolvedPath,
 } from "./lib/paths.ts";
 export type { BindLinkInfo, LinkSpec, Platform } from "./lib/platform.ts";
-export { linuxPlatform, type LinuxPlatformOptions } from "./lib/linux/platform.ts";
+export { linuxPlatform } from "./lib/linux/platform.ts";
+export type { LinuxPlatformOptions } from "./lib/linux/mounts.ts";
 export type { ActStep, LinuxTestHooks } from "./lib/linux/test_hooks.ts";
 export { applyBindLinks, type ApplyOptions } from "./lib/manifest/apply.ts";
 export {
@@ -103,15 +104,9 @@ export type {
   RecoveredOperation,
 } from "./lib/manifest/types.ts";
 export type { OwnerState, ProcessFacts, StateFiles } from "./lib/state/intents.ts";
-export type {
-  HolderWriter,
-  LockFileCheck,
-  LockHolder,
-  LockRequest,
-  LockWait,
-  StateLock,
-  StateLockOptions,
-} from "./lib/state/lock.ts";
+export type { StateLock, StateLockOptions } from "./lib/state/lock.ts";
+export type { HolderWriter, LockFileCheck, LockHolder } from "./lib/state/lock_file.ts";
+export type { LockRequest, LockWait } from "./lib/state/lock_wait.ts";
 export type { SettledPath, StatePlace, StateRequest } from "./lib/state/place.ts";
 export { VERSION } from "./lib/version.ts";
 export { windowsPlatform, type WindowsPlatformOptions } from "./lib/windows/platform.ts";

@@ -10,7 +10,7 @@ import {
   type BindLinkOperation,
   ExplainedFailure,
 } from "../errors.ts";
-import { LockHeldByAsyncCallError } from "../state/lock.ts";
+import { LockHeldByAsyncCallError } from "../state/lock_wait.ts";
 import { NotUtf8NameError } from "./kernel_names.ts";
 import { UntrustedStateError } from "./state_trust.ts";
 import { ERRNO, errnoName, type ErrnoRole, explainErrno, RUN_AS_ROOT } from "./errno.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import type { StateFiles } from "../state/intents.ts";
-import type { HolderWriter } from "../state/lock.ts";
+import type { HolderWriter } from "../state/lock_file.ts";
 import { AT_FDCWD, cString, O, RENAME_NOREPLACE } from "./libc_ffi.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
 import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";

@@ -8,7 +8,7 @@
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { Platform } from "../platform.ts";
-import { describeLockWait } from "../state/lock.ts";
+import { describeLockWait } from "../state/lock_wait.ts";
 import {
   folderStatePlace,
   hostProcessFacts,

@@ -24,82 +24,17 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { printable } from "../printable.ts";
 import type { ProcessFacts } from "./intents.ts";
-
-/** Who holds a lock, as the holder wrote it into the lock file. */
-export interface LockHolder {
-  /** The holder's process ID. */
-  pid: number;
-  /** The holder's start time ({@linkcode ProcessFacts.self}), so a reused ID is told apart. */
-  start?: string;
-  /** Its command (`create`, `remove`, `apply`, ...). */
-  command: string;
-  /** What it works on (a virtual path, a manifest), when it said. */
-  subject?: string;
-  /** When it took the lock (ISO 8601). */
-  since: string;
-}
-
-/** What a caller waits for, handed to {@linkcode LockRequest.onWait}. */
-export interface LockWait {
-  /** The lock file. */
-  path: string;
-  /** The waiting caller's own command. */
-  command: string;
-  /** The waiting caller's subject. */
-  subject?: string;
-  /** The holder, when known: another process's record, or a call in this process. */
-  holder?: LockHolder;
-  /** How long the caller has waited so far, in milliseconds. */
-  waitedMs: number;
-}
-
-/** What a caller is about to do while holding the lock. */
-export interface LockRequest {
-  /** The command, for the holder record and for waiters' messages. */
-  command: string;
-  /** The path or manifest it works on. */
-  subject?: string;
-  /** Called once when the caller has waited `noticeAfterMs`, saying what it waits for. */
-  onWait?: (wait: LockWait) => void;
-  /** How long to wait before `onWait` is called; default 1000 ms. */
-  noticeAfterMs?: number;
-}
-
-/** Thrown by {@linkcode StateLock.runSync} when an async call of this process holds the lock.
- *
- * @example
- * ```ts
- * import { LockHeldByAsyncCallError, StateLock } from "./lock.ts";
- *
- * const lock = new StateLock("/tmp/example.lock");
- * try {
- *   lock.runSync({ command: "create" }, () => {});
- * } catch (error) {
- *   if (!(error instanceof LockHeldByAsyncCallError)) throw error;
- * }
- * ```
- */
-export class LockHeldByAsyncCallError extends Error {
-  /** The lock file. */
-  readonly path: string;
-  /** The async holder. */
-  readonly holder?: LockHolder;
-
-  /** Describes the conflict. */
-  constructor(path: string, holder?: LockHolder) {
-    super(
-      `the lock ${path} is held by an unfinished asynchronous call of this process` +
-        (holder ? ` (${holder.command}${holder.subject ? ` ${holder.subject}` : ""})` : "") +
-        "; a blocking call cannot wait for it without stopping it: await that call first",
-    );
-    this.name = "LockHeldByAsyncCallError";
-    this.path = path;
-    this.holder = holder;
-  }
-}
+import {
+  type HolderWriter,
+  type LockFileCheck,
+  type LockHolder,
+  openLockFile,
+  readLockHolder,
+  sleepSync,
+  writeHolder,
+} from "./lock_file.ts";
+import { LockHeldByAsyncCallError, type LockRequest } from "./lock_wait.ts";
 
 interface Shared {
   readonly path: string;
@@ -118,9 +53,8 @@ interface Shared {
 }
 
 const shared = new Map<string, Shared>();
-const context = new AsyncLocalStorage<ReadonlySet<Shared>>();
-const encoder = new TextEncoder();
-const HOLDER_BYTES = 1024;
+// The async call chains' holds (./call_chain.ts), once a hold has spanned awaits.
+let chains: typeof import("./call_chain.ts") | undefined;
 const DEFAULT_NOTICE_MS = 1000;
 // flock locks unlock cleanly, so the descriptor is kept for the next call; on Windows the
 // lock is released by closing the handle.
@@ -135,81 +69,8 @@ function sharedFor(path: string): Shared {
   return entry;
 }
 
-function openLockFile(path: string, verify?: LockFileCheck): Deno.FsFile {
-  const options = { read: true, write: true, create: true, mode: 0o600 } as const;
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(path, options);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-    Deno.mkdirSync(path.slice(0, slash), { recursive: true, mode: 0o700 });
-    file = Deno.openSync(path, options);
-  }
-  try {
-    verify?.(file, path);
-  } catch (error) {
-    file.close();
-    throw error;
-  }
-  return file;
-}
-
-/** Checks the lock file on the handle just opened; throws to refuse it. */
-export type LockFileCheck = (file: Deno.FsFile, path: string) => void;
-
-// One buffer for every holder record: it is written synchronously, before anything else runs.
-const holderBytes = new Uint8Array(HOLDER_BYTES);
-
-// A fixed-size record at the start of the file: no truncation, a reader never sees two.
-// Without a holder it is blank: a holder blanks it before letting go, so a record that is
-// there was written, after taking the lock, by a process that holds it or was killed holding it.
-function writeHolder(
-  file: Deno.FsFile,
-  holder: LockHolder | undefined,
-  writer?: HolderWriter,
-): void {
-  let text = holder ? JSON.stringify(holder) : "";
-  if (text.length > HOLDER_BYTES - 1) {
-    text = JSON.stringify({ ...holder, subject: holder!.subject?.slice(0, 200) + "..." });
-  }
-  const bytes = holderBytes;
-  const { written } = encoder.encodeInto(text, bytes.subarray(0, HOLDER_BYTES - 1));
-  bytes.fill(0x20, written, HOLDER_BYTES - 1);
-  bytes[HOLDER_BYTES - 1] = 0x0a;
-  if (writer) return writer.write(bytes);
-  file.seekSync(0, Deno.SeekMode.Start);
-  // A 1 KiB write to a local file is never short; a short one would only shorten the record.
-  file.writeSync(bytes);
-}
-
-/** The holder recorded in the lock file at `path`, when it can be read.
- *
- * @example
- * ```ts
- * import { readLockHolder } from "./lock.ts";
- *
- * const holder = readLockHolder("/run/bindlink/example/lock");
- * if (holder) console.log(`held by ${holder.command} (process ${holder.pid})`);
- * ```
- */
-export function readLockHolder(path: string): LockHolder | undefined {
-  try {
-    const parsed = JSON.parse(Deno.readTextFileSync(path).trim());
-    return typeof parsed?.pid === "number" && typeof parsed?.command === "string"
-      ? parsed
-      : undefined;
-  } catch {
-    return undefined; // empty, never written, or locked against reading (Windows)
-  }
-}
-
 async function settle<T>(fn: () => T | Promise<T>): Promise<T> {
   return await fn();
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**
@@ -241,50 +102,6 @@ export interface StateLockOptions {
    * it is root's alone, see lib/linux/state_trust.ts); throws to refuse it. Default: none.
    */
   verify?: LockFileCheck;
-}
-
-/**
- * The line that tells a waiting caller what it waits for: the holder, when it is known, else
- * only that the lock is held and which file it is. Names in it are {@linkcode printable}.
- *
- * @example
- * ```ts
- * import { describeLockWait } from "./lock.ts";
- *
- * describeLockWait({ path: "/run/bindlink/k/lock", command: "create", subject: "/srv/a", waitedMs: 1000 });
- * // "bindlink create /srv/a waits: the lock /run/bindlink/k/lock is held by another process, ..."
- * ```
- */
-export function describeLockWait(wait: LockWait): string {
-  const about = (command: string, subject?: string) =>
-    `${command}${subject ? ` ${printable(subject)}` : ""}`;
-  const me = `bindlink ${about(wait.command, wait.subject)}`;
-  const lock = printable(wait.path);
-  if (!wait.holder) {
-    return `${me} waits: the lock ${lock} is held by another process, which left no ` +
-      "record of itself that is still true (bindlink cannot tell which process it is)";
-  }
-  const h = wait.holder;
-  return `${me} waits for bindlink ${about(h.command, h.subject)} (process ${h.pid}, since ` +
-    `${h.since}) to finish (lock ${lock})`;
-}
-
-/**
- * Writes the holder record into one lock file, opened once (see
- * {@linkcode StateLockOptions.holderWriter}).
- *
- * @example
- * ```ts
- * import type { HolderWriter } from "./lock.ts";
- *
- * const writer: HolderWriter = { write(_bytes) {}, close() {} };
- * ```
- */
-export interface HolderWriter {
-  /** Writes `bytes` at the start of the file. */
-  write(bytes: Uint8Array): void;
-  /** Lets the file go. */
-  close(): void;
 }
 
 /**
@@ -358,39 +175,72 @@ export class StateLock {
   /** True when the current call chain holds this lock. */
   heldHere(): boolean {
     const entry = this.#shared;
-    return entry.syncDepth > 0 || (context.getStore()?.has(entry) ?? false);
+    return entry.syncDepth > 0 || (chains?.heldLocks.getStore()?.has(entry) ?? false);
   }
 
   /**
    * Runs `fn` holding the lock, waiting for other processes and for other async calls of this
    * process first. Re-entrant: inside `fn` (and what it awaits) the lock is already held.
-   * Uncontended, `fn` starts before this returns.
+   * For work that never awaits, {@linkcode StateLock.runWhenFree} does the same for less.
    */
   run<T>(request: LockRequest, fn: () => T | Promise<T>): Promise<T> {
     if (this.heldHere()) return settle(fn);
+    if (!chains) {
+      return import("./call_chain.ts").then((loaded) => {
+        chains = loaded;
+        return this.run(request, fn);
+      });
+    }
+    const held = new Set(chains.heldLocks.getStore());
+    held.add(this.#shared);
+    return this.#take(request, () => chains!.heldLocks.run(held, fn));
+  }
+
+  /**
+   * Waits, without blocking, as {@linkcode StateLock.run} does, then runs `work`, which must
+   * not await, holding the lock. Re-entrant like `run`. Uncontended, `work` runs before this
+   * returns.
+   */
+  runWhenFree<T>(request: LockRequest, work: () => T): Promise<T> {
+    if (this.heldHere()) return settle(work);
+    return this.#take(request, () => this.#synchronously(work));
+  }
+
+  #take<T>(request: LockRequest, inside: () => T | Promise<T>): Promise<T> {
     const entry = this.#shared;
     // Nobody in this process holds or waits for it: try the kept descriptor now, and when the
-    // lock is free run fn at once, without timers or trips through the event loop.
+    // lock is free run at once, without timers or trips through the event loop.
     if (KEEP_OPEN && entry.queued === 0 && !entry.holder) {
-      let file: Deno.FsFile;
       try {
-        file = this.#syncFile();
-        if (file.tryLockSync(true)) return this.#runNow(file, request, fn);
+        const file = this.#syncFile();
+        if (file.tryLockSync(true)) return this.#runNow(file, request, inside);
       } catch (error) {
         return Promise.reject(error);
       }
     }
-    return this.#runQueued(request, fn);
+    return this.#runQueued(request, inside);
   }
 
-  #runNow<T>(file: Deno.FsFile, request: LockRequest, fn: () => T | Promise<T>): Promise<T> {
+  // Held for exactly as long as work runs synchronously: a depth count says so to nested
+  // calls without the cost of an async context.
+  #synchronously<T>(work: () => T): T {
+    const entry = this.#shared;
+    entry.syncDepth++;
+    try {
+      return work();
+    } finally {
+      entry.syncDepth--;
+    }
+  }
+
+  #runNow<T>(file: Deno.FsFile, request: LockRequest, inside: () => T | Promise<T>): Promise<T> {
     const entry = this.#shared;
     let result: T | Promise<T>;
     try {
       const holder = this.#holder(request);
       this.#write(file, holder);
       entry.holder = holder;
-      result = context.run(this.#with(entry), fn);
+      result = inside();
     } catch (error) {
       entry.holder = undefined;
       this.#unrecord(file);
@@ -417,7 +267,7 @@ export class StateLock {
     });
   }
 
-  async #runQueued<T>(request: LockRequest, fn: () => T | Promise<T>): Promise<T> {
+  async #runQueued<T>(request: LockRequest, inside: () => T | Promise<T>): Promise<T> {
     const entry = this.#shared;
     entry.queued++;
     const before = entry.tail;
@@ -451,7 +301,7 @@ export class StateLock {
       const holder = this.#holder(request);
       this.#write(file, holder);
       entry.holder = holder;
-      return await context.run(this.#with(entry), fn);
+      return await inside();
     } finally {
       if (file) entry.holder = undefined;
       // Only a holder blanks the record: a descriptor that never got the lock leaves it be.
@@ -484,14 +334,7 @@ export class StateLock {
       const holder = this.#holder(request);
       this.#write(file, holder);
       entry.holder = holder;
-      // Held for exactly as long as fn runs synchronously: a depth count says so to nested
-      // calls without the cost of a new async context.
-      entry.syncDepth++;
-      try {
-        return fn();
-      } finally {
-        entry.syncDepth--;
-      }
+      return this.#synchronously(fn);
     } finally {
       entry.holder = undefined;
       this.#unrecord(file);
@@ -522,12 +365,6 @@ export class StateLock {
       start: this.#facts?.self().start,
       since: new Date().toISOString(),
     };
-  }
-
-  #with(entry: Shared): ReadonlySet<Shared> {
-    const held = new Set(context.getStore());
-    held.add(entry);
-    return held;
   }
 
   #noticeTimer(request: LockRequest, started: number): number | undefined {

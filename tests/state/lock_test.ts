@@ -1,11 +1,11 @@
 /** StateLock: across processes (the kernel's lock), within one process (queue, re-entrancy). */
 import assert from "node:assert/strict";
+import { StateLock } from "../../lib/state/lock.ts";
 import {
   describeLockWait,
   LockHeldByAsyncCallError,
   type LockWait,
-  StateLock,
-} from "../../lib/state/lock.ts";
+} from "../../lib/state/lock_wait.ts";
 import { hostProcessFacts } from "../../lib/state/place.ts";
 
 const processFacts = await hostProcessFacts();
@@ -235,4 +235,41 @@ Deno.test("a holder is named only with this system's facts to prove it runs, and
     await holder.status;
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("runWhenFree holds the lock for synchronous work, queues behind an async holder, and is re-entrant inside run", async () => {
+  const dir = Deno.makeTempDirSync();
+  const lock = new StateLock(`${dir}/lock`);
+  // Uncontended, the work runs before the call returns, and holds the lock while it runs.
+  let ran = false;
+  const done = lock.runWhenFree({ command: "create" }, () => {
+    ran = true;
+    return lock.heldHere();
+  });
+  assert.equal(ran, true);
+  assert.equal(await done, true);
+  assert.equal(lock.heldHere(), false);
+  // Behind an async holder of this process it waits, without blocking, for it to let go.
+  const events: string[] = [];
+  let release!: () => void;
+  const holder = lock.run({ command: "apply" }, async () => {
+    events.push("apply in");
+    await new Promise<void>((resolve) => release = resolve);
+    events.push("apply out");
+  });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const queued = lock.runWhenFree({ command: "remove" }, () => events.push("remove"));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(events, ["apply in"]);
+  release();
+  await Promise.all([holder, queued]);
+  assert.deepEqual(events, ["apply in", "apply out", "remove"]);
+  // Inside an async hold (across an await) it runs at once.
+  const inner = await lock.run({ command: "apply" }, async () => {
+    await Promise.resolve();
+    return await lock.runWhenFree({ command: "create" }, () => "inside");
+  });
+  assert.equal(inner, "inside");
+  lock.close();
+  Deno.removeSync(dir, { recursive: true });
 });

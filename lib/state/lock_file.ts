@@ -1,0 +1,146 @@
+/**
+ * The lock file itself: opening it, and the record at its start that names its holder, so a
+ * waiter can say what it waits for. How the lock is taken and shared is ./lock.ts.
+ *
+ * @module
+ */
+
+/** Who holds a lock, as the holder wrote it into the lock file. */
+export interface LockHolder {
+  /** The holder's process ID. */
+  pid: number;
+  /** The holder's start time ({@linkcode ProcessFacts.self}), so a reused ID is told apart. */
+  start?: string;
+  /** Its command (`create`, `remove`, `apply`, ...). */
+  command: string;
+  /** What it works on (a virtual path, a manifest), when it said. */
+  subject?: string;
+  /** When it took the lock (ISO 8601). */
+  since: string;
+}
+
+/** Checks the lock file on the handle just opened; throws to refuse it. */
+export type LockFileCheck = (file: Deno.FsFile, path: string) => void;
+
+/**
+ * Opens (making it, and its folder, when missing) the lock file at `path` for reading and
+ * writing, and runs `verify` on the open handle before anyone locks or writes it.
+ *
+ * @example
+ * ```ts
+ * import { openLockFile } from "./lock_file.ts";
+ *
+ * using file = openLockFile("/tmp/example.lock");
+ * file.lockSync(true);
+ * ```
+ */
+export function openLockFile(path: string, verify?: LockFileCheck): Deno.FsFile {
+  const options = { read: true, write: true, create: true, mode: 0o600 } as const;
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, options);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+    Deno.mkdirSync(path.slice(0, slash), { recursive: true, mode: 0o700 });
+    file = Deno.openSync(path, options);
+  }
+  try {
+    verify?.(file, path);
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  return file;
+}
+
+const encoder = new TextEncoder();
+const HOLDER_BYTES = 1024;
+// One buffer for every holder record: it is written synchronously, before anything else runs.
+const holderBytes = new Uint8Array(HOLDER_BYTES);
+
+/**
+ * Writes `holder` as the fixed-size record at the start of the lock file: no truncation, so a
+ * reader never sees two. Without a holder it is blank: a holder blanks it before letting go,
+ * so a record that is there was written, after taking the lock, by a process that holds it or
+ * was killed holding it. `writer`, when given, writes the bytes (see {@linkcode HolderWriter}).
+ *
+ * @example
+ * ```ts
+ * import { openLockFile, writeHolder } from "./lock_file.ts";
+ *
+ * using file = openLockFile("/tmp/example.lock");
+ * writeHolder(file, { pid: Deno.pid, command: "create", since: new Date().toISOString() });
+ * writeHolder(file, undefined); // blank again before letting go
+ * ```
+ */
+export function writeHolder(
+  file: Deno.FsFile,
+  holder: LockHolder | undefined,
+  writer?: HolderWriter,
+): void {
+  let text = holder ? JSON.stringify(holder) : "";
+  if (text.length > HOLDER_BYTES - 1) {
+    text = JSON.stringify({ ...holder, subject: holder!.subject?.slice(0, 200) + "..." });
+  }
+  const bytes = holderBytes;
+  const { written } = encoder.encodeInto(text, bytes.subarray(0, HOLDER_BYTES - 1));
+  bytes.fill(0x20, written, HOLDER_BYTES - 1);
+  bytes[HOLDER_BYTES - 1] = 0x0a;
+  if (writer) return writer.write(bytes);
+  file.seekSync(0, Deno.SeekMode.Start);
+  // A 1 KiB write to a local file is never short; a short one would only shorten the record.
+  file.writeSync(bytes);
+}
+
+/** The holder recorded in the lock file at `path`, when it can be read.
+ *
+ * @example
+ * ```ts
+ * import { readLockHolder } from "./lock_file.ts";
+ *
+ * const holder = readLockHolder("/run/bindlink/example/lock");
+ * if (holder) console.log(`held by ${holder.command} (process ${holder.pid})`);
+ * ```
+ */
+export function readLockHolder(path: string): LockHolder | undefined {
+  try {
+    const parsed = JSON.parse(Deno.readTextFileSync(path).trim());
+    return typeof parsed?.pid === "number" && typeof parsed?.command === "string"
+      ? parsed
+      : undefined;
+  } catch {
+    return undefined; // empty, never written, or locked against reading (Windows)
+  }
+}
+
+/**
+ * Writes the holder record into one lock file, opened once (see
+ * `StateLockOptions.holderWriter` in ./lock.ts).
+ *
+ * @example
+ * ```ts
+ * import type { HolderWriter } from "./lock_file.ts";
+ *
+ * const writer: HolderWriter = { write(_bytes) {}, close() {} };
+ * ```
+ */
+export interface HolderWriter {
+  /** Writes `bytes` at the start of the file. */
+  write(bytes: Uint8Array): void;
+  /** Lets the file go. */
+  close(): void;
+}
+
+/**
+ * Blocks this thread for `ms` milliseconds: the blocking wait for a lock polls.
+ *
+ * @example
+ * ```ts
+ * import { sleepSync } from "./lock_file.ts";
+ * sleepSync(1);
+ * ```
+ */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
