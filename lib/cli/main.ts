@@ -199,7 +199,7 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
     ownPlatform: io.platform === undefined,
     readInput: io.stdin ?? (() => new Response(Deno.stdin.readable).text()),
     platform: async () =>
-      platform ??= await (await import("./load_platform.ts")).loadDefaultPlatform(),
+      platform ??= await (await import("../load_platform.ts")).loadDefaultPlatform(),
     api: async () =>
       api ??= new (await import("../bind_link_api.ts")).BindLinkApi(await context.platform()),
   };

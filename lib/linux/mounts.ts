@@ -12,22 +12,25 @@
  * millisecond each (more with exceptions, or when a backing path sits on a slow network
  * share), during which the event loop waits.
  *
+ * The code that changes links is given to {@linkcode LinuxMounts} (see ./platform.ts) or, for
+ * the CLI, loaded by its first async create or remove: a `list` does not load it.
+ *
  * @module
  */
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import type { StatePlace, StateRequest } from "../state/place.ts";
-import { describeLockWait, type LockRequest, type LockWait } from "../state/lock.ts";
-import { type Assembly, createLink } from "./creation.ts";
-import { checkCreateLink } from "./dry_check.ts";
+import { describeLockWait, type LockRequest, type LockWait } from "../state/lock_wait.ts";
+import type { Assembly, createLink } from "./creation.ts";
+import type { checkCreateLink } from "./dry_check.ts";
 import { explain, requireRoot, type Where } from "./failure.ts";
 import { listLinks } from "./listing.ts";
 import { DEFAULT_STATE_DIR, NamespaceState } from "./namespace_state.ts";
 import { closeHeldFolders, currentDirectory } from "./files.ts";
 import { NotUtf8NameError } from "./kernel_names.ts";
 import { linuxPathRules } from "./paths.ts";
-import { recoverPending } from "./recovery.ts";
-import { removeLink } from "./removal.ts";
+import type { recoverPending } from "./recovery.ts";
+import type { removeLink } from "./removal.ts";
 import { UntrustedStateError } from "./state_trust.ts";
 import { closeLibc } from "./syscall.ts";
 import { type LinuxTestHooks, withTestHooks } from "./test_hooks.ts";
@@ -68,6 +71,8 @@ function sayWaiting(wait: LockWait): void {
   }
 }
 
+type Work = (ns: NamespaceState, changes: LinuxChanges) => void;
+
 function createWhere(spec: LinkSpec): Where {
   return {
     operation: "create",
@@ -77,19 +82,43 @@ function createWhere(spec: LinkSpec): Where {
   };
 }
 
-// Every change first settles what a killed command left in this namespace, under the lock.
-function settledThen(
-  ns: NamespaceState,
-  hooks: LinuxTestHooks | undefined,
-  work: (ns: NamespaceState) => void,
-): void {
-  withTestHooks(hooks, () => {
-    recoverPending(ns);
-    work(ns);
-  });
+/** The code that checks, makes, removes and recovers links: what a `list` never runs. */
+export interface LinuxChanges {
+  /** See ./creation.ts. */
+  readonly createLink: typeof createLink;
+  /** See ./removal.ts. */
+  readonly removeLink: typeof removeLink;
+  /** See ./recovery.ts. */
+  readonly recoverPending: typeof recoverPending;
+  /** See ./dry_check.ts. */
+  readonly checkCreateLink: typeof checkCreateLink;
 }
 
-class LinuxMounts implements Platform {
+async function loadChanges(): Promise<LinuxChanges> {
+  const [creation, removal, recovery, dryCheck] = await Promise.all([
+    import("./creation.ts"),
+    import("./removal.ts"),
+    import("./recovery.ts"),
+    import("./dry_check.ts"),
+  ]);
+  return { ...creation, ...removal, ...recovery, ...dryCheck };
+}
+
+/**
+ * The Linux backend's {@linkcode Platform}. Given `changes`, every call works from the start;
+ * without, the async calls load them on first use and the blocking ones work once they have
+ * (the CLI, which calls only async ones, starts without them).
+ *
+ * @example
+ * ```ts
+ * import { LinuxMounts } from "./mounts.ts";
+ *
+ * const platform = new LinuxMounts({});
+ * console.log((await platform.list()).length);
+ * platform.close();
+ * ```
+ */
+export class LinuxMounts implements Platform {
   readonly name = "linux";
   readonly paths = linuxPathRules;
   readonly reportsExceptions = true;
@@ -99,8 +128,11 @@ class LinuxMounts implements Platform {
   readonly #onWait: (wait: LockWait) => void;
   readonly #assembly: Assembly;
   readonly #hooks: LinuxTestHooks | undefined;
+  #changes: LinuxChanges | undefined;
 
-  constructor(options: LinuxPlatformOptions) {
+  /** A backend with `options`, and the changing code when the blocking calls need it. */
+  constructor(options: LinuxPlatformOptions, changes?: LinuxChanges) {
+    this.#changes = changes;
     this.#hooks = options.testHooks;
     this.#stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
     this.#onWait = options.onWait ?? sayWaiting;
@@ -121,19 +153,24 @@ class LinuxMounts implements Platform {
   // The work itself is synchronous (see the module doc); the async forms wait, without
   // blocking, for other async calls of this process that hold the namespace's lock.
   create(spec: LinkSpec): Promise<void> {
-    return this.#changingAsync(createWhere(spec), (ns) => createLink(ns, spec, this.#assembly));
+    return this.#changingAsync(
+      createWhere(spec),
+      (ns, changes) => changes.createLink(ns, spec, this.#assembly),
+    );
   }
 
-  checkCreate(spec: LinkSpec): Promise<void> {
-    return Promise.resolve().then(() => this.checkCreateSync(spec));
+  async checkCreate(spec: LinkSpec): Promise<void> {
+    this.#changes ??= await loadChanges();
+    this.checkCreateSync(spec);
   }
 
   checkCreateSync(spec: LinkSpec): void {
     // No lock: nothing is changed, and a dry run must not wait for a long apply.
     const where = createWhere(spec);
+    const changes = this.#loaded();
     const ns = this.#namespace(where);
     try {
-      checkCreateLink(ns, spec, where);
+      changes.checkCreateLink(ns, spec, where);
     } catch (error) {
       throw this.#failed(error, where);
     }
@@ -142,7 +179,7 @@ class LinuxMounts implements Platform {
   remove(virtualPath: string): Promise<void> {
     return this.#changingAsync(
       { operation: "remove", virtualPath },
-      (ns) => removeLink(ns, virtualPath),
+      (ns, changes) => changes.removeLink(ns, virtualPath),
     );
   }
 
@@ -151,11 +188,17 @@ class LinuxMounts implements Platform {
   }
 
   createSync(spec: LinkSpec): void {
-    this.#changing(createWhere(spec), (ns) => createLink(ns, spec, this.#assembly));
+    this.#changing(
+      createWhere(spec),
+      (ns, changes) => changes.createLink(ns, spec, this.#assembly),
+    );
   }
 
   removeSync(virtualPath: string): void {
-    this.#changing({ operation: "remove", virtualPath }, (ns) => removeLink(ns, virtualPath));
+    this.#changing(
+      { operation: "remove", virtualPath },
+      (ns, changes) => changes.removeLink(ns, virtualPath),
+    );
   }
 
   listSync(): BindLinkInfo[] {
@@ -211,19 +254,38 @@ class LinuxMounts implements Platform {
     return { command: where.operation, subject: where.virtualPath, onWait: this.#onWait };
   }
 
-  #changing(where: Where, work: (ns: NamespaceState) => void): void {
+  #loaded(): LinuxChanges {
+    if (this.#changes) return this.#changes;
+    throw new Error(
+      "this Linux platform loads the code that changes links on its first async call; " +
+        "for blocking calls from the start use linuxPlatform()",
+    );
+  }
+
+  // Every change first settles what a killed command left in this namespace, under the lock.
+  #settledThen(ns: NamespaceState, work: Work): () => void {
+    const changes = this.#loaded();
+    return () =>
+      withTestHooks(this.#hooks, () => {
+        changes.recoverPending(ns);
+        work(ns, changes);
+      });
+  }
+
+  #changing(where: Where, work: Work): void {
     const ns = this.#namespace(where);
     try {
-      ns.lock.runSync(this.#request(where), () => settledThen(ns, this.#hooks, work));
+      ns.lock.runSync(this.#request(where), this.#settledThen(ns, work));
     } catch (error) {
       throw this.#failed(error, where);
     }
   }
 
-  async #changingAsync(where: Where, work: (ns: NamespaceState) => void): Promise<void> {
+  async #changingAsync(where: Where, work: Work): Promise<void> {
+    this.#changes ??= await loadChanges();
     const ns = this.#namespace(where);
     try {
-      await ns.lock.run(this.#request(where), () => settledThen(ns, this.#hooks, work));
+      await ns.lock.runWhenFree(this.#request(where), this.#settledThen(ns, work));
     } catch (error) {
       throw this.#failed(error, where);
     }
@@ -237,23 +299,4 @@ class LinuxMounts implements Platform {
     requireRoot(where, what);
     this.#isRoot = true;
   }
-}
-
-/**
- * The Linux backend: bind links as bind mounts, merged links as overlay mounts, in the
- * calling process's mount namespace. Needs root, and `--allow-ffi --allow-read
- * --allow-write`. Its async operations run synchronously on the calling thread.
- *
- * @example
- * ```ts
- * import { BindLinkApi, linuxPlatform } from "@bindlink/bindlink";
- *
- * using api = new BindLinkApi(linuxPlatform());
- * await using link = await api.createBindLink("/srv/app/config", "/etc/app/staging", {
- *   readOnly: true,
- * });
- * ```
- */
-export function linuxPlatform(options: LinuxPlatformOptions = {}): Platform {
-  return new LinuxMounts(options);
 }

@@ -15,7 +15,6 @@ import {
   NamespaceState,
   parseStateName,
 } from "./namespace_state.ts";
-import { recoverPending } from "./recovery.ts";
 
 /**
  * This mount namespace's state place under `request.stateDir` (default `/run/bindlink`),
@@ -50,12 +49,14 @@ export function linuxStatePlace(request: StateRequest): StatePlace {
     dir: ns.stateDir,
     prefix: `${request.recordPrefix}${ns.key}.`,
     files: libcStateFiles,
-    settle: (dry = false) => {
+    settle: async (dry = false) => {
       // A create or remove killed midway is the backend's to finish or undo, and it must be
-      // settled before the listing is read: a link it attached is listed only then.
+      // settled before the listing is read: a link it attached is listed only then. (Loaded
+      // here: a look at the records, as `list` takes, settles nothing.)
+      const { recoverPending } = await import("./recovery.ts");
       const deleted = recoverPending(ns, dry);
       if (!dry) sweepGoneNamespaces(ns.stateDir, ns.key, request.recordPrefix);
-      return Promise.resolve(deleted);
+      return deleted;
     },
   };
 }

@@ -3,11 +3,12 @@
  *
  * @module
  */
+import { linkTraits } from "../link_traits.ts";
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import { checkPlan } from "./dry_check.ts";
 import { carryOut, changesOf, MakeError } from "./make.ts";
-import { defaultPlatform } from "../default_platform.ts";
+import { loadDefaultPlatform } from "../load_platform.ts";
 import { loadManifest } from "./load.ts";
 import { planApply, type PlannedLink } from "./plan.ts";
 import { changeLinks, type StateOptions } from "./session.ts";
@@ -36,8 +37,7 @@ export interface ApplyOptions extends StateOptions {
 
 function describeProblem(p: PlannedLink): string {
   const live = p.live!;
-  const flags = (l: { readOnly: boolean; merged: boolean }) =>
-    [l.readOnly && "read-only", l.merged && "merged"].filter(Boolean).join(", ") || "plain";
+  const flags = (l: { readOnly: boolean; merged: boolean }) => linkTraits(l).join(", ") || "plain";
   return p.problem === "other-backing"
     ? `links[${p.index}] ${p.link.virtualPath} shows ${live.backingPath}, not ${p.link.backingPath}`
     : `links[${p.index}] ${p.link.virtualPath} is a ${flags(live)} link, the manifest asks for ${
@@ -107,7 +107,7 @@ export async function applyBindLinks(
   manifest: Manifest | string,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
-  const platform = options.platform ?? defaultPlatform();
+  const platform = options.platform ?? await loadDefaultPlatform();
   try {
     const loaded = typeof manifest === "string"
       ? await loadManifest(manifest, platform, { operation: "apply" })

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { defaultPlatform } from "../default_platform.ts";
+import { loadDefaultPlatform } from "../load_platform.ts";
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import { loadManifest } from "./load.ts";
@@ -82,7 +82,7 @@ export async function downBindLinks(
   manifest: Manifest | string,
   options: DownOptions = {},
 ): Promise<DownResult> {
-  const platform = options.platform ?? defaultPlatform();
+  const platform = options.platform ?? await loadDefaultPlatform();
   try {
     const loaded = typeof manifest === "string"
       ? await loadManifest(manifest, platform, { operation: "down" })

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { defaultPlatform } from "../default_platform.ts";
+import { loadDefaultPlatform } from "../load_platform.ts";
 import type { Platform } from "../platform.ts";
 import { type PendingOperation, pendingOperations } from "./recover.ts";
 import { changeLinks, leftoversToDelete, readJournal, type StateOptions } from "./session.ts";
@@ -70,7 +70,7 @@ export interface PruneResult {
  * ```
  */
 export async function pruneBindLinks(options: PruneOptions = {}): Promise<PruneResult> {
-  const platform = options.platform ?? defaultPlatform();
+  const platform = options.platform ?? await loadDefaultPlatform();
   try {
     if (options.dryRun) {
       const pending = pendingOperations(

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { defaultPlatform } from "../default_platform.ts";
+import { loadDefaultPlatform } from "../load_platform.ts";
 import { BindLinkError } from "../errors.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import type { Intent } from "../state/intents.ts";
@@ -181,7 +181,7 @@ export async function withBindLinks<T>(
   fn: (links: readonly LinkResult[]) => T | Promise<T>,
   options: ScopedOptions = {},
 ): Promise<T> {
-  const platform = options.platform ?? defaultPlatform();
+  const platform = options.platform ?? await loadDefaultPlatform();
   try {
     const specs = Array.isArray(links)
       ? resolveLinks(links, platform, { folder: platform.cwd(), operation: "run" })

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { defaultPlatform } from "../default_platform.ts";
+import { loadDefaultPlatform } from "../load_platform.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import { loadManifest } from "./load.ts";
 import { compareLink, liveAt } from "./plan.ts";
@@ -87,7 +87,7 @@ export async function bindLinkStatus(
   manifest: Manifest | string,
   options: StatusOptions = {},
 ): Promise<StatusResult> {
-  const platform = options.platform ?? defaultPlatform();
+  const platform = options.platform ?? await loadDefaultPlatform();
   try {
     const loaded = typeof manifest === "string"
       ? await loadManifest(manifest, platform, { operation: "status" })
