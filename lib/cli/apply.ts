@@ -4,14 +4,12 @@ import type { LinkResult } from "../manifest/types.ts";
 import type { CliContext } from "./command.ts";
 import { EXIT_CODES } from "./help.ts";
 import {
-  changeJson,
-  describeLink,
-  describeRecovered,
   MANIFEST_HELP,
   MANIFEST_OPTIONS,
   manifestFromArgs,
   progressLine,
 } from "./manifest_input.ts";
+import { changeJson, describeLink, describeRecovered } from "./link_text.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { printable } from "../printable.ts";
 import { UsageError } from "./usage_error.ts";

@@ -1,4 +1,5 @@
 /** `bindlink create`: make one link. @module */
+import { linkTraits } from "../link_traits.ts";
 import type { BindLink } from "../bind_link.ts";
 import type { CliContext } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
@@ -63,7 +64,7 @@ export function rewrite(args: readonly string[]): string[] {
 }
 
 function describe(link: BindLink, live: { virtualPath?: string; backingPath?: string }): string {
-  const traits = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
+  const traits = linkTraits(link);
   const exceptions = link.exceptions.length
     ? `; ${link.exceptions.length === 1 ? "exception" : "exceptions"}: ${
       link.exceptions.map(printable).join(", ")

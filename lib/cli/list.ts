@@ -1,4 +1,5 @@
 /** `bindlink list`: show the live links. @module */
+import { linkTraits } from "../link_traits.ts";
 import type { BindLinkInfo } from "../platform.ts";
 import { type CliContext, emit } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
@@ -30,7 +31,7 @@ export const options: OptionSpec = {};
 const HEADINGS = ["VIRTUAL PATH", "BACKING PATH", "FLAGS"] as const;
 
 function traits(link: BindLinkInfo): string {
-  const words = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
+  const words = linkTraits(link);
   if (link.exceptions.length) {
     words.push(
       `${plural(link.exceptions.length, "exception")}: ${

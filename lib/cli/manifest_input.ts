@@ -7,13 +7,12 @@
  */
 import type { BindLinkOperation } from "../errors.ts";
 import { DEFAULT_MANIFEST, loadManifest } from "../manifest/load.ts";
-import type { LeftoverPath, Manifest, RecoveredOperation } from "../manifest/types.ts";
+import type { Manifest } from "../manifest/types.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import { assertTrustedManifest } from "../trust/manifest_gate.ts";
 import type { CliContext } from "./command.ts";
-import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
+import type { OptionSpec, ParsedArgs } from "./options.ts";
 import { printable } from "../printable.ts";
-import { pathLines } from "./text.ts";
 
 /** `-f <file>` and `--allow-untrusted-manifest`. */
 export const MANIFEST_OPTIONS: OptionSpec = {
@@ -43,86 +42,6 @@ export async function manifestFromArgs(
     allowUntrusted: args.flag("allow-untrusted-manifest"),
   });
   return await loadManifest(file, platform, { operation, readFrom, bytes });
-}
-
-/** `/a -> /b (read-only, merged; exceptions: /a/x)` */
-export function describeLink(link: LinkSpec): string {
-  const traits = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
-  const exceptions = link.exceptions.length
-    ? `exceptions: ${link.exceptions.map(printable).join(", ")}`
-    : "";
-  const extra = [traits.join(", "), exceptions].filter(Boolean).join("; ");
-  return `${printable(link.virtualPath)} -> ${printable(link.backingPath)}${
-    extra ? ` (${extra})` : ""
-  }`;
-}
-
-/** A link as JSON output shows it. */
-export function linkJson(link: LinkSpec): Record<string, unknown> {
-  return {
-    virtualPath: link.virtualPath,
-    backingPath: link.backingPath,
-    readOnly: link.readOnly,
-    merged: link.merged,
-    exceptions: link.exceptions,
-  };
-}
-
-/** The `--json` line of an apply or down: each link's index, action and fields, plus `more`. */
-export function changeJson<L extends { index: number; action: string; link: LinkSpec }>(
-  operation: "apply" | "down",
-  file: string | undefined,
-  result: { changed: boolean; links: readonly L[]; recovered: unknown },
-  dryRun: boolean,
-  more: (link: L) => Record<string, unknown>,
-): string {
-  return JSON.stringify({
-    ok: true,
-    operation,
-    file,
-    changed: result.changed,
-    dryRun,
-    links: result.links.map((l) => ({
-      index: l.index,
-      action: l.action,
-      ...linkJson(l.link),
-      ...more(l),
-    })),
-    recovered: result.recovered,
-  }) + "\n";
-}
-
-/**
- * A line per interrupted operation that was cleaned up first, then the links it removed and
- * made again, one per line (past about 20, how many more and that `seeAll` lists them).
- */
-export function describeRecovered(
-  recovered: readonly RecoveredOperation[],
-  seeAll = "the same command with --json",
-): string {
-  const list = (heading: string, paths: readonly string[]) =>
-    paths.length ? `  ${heading} (${paths.length}):\n${pathLines(paths, "    ", seeAll)}` : "";
-  return recovered.map((r) =>
-    `Cleaned up an interrupted ${r.operation} of process ${r.pid}: ${r.outcome}\n` +
-    list("links removed", r.removed) + list("links made again", r.restored)
-  ).join("");
-}
-
-/**
- * What a cleanup deleted (or with `dryRun` would delete) of what killed commands had made,
- * grouped by why, one path per line (past about 20, how many more and that `seeAll` lists
- * them); nothing when the list is empty.
- */
-export function describeDeleted(
-  deleted: readonly LeftoverPath[],
-  seeAll: string,
-  dryRun = false,
-): string {
-  const byWhy = Map.groupBy(deleted, (d) => d.why);
-  return [...byWhy].map(([why, items]) =>
-    `${dryRun ? "Would delete" : "Deleted"} ${plural(items.length, "path")} ${printable(why)}:\n` +
-    pathLines(items.map((d) => d.path), "  ", seeAll)
-  ).join("");
 }
 
 /**

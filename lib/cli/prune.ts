@@ -2,7 +2,7 @@
 import { pruneBindLinks } from "../manifest/prune.ts";
 import type { CliContext } from "./command.ts";
 import { EXIT_CODES } from "./help.ts";
-import { describeDeleted, describeRecovered } from "./manifest_input.ts";
+import { describeDeleted, describeRecovered } from "./link_text.ts";
 import { pathLines } from "./text.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { UsageError } from "./usage_error.ts";

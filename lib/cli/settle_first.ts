@@ -9,7 +9,7 @@
 import type { BindLinkOperation } from "../errors.ts";
 import type { LeftoverPath, RecoveredOperation } from "../manifest/types.ts";
 import type { CliContext } from "./command.ts";
-import { describeDeleted, describeRecovered } from "./manifest_input.ts";
+import { describeDeleted, describeRecovered } from "./link_text.ts";
 import { isPermissionProblem } from "./pending.ts";
 
 /** What the cleanup before a create or remove did. */

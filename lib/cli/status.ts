@@ -1,13 +1,9 @@
 /** `bindlink status`: is every link of the manifest live as described? @module */
+import { linkTraits } from "../link_traits.ts";
 import { bindLinkStatus, type LinkStatus } from "../manifest/status.ts";
 import type { CliContext } from "./command.ts";
-import {
-  describeLink,
-  linkJson,
-  MANIFEST_HELP,
-  MANIFEST_OPTIONS,
-  manifestFromArgs,
-} from "./manifest_input.ts";
+import { MANIFEST_HELP, MANIFEST_OPTIONS, manifestFromArgs } from "./manifest_input.ts";
+import { describeLink, linkJson } from "./link_text.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { pendingLine } from "./pending.ts";
 import { printable } from "../printable.ts";
@@ -35,7 +31,7 @@ Exit codes:
 export const options: OptionSpec = { ...MANIFEST_OPTIONS };
 
 function flags(l: { readOnly: boolean; merged: boolean }): string {
-  return [l.readOnly && "read-only", l.merged && "merged"].filter(Boolean).join(", ") || "plain";
+  return linkTraits(l).join(", ") || "plain";
 }
 
 function line(s: LinkStatus): string {

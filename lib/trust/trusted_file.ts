@@ -5,7 +5,6 @@
  *
  * @module
  */
-import path from "node:path";
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { TrustFinding } from "./finding.ts";
 import { checkLinuxFile } from "./linux_trust.ts";
@@ -168,7 +167,10 @@ export function checkTrustedTree(folder: string, options: TrustOptions): void {
       if (entry.isDirectory) walk(child);
     }
   };
-  const join = (options.os ?? Deno.build.os) === "windows" ? path.win32.join : path.posix.join;
+  const separator = (options.os ?? Deno.build.os) === "windows" ? "\\" : "/";
+  // Names read from a real folder: no separators or dot names to normalize away.
+  const join = (folder: string, name: string) =>
+    folder.endsWith(separator) ? folder + name : folder + separator + name;
   walk(realPath);
 }
 

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import path from "node:path";
 import {
   type FileSecurity,
   openAndRead,
@@ -108,13 +107,13 @@ export function judgeSecurity(
 
 /** The folders above `realPath`, nearest first, up to its root (`C:\`, `\\server\share\`). */
 export function windowsFoldersAbove(realPath: string): string[] {
+  // A real path is plain (see plainFinalPath): a drive's root or a share's is where it starts.
+  let root = /^(?:[A-Za-z]:\\|\\\\[^\\]+\\[^\\]+\\?)/.exec(realPath)?.[0] ?? "";
+  if (!root.endsWith("\\")) root += root ? "\\" : "";
+  const names = realPath.slice(root.length).split("\\").filter(Boolean);
   const folders: string[] = [];
-  let current = realPath;
-  for (;;) {
-    const parent = path.win32.dirname(current);
-    if (parent === current) break;
-    folders.push(parent);
-    current = parent;
+  for (let end = names.length - 1; end >= 0; end--) {
+    folders.push(root + names.slice(0, end).join("\\"));
   }
   return folders;
 }

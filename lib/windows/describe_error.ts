@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { linkTraits } from "../link_traits.ts";
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo } from "../platform.ts";
 import { explainHresult, win32ErrorOf } from "./hresult.ts";
@@ -149,7 +150,7 @@ export function describeFailure(failure: Failure, lookup?: Lookup): BindLinkErro
   };
   if (lookup && "link" in lookup && failure.operation === "create") {
     const { link } = lookup;
-    const traits = [link.readOnly && "read-only", link.merged && "merged"].filter(Boolean);
+    const traits = linkTraits(link);
     return new BindLinkError({
       ...base,
       code: "already-exists",

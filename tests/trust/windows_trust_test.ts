@@ -111,6 +111,9 @@ Deno.test("the folders above a real path, up to the drive or share root", () => 
     "\\\\srv\\share\\d",
     "\\\\srv\\share\\",
   ]);
+  // A file at a root has only the root above it.
+  assert.deepEqual(windowsFoldersAbove("C:\\f.json"), ["C:\\"]);
+  assert.deepEqual(windowsFoldersAbove("\\\\srv\\share\\f.json"), ["\\\\srv\\share\\"]);
   assert.equal(plainFinalPath("\\\\?\\C:\\a"), "C:\\a");
   assert.equal(plainFinalPath("\\\\?\\UNC\\srv\\share\\a"), "\\\\srv\\share\\a");
 });
