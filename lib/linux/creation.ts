@@ -28,6 +28,8 @@ import { type AssemblyPlan, writesIntoBacking } from "./overlay_assembly.ts";
 import { openNoSymlinks, openPath, procFdPath } from "./paths.ts";
 import type { LinkSteps, MadePath } from "./records.ts";
 import { about, check, closeFd, libc, SystemCallError } from "./syscall.ts";
+import { ERRNO } from "./errno.ts";
+const { ENOENT } = ERRNO;
 import { noteUpper, refuseSharedUpper } from "./upper_layers.ts";
 
 /** How the tree is assembled: detached (default), or at a staging folder (older kernels). */
@@ -129,7 +131,9 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       const parentFd = keep(
         about("work folder", () => openNoSymlinks(AT_FDCWD, parent, O.PATH | O.DIRECTORY)),
       );
-      if (parentFd === undefined) throw new SystemCallError(`open(${parent})`, 2, "work folder");
+      if (parentFd === undefined) {
+        throw new SystemCallError(`open(${parent})`, ENOENT, "work folder");
+      }
       about(
         "work folder",
         () => check(libc().mkdirat(parentFd, cString(workName), 0o700), `mkdir(${work.path})`),
@@ -138,7 +142,7 @@ export function createLink(ns: NamespaceState, spec: LinkSpec, assembly: Assembl
       plan.workFd = keep(openPath(parentFd, workName, { noFollow: true }));
       const workFacts = plan.workFd === undefined ? undefined : pathFacts(plan.workFd, "");
       if (workFacts?.kind !== "directory") {
-        throw new SystemCallError(`open(${work.path})`, 2, "work folder");
+        throw new SystemCallError(`open(${work.path})`, ENOENT, "work folder");
       }
       work.id = identityOf(workFacts);
       steps.link.since = String(workFacts.ctimeNs);

@@ -13,9 +13,9 @@ import {
 import { LockHeldByAsyncCallError } from "../state/lock_wait.ts";
 import { NotUtf8NameError } from "./kernel_names.ts";
 import { UntrustedStateError } from "./state_trust.ts";
-import { ERRNO, errnoName, type ErrnoRole, explainErrno, RUN_AS_ROOT } from "./errno.ts";
+import { errnoName, explainErrno, RUN_AS_ROOT } from "./errno.ts";
 import { effectiveUid } from "./proc.ts";
-import { strerror, SystemCallError } from "./syscall.ts";
+import { aboutRole, strerror, SystemCallError } from "./syscall.ts";
 
 /** The operation and paths every error of one call carries. */
 export interface Where {
@@ -109,13 +109,9 @@ export function explain(
       cause: error,
     });
   }
-  const osCode = (error as { code?: unknown }).code;
-  const osErrno = typeof osCode === "string" ? ERRNO[osCode as keyof typeof ERRNO] : undefined;
-  if (osErrno !== undefined && !(error instanceof Deno.errors.NotCapable)) {
-    // A file operation of Deno's (a mount point, a work folder, a record) failed.
-    const role = (error as { role?: ErrnoRole }).role;
-    return explain(new SystemCallError(String(error), osErrno, role), where, rollbackErrors);
-  }
+  // A file operation of Deno's (a mount point, a work folder, a record) failed.
+  const call = aboutRole(error);
+  if (call !== error) return explain(call, where, rollbackErrors);
   if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
     return refuse(where, {
       code: "access-denied",

@@ -10,12 +10,10 @@ import type { StateFiles } from "../state/intents.ts";
 import type { HolderWriter } from "../state/lock_file.ts";
 import { AT_FDCWD, cString, O, RENAME_NOREPLACE } from "./libc_ffi.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
-import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+import { check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+import { ERRNO } from "./errno.ts";
+const { EEXIST, EINVAL, ENOENT, ENOTDIR } = ERRNO;
 
-const ENOENT = 2;
-const EEXIST = 17;
-const EINVAL = 22;
-const ENOTDIR = 20;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -33,13 +31,13 @@ const decoder = new TextDecoder();
 export function writeTextFile(file: string, text: string, mode = 0o600): void {
   const symbols = libc();
   const fd = symbols.open(cString(file), O.WRONLY | O.CREAT | O.TRUNC | O.CLOEXEC, mode);
-  if (fd < 0) throw new SystemCallError(`open(${file})`, errno());
+  check(fd, `open(${file})`);
   try {
     const bytes = encodeShared(text);
     let at = 0;
     while (at < bytes.length) {
       const n = Number(symbols.write(fd, bytes.subarray(at), BigInt(bytes.length - at)));
-      if (n < 0) throw new SystemCallError(`write(${file})`, errno());
+      check(n, `write(${file})`);
       at += n;
     }
   } finally {
@@ -244,7 +242,7 @@ export function readStateFile(
 
 function readInto(fd: number, file: string): number {
   const n = Number(libc().read(fd, readBuffer, BigInt(readBuffer.length)));
-  if (n < 0) throw new SystemCallError(`read(${file})`, errno());
+  check(n, `read(${file})`);
   return n;
 }
 
@@ -400,7 +398,7 @@ function readEntries<T>(
   const found: T[] = [];
   for (;;) {
     const n = Number(libc().getdents64(fd, entries, BigInt(entries.length)));
-    if (n < 0) throw new SystemCallError(`getdents64(${label})`, errno());
+    check(n, `getdents64(${label})`);
     if (n === 0) return found;
     // struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, char name[].
     for (let at = 0; at < n;) {
@@ -475,7 +473,7 @@ export function libcHolderWriter(path: string): HolderWriter {
     write(bytes) {
       if (fd < 0) {
         fd = libc().open(cString(path), O.WRONLY | O.CLOEXEC, 0);
-        if (fd < 0) throw new SystemCallError(`open(${path})`, errno());
+        check(fd, `open(${path})`);
       }
       if (Number(libc().pwrite(fd, bytes, BigInt(bytes.length), 0n)) < 0) {
         throw new SystemCallError(`pwrite(${path})`, errno());

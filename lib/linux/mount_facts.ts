@@ -25,7 +25,9 @@ import {
   SYS,
 } from "./libc_ffi.ts";
 import { kernelName } from "./kernel_names.ts";
-import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+import { check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+import { ERRNO } from "./errno.ts";
+const { EINVAL, ENOENT, ENOSYS, ENOTTY, EOPNOTSUPP, EOVERFLOW, EPERM } = ERRNO;
 
 const STATX_TYPE = 0x1;
 const STATX_MODE = 0x2;
@@ -37,11 +39,6 @@ const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
-const ENOENT = 2;
-const EINVAL = 22;
-const ENOSYS = 38;
-const EOPNOTSUPP = 95;
-const EPERM = 1;
 
 /** A file's kind and the mount it is on, from one statx. */
 export interface PathFacts {
@@ -236,7 +233,7 @@ export function describeMount(id: bigint): MountDescription | undefined | null {
         statmountWorks = false;
         return null;
       }
-      if (code === 75 /* EOVERFLOW */) {
+      if (code === EOVERFLOW) {
         size *= 2;
         continue;
       }
@@ -329,14 +326,14 @@ export function mountNamespaceId(): string {
   if (namespaceCache) return namespaceCache;
   const symbols = libc();
   const fd = symbols.open(cString("/proc/self/ns/mnt"), O.RDONLY | O.CLOEXEC, 0);
-  if (fd < 0) throw new SystemCallError("open(/proc/self/ns/mnt)", errno());
+  check(fd, "open(/proc/self/ns/mnt)");
   try {
     const out = new BigUint64Array(1);
     if (symbols.ioctl(fd, NS_GET_MNTNS_ID, new Uint8Array(out.buffer)) === 0) {
       return namespaceCache = String(out[0]);
     }
     const code = errno();
-    if (code !== EINVAL && code !== 25 /* ENOTTY */ && code !== EOPNOTSUPP) {
+    if (code !== EINVAL && code !== ENOTTY && code !== EOPNOTSUPP) {
       throw new SystemCallError("ioctl(NS_GET_MNTNS_ID)", code);
     }
     const facts = pathFacts(fd, "");

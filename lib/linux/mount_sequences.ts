@@ -33,8 +33,9 @@ import { pathFacts } from "./mount_facts.ts";
 import { type AssemblyPlan, buildOverlay, needsOverlay } from "./overlay_assembly.ts";
 import { openAbsolute, openPath, procFdPath } from "./paths.ts";
 import { about, check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+import { ERRNO } from "./errno.ts";
+const { EINVAL, ENOENT } = ERRNO;
 
-const EINVAL = 22;
 const MS_PRIVATE = 0x40000n;
 
 /** Thrown when what is grafted and the place it goes are of different kinds. */
@@ -112,7 +113,7 @@ export class LinkTree implements Disposable {
    */
   stageAt(staging: string): LinkTree {
     const target = openAbsolute(staging);
-    if (target === undefined) throw new SystemCallError(`open(${staging})`, 2, "state folder");
+    if (target === undefined) throw new SystemCallError(`open(${staging})`, ENOENT, "state folder");
     try {
       check(
         libc().move_mount(
@@ -147,7 +148,11 @@ export class LinkTree implements Disposable {
       ? this.fd
       : openPath(this.fd, relative.slice(0, slash), { beneath: true, directory: true });
     if (parent === undefined) {
-      throw new SystemCallError(`open(${relative.slice(0, slash)} in the link)`, 2, "mount point");
+      throw new SystemCallError(
+        `open(${relative.slice(0, slash)} in the link)`,
+        ENOENT,
+        "mount point",
+      );
     }
     const name = cString(relative.slice(slash + 1));
     try {
@@ -201,7 +206,7 @@ export class LinkTree implements Disposable {
       const cloneId = pathFacts(clone, "")!.mountId;
       const target = openPath(this.fd, relative, { beneath: true, noFollow: true });
       if (target === undefined) {
-        throw new SystemCallError(`open(${relative} in the link)`, 2, "mount point");
+        throw new SystemCallError(`open(${relative} in the link)`, ENOENT, "mount point");
       }
       const sourceKind = pathFacts(clone, "")?.kind;
       const targetKind = pathFacts(target, "")?.kind;

@@ -32,7 +32,7 @@ import { linuxPathRules } from "./paths.ts";
 import type { recoverPending } from "./recovery.ts";
 import type { removeLink } from "./removal.ts";
 import { UntrustedStateError } from "./state_trust.ts";
-import { closeLibc } from "./syscall.ts";
+import { aboutRole, closeLibc } from "./syscall.ts";
 import { type LinuxTestHooks, withTestHooks } from "./test_hooks.ts";
 import { terminalDeliversInterrupt } from "./terminal.ts";
 
@@ -246,8 +246,7 @@ export class LinuxMounts implements Platform {
     const unplaced = error instanceof UntrustedStateError || error instanceof NotUtf8NameError;
     if (error instanceof BindLinkError && !unplaced) return error;
     // The lock file or the state folder could not be made or opened.
-    if (error instanceof Error) (error as { role?: string }).role ??= "state folder";
-    return explain(error, where);
+    return explain(aboutRole(error, "state folder"), where);
   }
 
   #request(where: Where): LockRequest {

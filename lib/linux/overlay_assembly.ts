@@ -12,9 +12,8 @@
 import { cString, FSCONFIG, FSMOUNT_CLOEXEC, FSOPEN_CLOEXEC, O } from "./libc_ffi.ts";
 import { pathOfFd } from "./paths.ts";
 import { about, check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
-
-const EINVAL = 22;
-const EEXIST = 17;
+import { ERRNO } from "./errno.ts";
+const { EEXIST, EINVAL } = ERRNO;
 
 /** An entry that must exist in the skeleton layer: the root of an earlier link below. */
 export interface SkeletonEntry {

@@ -22,7 +22,9 @@ import {
 } from "../paths.ts";
 import { kernelName, ONLY_UTF8 } from "./kernel_names.ts";
 import { AT_FDCWD, cString, O, RESOLVE, SYS } from "./libc_ffi.ts";
-import { closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+import { check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
+import { ERRNO } from "./errno.ts";
+const { E2BIG, ELOOP, ENOENT, ENOSYS } = ERRNO;
 
 /** Longest path Linux system calls accept (PATH_MAX, in bytes, with the final NUL). */
 export const LINUX_PATH_MAX = 4096;
@@ -61,8 +63,31 @@ function notUtf8Name(text: string): boolean {
   return text.includes("\uFFFD") || !text.isWellFormed();
 }
 
+/** The real path of the deepest existing part of `file`, with the rest appended. */
+function realPlace(file: string): string {
+  const missing: string[] = [];
+  let current = file;
+  for (;;) {
+    try {
+      const real = Deno.realPathSync(current);
+      return missing.length ? path.posix.join(real, ...missing.reverse()) : real;
+    } catch (error) {
+      if (
+        !(error instanceof Deno.errors.NotFound) && !(error instanceof Deno.errors.NotADirectory)
+      ) {
+        throw error;
+      }
+      const parent = path.posix.dirname(current);
+      if (parent === current) return file;
+      missing.push(path.posix.basename(current));
+      current = parent;
+    }
+  }
+}
+
 /** The POSIX path rules. */
 export const linuxPathRules: PathRules = {
+  realPlace,
   isAbsolute: (input) => input.startsWith("/"),
   resolve(input, role, cwd): Resolved {
     // An absolute path needs no current directory (asking for it is a getcwd call).
@@ -122,9 +147,6 @@ export const linuxPathRules: PathRules = {
   },
 };
 
-const ENOENT = 2;
-const ENOSYS = 38;
-const E2BIG = 7;
 let openat2Works: boolean | undefined;
 
 /** How {@linkcode openPath} resolves. */
@@ -211,8 +233,6 @@ function tryOpenat2(
   return FALL_BACK;
 }
 
-const ELOOP = 40;
-
 /**
  * Opens `name` relative to `dirfd` (or an absolute path) with `flags`, following no symlink
  * and no magic link anywhere on the way: `openat2(RESOLVE_NO_SYMLINKS |
@@ -259,7 +279,7 @@ export function openNoSymlinks(dirfd: number, name: string, flags: number): numb
     if (next < 0 && code === ENOENT) return undefined;
     if (next < 0) throw new SystemCallError(`open(${name})`, code);
   }
-  if (at < 0) throw new SystemCallError(`open(${name})`, errno());
+  check(at, `open(${name})`);
   return at;
 }
 

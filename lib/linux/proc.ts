@@ -11,10 +11,9 @@
  */
 import { cString, O } from "./libc_ffi.ts";
 import { closeFd, errno, libc, readToEnd, SystemCallError } from "./syscall.ts";
+import { ERRNO } from "./errno.ts";
+const { ENOENT, ENOTDIR, ESRCH } = ERRNO;
 
-const ENOENT = 2;
-const ESRCH = 3;
-const ENOTDIR = 20;
 const decoder = new TextDecoder();
 
 /**

@@ -36,6 +36,8 @@ import {
 } from "./files.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
 import { SystemCallError } from "./syscall.ts";
+import { ERRNO } from "./errno.ts";
+const { ENOENT, ENOTDIR } = ERRNO;
 
 /** Something bindlink made for a link, deleted again with it. */
 export interface MadePath {
@@ -99,8 +101,6 @@ export interface LinkSteps {
 export type LinkRecord = IntentRecord<LinkSteps>;
 
 const RECORD = "=";
-const ENOENT = 2;
-const ENOTDIR = 20;
 const DT_UNKNOWN = 0;
 const DT_DIR = 4;
 const DT_REG = 8;

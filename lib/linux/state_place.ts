@@ -9,6 +9,7 @@
 import type { StatePlace, StateRequest } from "../state/place.ts";
 import { explain, requireRoot } from "./failure.ts";
 import { libcStateFiles } from "./files.ts";
+import { aboutRole } from "./syscall.ts";
 import {
   DEFAULT_STATE_DIR,
   isGoneNamespace,
@@ -41,8 +42,7 @@ export function linuxStatePlace(request: StateRequest): StatePlace {
     ns.verify(request.forChange);
   } catch (error) {
     // A state that cannot be trusted, or cannot be read: told in words, as this operation's.
-    if (error instanceof Error) (error as { role?: string }).role ??= "state folder";
-    throw explain(error, where);
+    throw explain(aboutRole(error, "state folder"), where);
   }
   return {
     lock: ns.lock,

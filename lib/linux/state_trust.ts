@@ -19,6 +19,8 @@ import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import { checkLinuxFile } from "../trust/linux_trust.ts";
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cString } from "./libc_ffi.ts";
 import { errno, libc, SystemCallError } from "./syscall.ts";
+import { ERRNO } from "./errno.ts";
+const { ENOENT } = ERRNO;
 
 const STATX_TYPE = 0x1;
 const STATX_MODE = 0x2;
@@ -28,7 +30,6 @@ const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
-const ENOENT = 2;
 
 /** Where the state is, what is wrong with it, and the command that fixes it. */
 export interface StateProblem {

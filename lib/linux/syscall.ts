@@ -7,7 +7,7 @@
  * @module
  */
 import { GroupedLibrary } from "../native_library.ts";
-import type { ErrnoRole } from "./errno.ts";
+import { ERRNO, type ErrnoRole } from "./errno.ts";
 import { type Libc, libcGroups, openLibc } from "./libc_ffi.ts";
 
 /**
@@ -38,12 +38,12 @@ export class SystemCallError extends Error {
   readonly call: string;
   /** The errno it set. */
   readonly errno: number;
-  /** Which path or piece the call was about (set by the caller that knows). */
-  role?: ErrnoRole;
+  /** Which path or piece the call was about, when the caller knew. */
+  readonly role?: ErrnoRole;
 
-  /** Records `call` failing with `errno`. */
-  constructor(call: string, errno: number, role?: ErrnoRole) {
-    super(`${call} failed with errno ${errno}`);
+  /** Records `call` failing with `errno`, about `role`; `cause` is an error of Deno's it stands for. */
+  constructor(call: string, errno: number, role?: ErrnoRole, cause?: unknown) {
+    super(`${call} failed with errno ${errno}`, cause === undefined ? undefined : { cause });
     this.name = "SystemCallError";
     this.call = call;
     this.errno = errno;
@@ -51,14 +51,36 @@ export class SystemCallError extends Error {
   }
 }
 
-/** Runs `step`; an error it throws is tagged with `role` (which path it was about) if untagged. */
+/**
+ * `error` as a failed call about `role`: a {@linkcode SystemCallError} that names no role yet
+ * is copied with it, and one of Deno's own file errors (it carries the errno's name as its
+ * `code`) becomes one. Anything else, and a call that already names its role, is returned as
+ * it is: the innermost step knows best what it was about.
+ *
+ * @example
+ * ```ts
+ * import { aboutRole, SystemCallError } from "./syscall.ts";
+ *
+ * const told = aboutRole(new SystemCallError("openat(/srv/app)", 2), "virtual path");
+ * console.log((told as SystemCallError).role); // "virtual path"
+ * ```
+ */
+export function aboutRole(error: unknown, role?: ErrnoRole): unknown {
+  if (error instanceof SystemCallError) {
+    return error.role || !role ? error : new SystemCallError(error.call, error.errno, role, error);
+  }
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== "string" || error instanceof Deno.errors.NotCapable) return error;
+  const errno = ERRNO[code as keyof typeof ERRNO];
+  return errno === undefined ? error : new SystemCallError(String(error), errno, role, error);
+}
+
+/** Runs `step`; what it throws is told as being about `role` (see {@linkcode aboutRole}). */
 export function about<T>(role: ErrnoRole, step: () => T): T {
   try {
     return step();
   } catch (error) {
-    // Deno's own file errors carry it too: failure.ts turns them into errno + role.
-    if (error instanceof Error) (error as { role?: ErrnoRole }).role ??= role;
-    throw error;
+    throw aboutRole(error, role);
   }
 }
 

@@ -11,6 +11,7 @@ import { checkLinuxFile } from "./linux_trust.ts";
 import { loginUid } from "./login_user.ts";
 import { checkWindowsFile } from "./windows_trust.ts";
 import { Win32Error } from "../windows/security.ts";
+import { WIN32 } from "../windows/hresult.ts";
 
 export type { TrustFinding } from "./finding.ts";
 
@@ -120,10 +121,11 @@ export function checkTrustedFile(file: string, options: TrustOptions): TrustedFi
 function unreadable(file: string, error: unknown, options: TrustOptions): BindLinkError {
   if (error instanceof BindLinkError) return error;
   const missing = error instanceof Deno.errors.NotFound ||
-    (error instanceof Win32Error && (error.code === 2 || error.code === 3));
+    (error instanceof Win32Error &&
+      (error.code === WIN32.ERROR_FILE_NOT_FOUND || error.code === WIN32.ERROR_PATH_NOT_FOUND));
   const denied = error instanceof Deno.errors.PermissionDenied ||
     error instanceof Deno.errors.NotCapable ||
-    (error instanceof Win32Error && error.code === 5);
+    (error instanceof Win32Error && error.code === WIN32.ERROR_ACCESS_DENIED);
   return new BindLinkError({
     code: missing ? "not-found" : denied ? "access-denied" : "unknown",
     operation: options.operation,

@@ -10,9 +10,8 @@
 import { linkTraits } from "../link_traits.ts";
 import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo } from "../platform.ts";
-import { explainHresult, win32ErrorOf } from "./hresult.ts";
-
-const ERROR_INVALID_PARAMETER = 87;
+import { explainHresult, WIN32, win32ErrorOf } from "./hresult.ts";
+const { ERROR_INVALID_PARAMETER } = WIN32;
 
 /** A failed call, with what it was about. */
 export interface Failure {

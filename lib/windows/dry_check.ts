@@ -15,12 +15,10 @@
 import type { BindLinkError } from "../errors.ts";
 import type { LinkSpec } from "../platform.ts";
 import type { Failure } from "./describe_error.ts";
-import { hresultFromWin32 } from "./hresult.ts";
+import { hresultFromWin32, WIN32 } from "./hresult.ts";
 import { pathExists } from "../path_exists.ts";
+const { ERROR_ACCESS_DENIED, ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND } = WIN32;
 
-const ERROR_FILE_NOT_FOUND = 2;
-const ERROR_PATH_NOT_FOUND = 3;
-const ERROR_ACCESS_DENIED = 5;
 const E_INVALIDARG = 0x8007_0057 | 0;
 
 /** What the check needs from the platform. */

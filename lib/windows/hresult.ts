@@ -7,6 +7,27 @@
  */
 import type { BindLinkOperation, ErrorMeaning } from "../errors.ts";
 
+/** The Win32 error codes bindlink meets, by name: the one table of them. */
+export const WIN32 = {
+  ERROR_FILE_NOT_FOUND: 2,
+  ERROR_PATH_NOT_FOUND: 3,
+  ERROR_ACCESS_DENIED: 5,
+  ERROR_NOT_SUPPORTED: 50,
+  ERROR_BAD_NETPATH: 53,
+  ERROR_BAD_NET_NAME: 67,
+  ERROR_FILE_EXISTS: 80,
+  ERROR_INVALID_PARAMETER: 87,
+  ERROR_INSUFFICIENT_BUFFER: 122,
+  ERROR_INVALID_NAME: 123,
+  ERROR_DIR_NOT_EMPTY: 145,
+  ERROR_BAD_PATHNAME: 161,
+  ERROR_BUSY: 170,
+  ERROR_ALREADY_EXISTS: 183,
+  ERROR_FILENAME_EXCED_RANGE: 206,
+  ERROR_MORE_DATA: 234,
+  ERROR_NOT_FOUND: 1168,
+} as const;
+
 /** The Win32 error inside an HRESULT built by HRESULT_FROM_WIN32, or undefined. */
 export function win32ErrorOf(hresult: number): number | undefined {
   const unsigned = hresult >>> 0;
@@ -31,10 +52,10 @@ export function explainHresult(
   const win32 = win32ErrorOf(hresult);
   const create = operation === "create";
   switch (win32) {
-    case 5: // ERROR_ACCESS_DENIED
+    case WIN32.ERROR_ACCESS_DENIED:
       return { code: "access-denied", summary: "access was denied", hint: ELEVATE };
-    case 2: // ERROR_FILE_NOT_FOUND
-    case 3: // ERROR_PATH_NOT_FOUND
+    case WIN32.ERROR_FILE_NOT_FOUND:
+    case WIN32.ERROR_PATH_NOT_FOUND:
       return create
         ? {
           code: "not-found",
@@ -49,22 +70,22 @@ export function explainHresult(
           summary: "there is no bind link at this path",
           hint: "Check the spelling of the virtual path; links vanish when Windows restarts.",
         };
-    case 53: // ERROR_BAD_NETPATH
-    case 67: // ERROR_BAD_NET_NAME
+    case WIN32.ERROR_BAD_NETPATH:
+    case WIN32.ERROR_BAD_NET_NAME:
       return {
         code: "not-found",
         summary: "the network path cannot be reached",
         hint: "Check the server and share names, that the server is on, and that this " +
           "machine can reach it (try opening the share in Explorer).",
       };
-    case 183: // ERROR_ALREADY_EXISTS
-    case 80: // ERROR_FILE_EXISTS
+    case WIN32.ERROR_ALREADY_EXISTS:
+    case WIN32.ERROR_FILE_EXISTS:
       return {
         code: "already-exists",
         summary: "a bind link already exists at the virtual path",
         hint: "Remove it first (bindlink remove <virtual>), or choose another virtual path.",
       };
-    case 87: // ERROR_INVALID_PARAMETER, E_INVALIDARG
+    case WIN32.ERROR_INVALID_PARAMETER: // and E_INVALIDARG
       return {
         code: "invalid-argument",
         summary: hasExceptions
@@ -76,23 +97,23 @@ export function explainHresult(
           : "Check the options and paths (bindlink list shows the live links); if they are " +
             "right, report this message.",
       };
-    case 123: // ERROR_INVALID_NAME
-    case 161: // ERROR_BAD_PATHNAME
-    case 206: // ERROR_FILENAME_EXCED_RANGE
+    case WIN32.ERROR_INVALID_NAME:
+    case WIN32.ERROR_BAD_PATHNAME:
+    case WIN32.ERROR_FILENAME_EXCED_RANGE:
       return {
         code: "invalid-path",
         summary: "Windows considers one of the paths malformed",
         hint: "Use absolute paths such as C:\\folder or \\\\server\\share\\folder, with names " +
           "of at most 255 characters.",
       };
-    case 50: // ERROR_NOT_SUPPORTED
+    case WIN32.ERROR_NOT_SUPPORTED:
       return {
         code: "not-supported",
         summary: "the file system or volume does not support bind links",
         hint: "Put the virtual path on a local NTFS or ReFS volume.",
       };
-    case 170: // ERROR_BUSY
-    case 145: // ERROR_DIR_NOT_EMPTY
+    case WIN32.ERROR_BUSY:
+    case WIN32.ERROR_DIR_NOT_EMPTY:
       return {
         code: "busy",
         summary: "another bind link lives below this one, or the link is in use",

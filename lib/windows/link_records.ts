@@ -20,6 +20,8 @@ import {
 } from "./program_data.ts";
 import { system32Path } from "./system_root.ts";
 import { wideString } from "./wide.ts";
+import { WIN32 } from "./hresult.ts";
+const { ERROR_ALREADY_EXISTS } = WIN32;
 
 /** Reads, writes and deletes one folder's record files by name. */
 export interface RecordFiles {
@@ -38,7 +40,6 @@ const OPEN_EXISTING = 3;
 const FILE_SHARE_READ = 1;
 const MOVEFILE_REPLACE_EXISTING = 1;
 const MOVEFILE_WRITE_THROUGH = 8;
-const ERROR_ALREADY_EXISTS = 183;
 // Records are a few hundred bytes; exceptions are capped by the API's path lengths.
 const MAX_RECORD = 1 << 20;
 
@@ -48,7 +49,10 @@ const kernel32 = new NativeLibrary(() =>
 
 function fail(call: string, file: string): never {
   const code = kernel32.symbols.GetLastError();
-  throw recordError(code === 5, `${call} of ${file} failed with Windows error ${code}`);
+  throw recordError(
+    code === WIN32.ERROR_ACCESS_DENIED,
+    `${call} of ${file} failed with Windows error ${code}`,
+  );
 }
 
 function recordError(denied: boolean, detail: string): BindLinkError {

@@ -10,10 +10,11 @@ import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo } from "../platform.ts";
 import { BINDFLT_GET_MAPPINGS_FLAG_VOLUME } from "./bindfltapi_ffi.ts";
 import { formatHresult } from "../errors.ts";
-import { win32ErrorOf } from "./hresult.ts";
+import { WIN32, win32ErrorOf } from "./hresult.ts";
 import { linkFlags, parseMappings, type RawMapping } from "./mappings.ts";
 import type { WindowsVolume } from "./volumes.ts";
 import { wideString } from "./wide.ts";
+const { ERROR_FILE_NOT_FOUND, ERROR_INSUFFICIENT_BUFFER, ERROR_MORE_DATA, ERROR_NOT_FOUND } = WIN32;
 
 /** One call of BfGetMappings, blocking or not: `size` is the in/out `PULONG bufferSize`. */
 export type MappingsCall<R> = (
@@ -29,11 +30,6 @@ export const FIRST_BUFFER_BYTES = 16 * 1024;
 export const MAX_ATTEMPTS = 8;
 /** No answer is believed to need more than this; a larger demand is reported, not allocated. */
 export const MAX_BUFFER_BYTES = 256 * 1024 * 1024;
-
-const ERROR_INSUFFICIENT_BUFFER = 122;
-const ERROR_MORE_DATA = 234;
-const ERROR_FILE_NOT_FOUND = 2;
-const ERROR_NOT_FOUND = 1168;
 
 /** What to do after one call. */
 type Step =

@@ -12,13 +12,14 @@ import { NativeLibrary } from "../native_library.ts";
 import type { ProcessFacts } from "../state/intents.ts";
 import { kernel32Symbols } from "./kernel32_ffi.ts";
 import { system32Path } from "./system_root.ts";
+import { WIN32 } from "./hresult.ts";
+const { ERROR_ACCESS_DENIED } = WIN32;
 
 /** OpenProcess access right that any process may ask for on any other (not protected ones). */
 const PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
 /** GetExitCodeProcess's answer while a process runs. */
 const STILL_ACTIVE = 259;
 /** GetLastError after OpenProcess of a process that exists but may not be opened. */
-const ERROR_ACCESS_DENIED = 5;
 /** The System process, created at boot. */
 const SYSTEM_PID = 4;
 const FILETIME_PER_MINUTE = 600_000_000n;
