@@ -68,6 +68,12 @@ export interface PathRules {
   isBelow(child: PathLike, parent: PathLike): boolean;
   /** True when both name the same place, by identity. */
   same(a: PathLike, b: PathLike): boolean;
+  /**
+   * Where the absolute `path` leads now, spelled so that root or SYSTEM reaches it at boot: on
+   * Linux every symlink on its deepest existing part resolved; on Windows a mapped or subst
+   * drive replaced by what it leads to. A path that leads where it says is returned as given.
+   */
+  realPlace(path: string): string;
 }
 
 /**

@@ -21,6 +21,7 @@ const hostPathRules: PathRules = {
   isBelow: (child, parent) =>
     identityIsBelow(identityOf(hostPathRules, child), identityOf(hostPathRules, parent), "/"),
   same: (a, b) => identityOf(hostPathRules, a) === identityOf(hostPathRules, b),
+  realPlace: (p) => p,
 };
 
 /** A platform whose every operation fails with `unsupported-platform`, naming `os`. */

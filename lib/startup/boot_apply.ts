@@ -62,12 +62,7 @@ export function bootApply(manifest: Manifest, options: BootApplyOptions): Promis
     logFile: options.logFile,
     retrySeconds: options.retrySeconds,
     reachable: options.reachable,
-    moved: (link) =>
-      movedPlace(
-        link.virtualPath,
-        options.platform,
-        options.platform.name === "windows" ? "windows" : "linux",
-      ),
+    moved: (link) => movedPlace(link.virtualPath, options.platform),
     apply: async (links) => {
       try {
         await applyBindLinks({ ...manifest, links }, {

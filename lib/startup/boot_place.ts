@@ -6,31 +6,7 @@
  *
  * @module
  */
-import path from "node:path";
 import type { Platform } from "../platform.ts";
-import { upcaseOrdinal } from "../windows/upcase.ts";
-
-/** The real path of the deepest existing part of `file`, with the rest appended. */
-function linuxRealPlace(file: string): string {
-  const missing: string[] = [];
-  let current = file;
-  for (;;) {
-    try {
-      const real = Deno.realPathSync(current);
-      return missing.length ? path.posix.join(real, ...missing.reverse()) : real;
-    } catch (error) {
-      if (
-        !(error instanceof Deno.errors.NotFound) && !(error instanceof Deno.errors.NotADirectory)
-      ) {
-        throw error;
-      }
-      const parent = path.posix.dirname(current);
-      if (parent === current) return file;
-      missing.push(path.posix.basename(current));
-      current = parent;
-    }
-  }
-}
 
 /**
  * The path as the boot run must name it: the place it leads to now. On Linux symlinks on the
@@ -44,13 +20,11 @@ function linuxRealPlace(file: string): string {
  * ```ts
  * import { bootPath } from "./boot_place.ts";
  * import { linuxPlatform } from "../linux/platform.ts";
- * bootPath("/var/run/app", linuxPlatform(), "linux"); // "/run/app" where /var/run -> /run
+ * bootPath("/var/run/app", linuxPlatform()); // "/run/app" where /var/run -> /run
  * ```
  */
-export function bootPath(file: string, platform: Platform, os: "linux" | "windows"): string {
-  if (os === "linux") return linuxRealPlace(file);
-  const identity = platform.paths.identify(file);
-  return identity === upcaseOrdinal(file) ? file : identity;
+export function bootPath(file: string, platform: Platform): string {
+  return platform.paths.realPlace(file);
 }
 
 /**
@@ -61,14 +35,13 @@ export function bootPath(file: string, platform: Platform, os: "linux" | "window
  * ```ts
  * import { movedPlace } from "./boot_place.ts";
  * import { linuxPlatform } from "../linux/platform.ts";
- * movedPlace("/srv/app/config", linuxPlatform(), "linux"); // undefined when nothing moved
+ * movedPlace("/srv/app/config", linuxPlatform()); // undefined when nothing moved
  * ```
  */
 export function movedPlace(
   virtualPath: string,
   platform: Platform,
-  os: "linux" | "windows",
 ): string | undefined {
-  const now = bootPath(virtualPath, platform, os);
+  const now = bootPath(virtualPath, platform);
   return now === virtualPath ? undefined : now;
 }

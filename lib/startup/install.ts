@@ -106,13 +106,12 @@ export function checkProgramTrusted(program: StartupProgram, os: "linux" | "wind
 function copyDocument(
   links: readonly LinkSpec[],
   platform: Platform,
-  os: "linux" | "windows",
 ): { text: string; links: LinkSpec[] } {
   const boot = links.map((link) => ({
     ...link,
-    virtualPath: bootPath(link.virtualPath, platform, os),
-    backingPath: bootPath(link.backingPath, platform, os),
-    exceptions: link.exceptions.map((e) => bootPath(e, platform, os)),
+    virtualPath: bootPath(link.virtualPath, platform),
+    backingPath: bootPath(link.backingPath, platform),
+    exceptions: link.exceptions.map((e) => bootPath(e, platform)),
   }));
   const document = {
     links: boot.map((link) => ({
@@ -204,7 +203,7 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
     folder: manifestFolder(trusted.realPath, options.platform, "startup"),
     operation: "startup",
   });
-  const copy = copyDocument(manifest.links, options.platform, os);
+  const copy = copyDocument(manifest.links, options.platform);
   const links = copy.links;
   // The record names the real file, so `startup status` compares against what was read.
   const source = absoluteFile(trusted.realPath, os);

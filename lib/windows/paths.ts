@@ -18,7 +18,7 @@ import {
 } from "../paths.ts";
 import { type LookupScope, type PlaceLookup, withPlaceLookup } from "./identity.ts";
 import { ntFormLength, type Place, shownForm, textForWindows, win32Form } from "./place.ts";
-import { parseWindowsPath, quote } from "./path_syntax.ts";
+import { parseWindowsPath, quote, refused } from "./path_syntax.ts";
 import { upcaseOrdinal } from "./upcase.ts";
 
 export { upcaseOrdinal };
@@ -29,10 +29,6 @@ export const WINDOWS_MAX_PATH = 32_767;
 // Characters Win32 refuses in a name, control characters included.
 // deno-lint-ignore no-control-regex
 const FORBIDDEN = /[<>"|?*:/\x01-\x1f]/;
-
-function refused(summary: string, hint: string): { problem: PathProblem } {
-  return { problem: { summary, hint } };
-}
 
 function checkNames(place: Place, said: string): { problem: PathProblem } | undefined {
   for (const name of place.names) {
@@ -207,6 +203,11 @@ export function windowsPathRulesWith(scope: LookupScope): PathRules {
     isBelow: (child, parent) =>
       identityIsBelow(identityOf(rules, child), identityOf(rules, parent), "\\"),
     same: (a, b) => identityOf(rules, a) === identityOf(rules, b),
+    // Asked of `this`, so rules built on these with another identify answer by it.
+    realPlace(path) {
+      const identity = this.identify(path);
+      return identity === upcaseOrdinal(path) ? path : identity;
+    },
   };
   return rules;
 }
