@@ -34,7 +34,9 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
       "remove",
     );
   }
-  const platform = await context.platform();
+  const api = await context.api();
+  const platform = api.platform;
+  // Refused before anything is settled: a wrong path changes nothing.
   const virtualPath = prepareRemove(platform, args.positionals[0]);
   const { recovered, deleted } = await settleDeadOperations(context, "remove");
   // Where a symlink leads (Linux follows it), as list showed the link: for the message only.
@@ -43,7 +45,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     virtualPath,
     (await listedAt(platform, virtualPath))?.virtualPath,
   );
-  await platform.remove(virtualPath);
+  await api.removeBindLink(virtualPath);
   emit(
     context,
     { ok: true, operation: "remove", virtualPath, recovered, deleted },

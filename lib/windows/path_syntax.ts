@@ -42,7 +42,16 @@ export function quote(text: string): string {
   return `"${visible}"`;
 }
 
-function refused(summary: string, hint: string): { problem: PathProblem } {
+/**
+ * A path refused, with what was wrong and what to do.
+ *
+ * @example
+ * ```ts
+ * import { refused } from "./path_syntax.ts";
+ * refused("the path is empty", "Give a path."); // { problem: { summary, hint } }
+ * ```
+ */
+export function refused(summary: string, hint: string): { problem: PathProblem } {
   return { problem: { summary, hint } };
 }
 
