@@ -198,8 +198,8 @@ export class StateLock {
 
   /**
    * Waits, without blocking, as {@linkcode StateLock.run} does, then runs `work`, which must
-   * not await, holding the lock. Re-entrant like `run`. Uncontended, `work` runs before this
-   * returns.
+   * not await, holding the lock. Re-entrant like `run`. Uncontended, where the descriptor is
+   * kept open (not on Windows), `work` runs before this returns.
    */
   runWhenFree<T>(request: LockRequest, work: () => T): Promise<T> {
     if (this.heldHere()) return settle(work);

@@ -39,7 +39,7 @@ export interface LockRequest {
  * @example
  * ```ts
  * import { LockHeldByAsyncCallError } from "./lock_wait.ts";
-import { StateLock } from "./lock.ts";
+ * import { StateLock } from "./lock.ts";
  *
  * const lock = new StateLock("/tmp/example.lock");
  * try {

@@ -240,13 +240,14 @@ Deno.test("a holder is named only with this system's facts to prove it runs, and
 Deno.test("runWhenFree holds the lock for synchronous work, queues behind an async holder, and is re-entrant inside run", async () => {
   const dir = Deno.makeTempDirSync();
   const lock = new StateLock(`${dir}/lock`);
-  // Uncontended, the work runs before the call returns, and holds the lock while it runs.
+  // Uncontended, the work holds the lock while it runs; where the lock's descriptor is kept
+  // open (flock: not Windows) it runs before the call returns.
   let ran = false;
   const done = lock.runWhenFree({ command: "create" }, () => {
     ran = true;
     return lock.heldHere();
   });
-  assert.equal(ran, true);
+  assert.equal(ran, Deno.build.os !== "windows");
   assert.equal(await done, true);
   assert.equal(lock.heldHere(), false);
   // Behind an async holder of this process it waits, without blocking, for it to let go.
