@@ -203,7 +203,7 @@ export class LinuxMounts implements Platform {
 
   listSync(): BindLinkInfo[] {
     const where: Where = { operation: "list", virtualPath: "" };
-    this.#requireRoot(where, "reading bindlink's records needs root");
+    requireRoot(where, "reading bindlink's records needs root");
     try {
       const ns = NamespaceState.current(this.#stateDir);
       ns.verify(false);
@@ -231,7 +231,7 @@ export class LinuxMounts implements Platform {
   }
 
   #namespace(where: Where): NamespaceState {
-    this.#requireRoot(where, "bind mounts need root");
+    requireRoot(where, "bind mounts need root");
     try {
       const ns = NamespaceState.current(this.#stateDir);
       ns.verify(true);
@@ -288,14 +288,5 @@ export class LinuxMounts implements Platform {
     } catch (error) {
       throw this.#failed(error, where);
     }
-  }
-
-  // Once root, taken to stay root (Deno itself cannot drop it): a geteuid saved per call.
-  #isRoot = false;
-
-  #requireRoot(where: Where, what: string): void {
-    if (this.#isRoot) return;
-    requireRoot(where, what);
-    this.#isRoot = true;
   }
 }

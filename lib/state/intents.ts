@@ -187,16 +187,11 @@ const SUFFIX = ".intent.json";
 const TEMPORARY = ".intent.tmp";
 let counter = 0;
 
-// Random words for record names, drawn from the system's generator a batch at a time.
-const randomWords = new Uint32Array(64);
-let randomLeft = 0;
+const randomWords = new Uint32Array(1);
 
+// A random word for a record's name, from the system's generator.
 function randomWord(): number {
-  if (randomLeft === 0) {
-    crypto.getRandomValues(randomWords);
-    randomLeft = randomWords.length;
-  }
-  return randomWords[--randomLeft];
+  return crypto.getRandomValues(randomWords)[0];
 }
 
 function join(dir: string, name: string): string {
