@@ -11,7 +11,7 @@ import { linkAtPlace, liveMountAt } from "./link_state.ts";
 import { factsAt, type PathFacts, pathFacts } from "./mount_facts.ts";
 import type { SkeletonEntry } from "./overlay_assembly.ts";
 import type { NamespaceState } from "./namespace_state.ts";
-import { AT_FDCWD } from "./libc_ffi.ts";
+import { AT_FDCWD } from "./libc_constants.ts";
 import { openAbsolute, openPath, openResolved } from "./paths.ts";
 import { refuseReservedPlace } from "./place_checks.ts";
 import type { LinkRecord } from "./records.ts";

@@ -8,7 +8,8 @@
  */
 import type { StateFiles } from "../state/intents.ts";
 import type { HolderWriter } from "../state/lock_file.ts";
-import { AT_FDCWD, cString, O, RENAME_NOREPLACE } from "./libc_ffi.ts";
+import { AT_FDCWD, O, RENAME_NOREPLACE } from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
 import { check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";
@@ -373,7 +374,8 @@ export interface RawEntry {
  * @example
  * ```ts
  * import { entriesOf } from "./files.ts";
- * import { cString, O } from "./libc_ffi.ts";
+ * import { O } from "./libc_constants.ts";
+ * import { cString } from "./c_string.ts";
  * import { libc } from "./syscall.ts";
  *
  * const fd = libc().open(cString("/run/bindlink"), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);

@@ -1,6 +1,7 @@
 /**
  * libc, the one native library of the Linux backend: its symbol table, in groups that are
- * bound apart (`libcGroups`), the constants the backend passes, and where the library is found.
+ * bound apart (`libcGroups`), and where the library is found. The numbers the calls are given
+ * are in ./libc_constants.ts, and the strings are made by ./c_string.ts.
  *
  * libc is opened by absolute path from a fixed list of the places Linux distributions install
  * it for this CPU (`Deno.build.arch`), never by a bare name and never from anything in the
@@ -400,83 +401,6 @@ export const libcGroups = {
 /** The opened libc: every group's symbols, by name. */
 export type Libc = Deno.DynamicLibrary<AllSymbols<typeof libcGroups>>["symbols"];
 
-/** MS_BIND */
-export const MS_BIND = 0x1000n;
-/** MS_REC */
-export const MS_REC = 0x4000n;
-/** MNT_DETACH: detach the mount and everything below it at once. */
-export const MNT_DETACH = 0x2;
-
-/** prctl PR_SET_PDEATHSIG: the signal this process gets when its parent thread ends. */
-export const PR_SET_PDEATHSIG = 1;
-
-/** AT_FDCWD: relative to the current directory. */
-export const AT_FDCWD = -100;
-/** AT_SYMLINK_NOFOLLOW */
-export const AT_SYMLINK_NOFOLLOW = 0x100;
-/** AT_REMOVEDIR (unlinkat) */
-export const AT_REMOVEDIR = 0x200;
-/** renameat2's RENAME_NOREPLACE: fail with EEXIST rather than replace the destination. */
-export const RENAME_NOREPLACE = 0x1;
-/** AT_EMPTY_PATH: act on the descriptor itself. */
-export const AT_EMPTY_PATH = 0x1000;
-/** AT_RECURSIVE: the mount and every mount below it. */
-export const AT_RECURSIVE = 0x8000;
-
-/** open(2) flags; O_DIRECTORY and O_NOFOLLOW differ on arm64. */
-export const O = (() => {
-  const arm = Deno.build.arch === "aarch64";
-  return {
-    RDONLY: 0,
-    WRONLY: 1,
-    CREAT: 0o100,
-    EXCL: 0o200,
-    TRUNC: 0o1000,
-    NOCTTY: 0o400,
-    NONBLOCK: 0o4000,
-    DIRECTORY: arm ? 0o40000 : 0o200000,
-    NOFOLLOW: arm ? 0o100000 : 0o400000,
-    CLOEXEC: 0o2000000,
-    PATH: 0o10000000,
-  } as const;
-})();
-
-/** OPEN_TREE_CLONE: a detached copy of the mount. */
-export const OPEN_TREE_CLONE = 0x1;
-/** MOVE_MOUNT_F_EMPTY_PATH: the source is the descriptor itself. */
-export const MOVE_MOUNT_F_EMPTY_PATH = 0x4;
-/** MOVE_MOUNT_T_EMPTY_PATH: the target is the descriptor itself. */
-export const MOVE_MOUNT_T_EMPTY_PATH = 0x40;
-/** FSOPEN_CLOEXEC */
-export const FSOPEN_CLOEXEC = 0x1;
-/** FSMOUNT_CLOEXEC */
-export const FSMOUNT_CLOEXEC = 0x1;
-/** fsconfig commands. */
-export const FSCONFIG = { SET_STRING: 1, SET_FD: 5, CMD_CREATE: 6 } as const;
-/** MOUNT_ATTR_RDONLY */
-export const MOUNT_ATTR_RDONLY = 0x1n;
-
-/** statx: ask for the reusable mount ID. */
-export const STATX_MNT_ID = 0x1000;
-/** statx: ask for the unique mount ID (Linux 6.8+). */
-export const STATX_MNT_ID_UNIQUE = 0x4000;
-/** statx: stx_attributes bit set when the path is the root of a mount. */
-export const STATX_ATTR_MOUNT_ROOT = 0x2000n;
-
-/** openat2 resolve flags. */
-export const RESOLVE = { NO_XDEV: 0x1n, NO_MAGICLINKS: 0x2n, NO_SYMLINKS: 0x4n } as const;
-
-/** ioctl NS_GET_MNTNS_ID: _IOR(0xb7, 0x5, __u64), the 64-bit ID of a mount namespace. */
-export const NS_GET_MNTNS_ID = 0x8008b705n;
-
-/** statmount request bits. */
-export const STATMOUNT = {
-  MNT_BASIC: 0x2,
-  FS_TYPE: 0x20,
-  MNT_POINT: 0x10,
-  MNT_NS_ID: 0x40,
-} as const;
-
 // Where distributions install glibc for each CPU: Debian/Ubuntu multiarch, Fedora/SUSE lib64,
 // Arch and others /usr/lib.
 const LIBC_PLACES: Record<string, readonly string[]> = {
@@ -533,32 +457,4 @@ export function openLibc<S extends Deno.ForeignLibraryInterface>(
   table: S,
 ): Deno.DynamicLibrary<S> {
   return Deno.dlopen(libcPath(), table);
-}
-
-const encoder = new TextEncoder();
-
-// C strings are cut from a shared arena, never reused: a view on a large buffer goes to libc
-// as it is, while a small typed array of its own lives in V8's heap and must be moved out
-// (an allocation and a copy) on every call that passes it. A view keeps its arena alive.
-const ARENA_BYTES = 65536;
-let arena = new Uint8Array(ARENA_BYTES);
-let arenaUsed = 0;
-
-/** Encodes a string as a NUL-terminated UTF-8 C string. */
-export function cString(text: string): Uint8Array<ArrayBuffer> {
-  const most = text.length * 3 + 1;
-  if (most > ARENA_BYTES / 8) {
-    const out = new Uint8Array(most);
-    const { written } = encoder.encodeInto(text, out);
-    return out.subarray(0, written + 1) as Uint8Array<ArrayBuffer>;
-  }
-  if (arenaUsed + most > ARENA_BYTES) {
-    arena = new Uint8Array(ARENA_BYTES);
-    arenaUsed = 0;
-  }
-  // The arena is zeroed and never written twice: the byte after the text is its NUL.
-  const { written } = encoder.encodeInto(text, arena.subarray(arenaUsed, arenaUsed + most - 1));
-  const out = arena.subarray(arenaUsed, arenaUsed + written + 1);
-  arenaUsed += written + 1;
-  return out as Uint8Array<ArrayBuffer>;
 }

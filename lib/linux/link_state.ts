@@ -57,7 +57,7 @@ export function liveMountAt(
  *
  * @example
  * ```ts
- * import { AT_FDCWD } from "./libc_ffi.ts";
+ * import { AT_FDCWD } from "./libc_constants.ts";
  * import { linkAtPlace } from "./link_state.ts";
  * import { pathFacts } from "./mount_facts.ts";
  * import { NamespaceState } from "./namespace_state.ts";

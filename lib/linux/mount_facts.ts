@@ -11,19 +11,19 @@
  *
  * @module
  */
+import { SYS } from "./libc_ffi.ts";
 import {
   AT_EMPTY_PATH,
   AT_FDCWD,
   AT_SYMLINK_NOFOLLOW,
-  cString,
   NS_GET_MNTNS_ID,
   O,
   STATMOUNT,
   STATX_ATTR_MOUNT_ROOT,
   STATX_MNT_ID,
   STATX_MNT_ID_UNIQUE,
-  SYS,
-} from "./libc_ffi.ts";
+} from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { kernelName } from "./kernel_names.ts";
 import { check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";
@@ -153,7 +153,7 @@ const EMPTY = new Uint8Array(1);
  *
  * @example
  * ```ts
- * import { AT_FDCWD } from "./libc_ffi.ts";
+ * import { AT_FDCWD } from "./libc_constants.ts";
  * import { pathFacts } from "./mount_facts.ts";
  *
  * const facts = pathFacts(AT_FDCWD, "/srv/app");

@@ -19,7 +19,6 @@
 import {
   AT_EMPTY_PATH,
   AT_RECURSIVE,
-  cString,
   MNT_DETACH,
   MOUNT_ATTR_RDONLY,
   MOVE_MOUNT_F_EMPTY_PATH,
@@ -28,7 +27,8 @@ import {
   MS_REC,
   O,
   OPEN_TREE_CLONE,
-} from "./libc_ffi.ts";
+} from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { pathFacts } from "./mount_facts.ts";
 import { type AssemblyPlan, buildOverlay, needsOverlay } from "./overlay_assembly.ts";
 import { openAbsolute, openPath, procFdPath } from "./paths.ts";

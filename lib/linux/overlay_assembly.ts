@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { cString, FSCONFIG, FSMOUNT_CLOEXEC, FSOPEN_CLOEXEC, O } from "./libc_ffi.ts";
+import { FSCONFIG, FSMOUNT_CLOEXEC, FSOPEN_CLOEXEC, O } from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { pathOfFd } from "./paths.ts";
 import { about, check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";

@@ -17,7 +17,8 @@
  * @module
  */
 import { entriesOf } from "./files.ts";
-import { cString, O } from "./libc_ffi.ts";
+import { O } from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { type PathFacts, pathFacts } from "./mount_facts.ts";
 import { type Leftover, openOwnedFolder } from "./owned_tree.ts";
 import { closeFd, libc } from "./syscall.ts";

@@ -14,7 +14,8 @@
  * @module
  */
 import { entriesOf } from "./files.ts";
-import { AT_FDCWD, AT_REMOVEDIR, cString, O } from "./libc_ffi.ts";
+import { AT_FDCWD, AT_REMOVEDIR, O } from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { type PathFacts, pathFacts } from "./mount_facts.ts";
 import { openNoSymlinks } from "./paths.ts";
 import type { MadePath } from "./records.ts";

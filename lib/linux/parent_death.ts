@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { PR_SET_PDEATHSIG } from "./libc_ffi.ts";
+import { PR_SET_PDEATHSIG } from "./libc_constants.ts";
 import { check, libc } from "./syscall.ts";
 
 /** SIGTERM's number on Linux (every architecture Deno runs on). */

@@ -21,7 +21,9 @@ import {
   type Resolved,
 } from "../paths.ts";
 import { kernelName, ONLY_UTF8 } from "./kernel_names.ts";
-import { AT_FDCWD, cString, O, RESOLVE, SYS } from "./libc_ffi.ts";
+import { SYS } from "./libc_ffi.ts";
+import { AT_FDCWD, O, RESOLVE } from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";
 const { E2BIG, ELOOP, ENOENT, ENOSYS } = ERRNO;
@@ -245,7 +247,7 @@ function tryOpenat2(
  *
  * @example
  * ```ts
- * import { AT_FDCWD, O } from "./libc_ffi.ts";
+ * import { AT_FDCWD, O } from "./libc_constants.ts";
  * import { openNoSymlinks } from "./paths.ts";
  *
  * const folder = openNoSymlinks(AT_FDCWD, "/srv", O.PATH | O.DIRECTORY);
@@ -299,7 +301,7 @@ const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
  *
  * @example
  * ```ts
- * import { AT_FDCWD } from "./libc_ffi.ts";
+ * import { AT_FDCWD } from "./libc_constants.ts";
  * import { openResolved } from "./paths.ts";
  *
  * const opened = openResolved(AT_FDCWD, "/srv/app", "/srv/app");

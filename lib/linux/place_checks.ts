@@ -12,7 +12,8 @@
  * @module
  */
 import { refuse, type Where } from "./failure.ts";
-import { AT_FDCWD, cString, O } from "./libc_ffi.ts";
+import { AT_FDCWD, O } from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { describeMount, type PathFacts, pathFacts, uniqueNumber } from "./mount_facts.ts";
 import { openAbsolute, openNoSymlinks } from "./paths.ts";
 import { check, closeFd, libc } from "./syscall.ts";

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { cString, O } from "./libc_ffi.ts";
+import { O } from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { closeFd, errno, libc, readToEnd, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";
 const { ENOENT, ENOTDIR, ESRCH } = ERRNO;

@@ -17,7 +17,8 @@
 import path from "../posix_path.ts";
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import { checkLinuxFile } from "../trust/linux_trust.ts";
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cString } from "./libc_ffi.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from "./libc_constants.ts";
+import { cString } from "./c_string.ts";
 import { errno, libc, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";
 const { ENOENT } = ERRNO;

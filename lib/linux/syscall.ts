@@ -120,7 +120,8 @@ const firstBuffer = new Uint8Array(4096);
  *
  * @example
  * ```ts
- * import { cString, O } from "./libc_ffi.ts";
+ * import { O } from "./libc_constants.ts";
+ * import { cString } from "./c_string.ts";
  * import { closeFd, libc, readToEnd } from "./syscall.ts";
  *
  * const fd = libc().open(cString("/proc/self/maps"), O.RDONLY | O.CLOEXEC, 0);

@@ -6,7 +6,8 @@
  * @module
  */
 import { ERRNO } from "../linux/errno.ts";
-import { AT_EMPTY_PATH, cString, O } from "../linux/libc_ffi.ts";
+import { AT_EMPTY_PATH, O } from "../linux/libc_constants.ts";
+import { cString } from "../linux/c_string.ts";
 import { check, closeFd, errno, libc, readToEnd, SystemCallError } from "../linux/syscall.ts";
 
 /** An opened file or folder and what its descriptor says. */

@@ -18,7 +18,8 @@ import {
   writeLink,
   writeTextFile,
 } from "../../lib/linux/files.ts";
-import { cString, O } from "../../lib/linux/libc_ffi.ts";
+import { O } from "../../lib/linux/libc_constants.ts";
+import { cString } from "../../lib/linux/c_string.ts";
 import { assertStateFolder, assertStateRecord } from "../../lib/linux/state_trust.ts";
 import { closeFd, libc, SystemCallError } from "../../lib/linux/syscall.ts";
 
