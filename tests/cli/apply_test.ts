@@ -1,6 +1,7 @@
 /**
  * The manifest commands (apply, status, down, prune, run) driven in-process against the
- * native double: text and JSON output, exit codes, and run's links around a real child.
+ * native double: text and JSON output, exit codes, and run's links around a real child. Covers
+ * lib/cli/settle_first.ts (create and remove first roll back an apply whose process died).
  */
 import assert from "node:assert/strict";
 import path from "node:path";

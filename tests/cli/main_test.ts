@@ -1,4 +1,7 @@
-/** The CLI, driven in-process against the native double. */
+/**
+ * The CLI, driven in-process against the native double. Covers lib/cli/create.ts (its
+ * arguments, the sample's /merge and /read-only, the text and JSON it prints, its usage errors).
+ */
 import assert from "node:assert/strict";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../../cli.ts";
 import { VERSION } from "../../mod.ts";

@@ -1,7 +1,9 @@
 /**
  * The DSC resource with Windows' semantics, against the native double: `dsc`'s calls replayed
  * by the harness, with the CLI run in-process (the double's links live in the process that
- * loaded it). Runs on Linux and on Windows Deno under Wine.
+ * loaded it). Runs on Linux and on Windows Deno under Wine. Covers lib/cli/dsc.ts (operations,
+ * exit codes 0/1/2, stderr's JSON lines), lib/dsc/instance.ts (parsing and refusing input) and
+ * lib/dsc/resource.ts (get, test, set, export).
  */
 import assert from "node:assert/strict";
 import path from "node:path";

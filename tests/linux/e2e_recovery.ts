@@ -2,7 +2,8 @@
  * What the next command does with what others left (#8, #12), end to end: intent records of
  * killed processes, state from an earlier boot or from a namespace that is gone, stale and
  * torn records. Looking commands only report; changing commands settle, and never unmount
- * what bindlink did not make.
+ * what bindlink did not make. Covers lib/linux/state_place.ts's settle (recovery, then the
+ * sweep of a gone namespace's records) end to end.
  */
 import assert from "node:assert/strict";
 import { linuxProcessFacts } from "../../lib/linux/process.ts";

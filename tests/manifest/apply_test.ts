@@ -1,7 +1,8 @@
 /**
  * apply, status, down and prune through the native double (Windows' C signatures and
  * listing), on Linux and under Windows Deno: order, idempotence, all-or-nothing rollback,
- * drift and replace, dry runs, and recovery after a bindlink killed in the middle.
+ * drift and replace, dry runs, and recovery after a bindlink killed in the middle. Covers
+ * lib/manifest/make.ts (carryOut: the undo in reverse, an undo that fails, a replace put back).
  */
 import assert from "node:assert/strict";
 import { applyBindLinks } from "../../lib/manifest/apply.ts";

@@ -1,6 +1,8 @@
 /**
  * startup install, status and remove on Linux, through the recording runner, in a temporary
- * folder standing in for /etc (the real /etc and systemd are never touched).
+ * folder standing in for /etc (the real /etc and systemd are never touched). Covers
+ * lib/startup/protected_folder.ts on Linux (the folder root's and 0755, files root's and 0644, a
+ * folder of someone else's or a symlink refused).
  */
 import assert from "node:assert/strict";
 import { linuxPlatform } from "../../lib/linux/platform.ts";
