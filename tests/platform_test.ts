@@ -1,4 +1,7 @@
-/** Choosing and loading a platform: explicit, absolute, and explained when it fails. */
+/**
+ * Choosing and loading a platform: explicit, absolute, and explained when it fails. Covers
+ * lib/default_platform.ts (the platform follows the OS Deno was built for).
+ */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { BindLinkApi, defaultPlatform, VERSION, windowsPlatform } from "../mod.ts";

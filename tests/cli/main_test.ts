@@ -1,4 +1,7 @@
-/** The CLI, driven in-process against the native double. */
+/**
+ * The CLI, driven in-process against the native double. Covers lib/cli/main_help.ts (the
+ * main help text) and lib/cli/commands.ts (finding a command, also in the sample's CREATE).
+ */
 import assert from "node:assert/strict";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../../cli.ts";
 import { VERSION } from "../../mod.ts";
