@@ -1,6 +1,7 @@
 /**
  * Choosing and loading a platform: explicit, absolute, and explained when it fails. Covers
- * lib/version.ts (VERSION equals deno.json's version).
+ * lib/version.ts (VERSION equals deno.json's version) and lib/default_platform.ts (the platform
+ * follows the OS Deno was built for).
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";

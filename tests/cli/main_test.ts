@@ -1,6 +1,8 @@
 /**
  * The CLI, driven in-process against the native double. Covers lib/cli/create.ts (its
- * arguments, the sample's /merge and /read-only, the text and JSON it prints, its usage errors).
+ * arguments, the sample's /merge and /read-only, the text and JSON it prints, its usage errors),
+ * lib/cli/main_help.ts (the main help text) and lib/cli/commands.ts (finding a command, also in
+ * the sample's CREATE).
  */
 import assert from "node:assert/strict";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "../../cli.ts";
