@@ -1,7 +1,9 @@
 /**
  * apply, status, down and prune through the native double (Windows' C signatures and
  * listing), on Linux and under Windows Deno: order, idempotence, all-or-nothing rollback,
- * drift and replace, dry runs, and recovery after a bindlink killed in the middle.
+ * drift and replace, dry runs, and recovery after a bindlink killed in the middle. Under
+ * Windows Deno it also covers lib/windows/state_place.ts for a changing command (the lock
+ * and records in a ProgramData\bindlink\state it makes protected).
  */
 import assert from "node:assert/strict";
 import { applyBindLinks } from "../../lib/manifest/apply.ts";
