@@ -3,6 +3,8 @@
  * listing), on Linux and under Windows Deno: order, idempotence, all-or-nothing rollback,
  * drift and replace, dry runs, and recovery after a bindlink killed in the middle. Covers
  * lib/manifest/make.ts (carryOut: the undo in reverse, an undo that fails, a replace put back).
+ * Under Windows Deno it also covers lib/windows/state_place.ts for a changing command (the
+ * lock and records in a ProgramData\bindlink\state it makes protected).
  */
 import assert from "node:assert/strict";
 import { applyBindLinks } from "../../lib/manifest/apply.ts";

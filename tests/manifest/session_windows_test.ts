@@ -3,6 +3,8 @@
  * remove) believe the records in ProgramData\bindlink only when administrators alone can
  * change that folder, as the changing commands do (#18). Under Wine every file's owner is the
  * Unix user, so a folder made here is never the administrators': the refusal is what shows.
+ * Covers lib/windows/state_place.ts for a command that only looks (the changing one is in
+ * ./apply_test.ts).
  */
 import assert from "node:assert/strict";
 import { Journal } from "../../lib/manifest/journal.ts";

@@ -2,7 +2,10 @@
  * startup on Windows, under Windows Deno (Wine in CI): the protected ProgramData folder and
  * its ACL, install/status/remove through the recording runner with the task XML exactly.
  * Wine keeps files' owners as the Unix user, so what it cannot show (an owner set to
- * Administrators) is left to the pure tests of the rule.
+ * Administrators) is left to the pure tests of the rule. Covers the Windows FFI tables it
+ * calls through: lib/windows/shell32_ffi.ts and lib/windows/ole32_ffi.ts (ProgramData from
+ * SHGetKnownFolderPath, freed with CoTaskMemFree) and lib/windows/advapi32_ffi.ts (the
+ * protected folder's ACL written and read back).
  */
 import assert from "node:assert/strict";
 import { windowsPlatform } from "../../lib/windows/platform.ts";

@@ -1,4 +1,8 @@
-/** The trust rule on Windows: the judgement of owners and ACEs, and a real descriptor. */
+/**
+ * The trust rule on Windows: the judgement of owners and ACEs, and a real descriptor (under
+ * Windows Deno it is read through lib/windows/advapi32_ffi.ts: the token's user,
+ * GetSecurityInfo on the file's handle).
+ */
 import assert from "node:assert/strict";
 import {
   ADMIN_SIDS,

@@ -1,7 +1,9 @@
 /**
  * Listing links through BfGetMappings, on the native double: the filter's layout with NT
  * device paths, translated back to drive letters and UNC paths; short buffers grown and
- * retried; malformed answers refused; and the lookups that word E_INVALIDARG truthfully.
+ * retried; malformed answers refused; and the lookups that word E_INVALIDARG truthfully
+ * (lib/windows/describe_error.ts: a link there, none there, or the lookup failed; sync and
+ * async). Covers lib/windows/listing.ts and lib/windows/describe_error.ts.
  */
 import assert from "node:assert/strict";
 import type { BindLinkInfo, LinkSpec } from "../../mod.ts";

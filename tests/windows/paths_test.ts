@@ -2,7 +2,9 @@
  * Windows paths as Windows reads them: every accepted spelling with its text for Windows, its
  * identity and its reported form; every refused spelling with its message. Runs on Linux
  * (nothing can be asked: identities are computed from the text) and under Wine (kernel32 is
- * asked; the folders used here do not exist, so the answers must agree).
+ * asked; the folders used here do not exist, so the answers must agree). Covers
+ * lib/windows/paths.ts and lib/windows/path_syntax.ts (how Win32 reads a spelling: prefixes,
+ * folding, devices, and the quoting of a path in a message).
  */
 import assert from "node:assert/strict";
 import {
@@ -195,7 +197,12 @@ const REFUSED: [string, PathRole, RegExp][] = [
   ],
   ["C:\\a<b", "virtual path", /character <, which Windows does not allow/],
   ["C:\\a*", "virtual path", /character \*/],
-  ["C:\\a\u0001", "virtual path", /control character U\+0001/],
+  // The message shows the control character escaped, never raw.
+  [
+    "C:\\a\u0001",
+    "virtual path",
+    /^the virtual path "C:\\a\\u0001" contains the control character U\+0001/,
+  ],
   ["C:\\file.txt:stream", "backing path", /colon outside the drive letter/],
   [
     "C:\\" + "x".repeat(32_761),
