@@ -80,3 +80,30 @@ export const STATMOUNT = {
   MNT_POINT: 0x10,
   MNT_NS_ID: 0x40,
 } as const;
+
+/** statx mask bits (`<linux/stat.h>`): which fields to fill. */
+/** statx: ask for the file type. */
+export const STATX_TYPE = 0x1;
+/** statx: ask for the mode. */
+export const STATX_MODE = 0x2;
+/** statx: ask for the link count. */
+export const STATX_NLINK = 0x4;
+/** statx: ask for the owner. */
+export const STATX_UID = 0x8;
+/** statx: ask for the change time. */
+export const STATX_CTIME = 0x80;
+/** statx: ask for the inode. */
+export const STATX_INO = 0x100;
+/** statx: ask for every basic field. */
+export const STATX_BASIC_STATS = 0x7ff;
+
+/** The file-type bits of a mode (`<sys/stat.h>`). */
+export const S_IFMT = 0o170000;
+/** File type: a character device. */
+export const S_IFCHR = 0o020000;
+/** File type: a folder. */
+export const S_IFDIR = 0o040000;
+/** File type: a regular file. */
+export const S_IFREG = 0o100000;
+/** File type: a symlink. */
+export const S_IFLNK = 0o120000;

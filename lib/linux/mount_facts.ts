@@ -18,27 +18,26 @@ import {
   AT_SYMLINK_NOFOLLOW,
   NS_GET_MNTNS_ID,
   O,
+  S_IFCHR,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
   STATMOUNT,
   STATX_ATTR_MOUNT_ROOT,
+  STATX_CTIME,
+  STATX_INO,
   STATX_MNT_ID,
   STATX_MNT_ID_UNIQUE,
+  STATX_MODE,
+  STATX_TYPE,
+  STATX_UID,
 } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { kernelName } from "./kernel_names.ts";
 import { check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";
 const { EINVAL, ENOENT, ENOSYS, ENOTTY, EOPNOTSUPP, EOVERFLOW, EPERM } = ERRNO;
-
-const STATX_TYPE = 0x1;
-const STATX_MODE = 0x2;
-const STATX_UID = 0x8;
-const STATX_INO = 0x100;
-const STATX_CTIME = 0x80;
-const S_IFCHR = 0o020000;
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
 
 /** A file's kind and the mount it is on, from one statx. */
 export interface PathFacts {

@@ -17,20 +17,23 @@
 import path from "../posix_path.ts";
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import { checkLinuxFile } from "../trust/linux_trust.ts";
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from "./libc_constants.ts";
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+  STATX_MODE,
+  STATX_NLINK,
+  STATX_TYPE,
+  STATX_UID,
+} from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { errno, libc, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";
 const { ENOENT } = ERRNO;
-
-const STATX_TYPE = 0x1;
-const STATX_MODE = 0x2;
-const STATX_NLINK = 0x4;
-const STATX_UID = 0x8;
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
 
 /** Where the state is, what is wrong with it, and the command that fixes it. */
 export interface StateProblem {

@@ -6,7 +6,14 @@
  * @module
  */
 import { ERRNO } from "../linux/errno.ts";
-import { AT_EMPTY_PATH, O } from "../linux/libc_constants.ts";
+import {
+  AT_EMPTY_PATH,
+  O,
+  S_IFDIR,
+  S_IFMT,
+  S_IFREG,
+  STATX_BASIC_STATS,
+} from "../linux/libc_constants.ts";
 import { cString } from "../linux/c_string.ts";
 import { check, closeFd, errno, libc, readToEnd, SystemCallError } from "../linux/syscall.ts";
 
@@ -26,10 +33,6 @@ export interface OpenedEntry {
   readonly defaultAcl?: Uint8Array;
 }
 
-const STATX_BASIC_STATS = 0x7ff;
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
 const EMPTY = new Uint8Array(1);
 const ACCESS = cString("system.posix_acl_access");
 const DEFAULT = cString("system.posix_acl_default");
