@@ -9,14 +9,10 @@ import { hostProcessFacts } from "../../lib/state/place.ts";
 import type { ProcessFacts } from "../../lib/state/intents.ts";
 import type { Double } from "../support/double.ts";
 
-/** A resolved link. */
-export function spec(
-  virtualPath: string,
-  backingPath: string,
-  extra: Partial<LinkSpec> = {},
-): LinkSpec {
-  return { virtualPath, backingPath, readOnly: false, merged: false, exceptions: [], ...extra };
-}
+import { spec } from "../support/fake_platform.ts";
+
+// A resolved link, as every test that needs one builds it.
+export { spec };
 
 /**
  * Three links on the double, given out of order: C:\Stage must come before C:\View (which
