@@ -262,8 +262,7 @@ export class LinuxMounts implements Platform {
   }
 
   // Every change first settles what a killed command left in this namespace, under the lock.
-  #settledThen(ns: NamespaceState, work: Work): () => void {
-    const changes = this.#loaded();
+  #settledThen(ns: NamespaceState, changes: LinuxChanges, work: Work): () => void {
     return () =>
       withTestHooks(this.#hooks, () => {
         changes.recoverPending(ns);
@@ -272,19 +271,21 @@ export class LinuxMounts implements Platform {
   }
 
   #changing(where: Where, work: Work): void {
+    // Before anything is looked at: a blocking call without the changing code is a misuse.
+    const changes = this.#loaded();
     const ns = this.#namespace(where);
     try {
-      ns.lock.runSync(this.#request(where), this.#settledThen(ns, work));
+      ns.lock.runSync(this.#request(where), this.#settledThen(ns, changes, work));
     } catch (error) {
       throw this.#failed(error, where);
     }
   }
 
   async #changingAsync(where: Where, work: Work): Promise<void> {
-    this.#changes ??= await loadChanges();
+    const changes = this.#changes ??= await loadChanges();
     const ns = this.#namespace(where);
     try {
-      await ns.lock.runWhenFree(this.#request(where), this.#settledThen(ns, work));
+      await ns.lock.runWhenFree(this.#request(where), this.#settledThen(ns, changes, work));
     } catch (error) {
       throw this.#failed(error, where);
     }

@@ -1,0 +1,34 @@
+/**
+ * LinuxMounts built without its changing code (as the CLI builds it): blocking changes are
+ * refused, saying why and what to use, before anything is looked at or made.
+ */
+import assert from "node:assert/strict";
+import { LinuxMounts } from "../../lib/linux/mounts.ts";
+
+const spec = {
+  virtualPath: "/nonexistent/v",
+  backingPath: "/nonexistent/b",
+  readOnly: false,
+  merged: false,
+  exceptions: [],
+};
+
+Deno.test({
+  name: "without its changing code, blocking changes are refused in words and touch nothing",
+  ignore: Deno.build.os !== "linux",
+  fn: () => {
+    const stateDir = `${Deno.makeTempDirSync()}/state`;
+    const platform = new LinuxMounts({ stateDir });
+    const words = /loads the code that changes links on its first async call; .*linuxPlatform\(\)/;
+    try {
+      assert.throws(() => platform.createSync(spec), words);
+      assert.throws(() => platform.removeSync(spec.virtualPath), words);
+      assert.throws(() => platform.checkCreateSync(spec), words);
+      // Refused before the state folder was made or judged.
+      assert.throws(() => Deno.statSync(stateDir), Deno.errors.NotFound);
+    } finally {
+      platform.close();
+      Deno.removeSync(stateDir.slice(0, -"/state".length), { recursive: true });
+    }
+  },
+});
