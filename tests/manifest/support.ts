@@ -3,7 +3,7 @@
  * platform that fails its k-th create with a chosen HRESULT, and process facts with a
  * process that is gone, to stand for a killed bindlink.
  */
-import type { LinkSpec, Platform } from "../../mod.ts";
+import type { Platform } from "../../mod.ts";
 import type { Manifest } from "../../lib/manifest/types.ts";
 import { hostProcessFacts } from "../../lib/state/place.ts";
 import type { ProcessFacts } from "../../lib/state/intents.ts";
