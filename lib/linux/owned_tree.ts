@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { entriesOf } from "./files.ts";
+import { entriesOf } from "./folders.ts";
 import { AT_FDCWD, AT_REMOVEDIR, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { type PathFacts, pathFacts } from "./mount_facts.ts";

@@ -25,8 +25,8 @@
  */
 import type { Intent, IntentRecord } from "../state/intents.ts";
 import { factsAt } from "./mount_facts.ts";
+import { folderEntries } from "./folders.ts";
 import {
-  folderEntries,
   makeFolders,
   readStateFile,
   removeFile,

@@ -22,7 +22,8 @@
  *
  * @module
  */
-import { heldFolderNames, makeFolders, readLinkText, removeFile, writeLink } from "./files.ts";
+import { makeFolders, readLinkText, removeFile, writeLink } from "./files.ts";
+import { heldFolderNames } from "./folders.ts";
 import { ERRNO } from "./errno.ts";
 import { refuse, type Where } from "./failure.ts";
 import { liveMountAt } from "./link_state.ts";

@@ -4,12 +4,7 @@
  */
 import assert from "node:assert/strict";
 import {
-  closeHeldFolders,
   currentDirectory,
-  entriesOf,
-  folderEntries,
-  folderNames,
-  heldFolderNames,
   makeFolders,
   readLinkText,
   readStateFile,
@@ -18,40 +13,12 @@ import {
   writeLink,
   writeTextFile,
 } from "../../lib/linux/files.ts";
-import { O } from "../../lib/linux/libc_constants.ts";
-import { cString } from "../../lib/linux/c_string.ts";
-import { assertStateFolder, assertStateRecord } from "../../lib/linux/state_trust.ts";
-import { closeFd, libc, SystemCallError } from "../../lib/linux/syscall.ts";
+import { assertStateRecord } from "../../lib/linux/state_trust.ts";
+import { SystemCallError } from "../../lib/linux/syscall.ts";
+import { inTempFolder } from "./temp_folder.ts";
 
 const linux = Deno.build.os === "linux";
 const root = linux && Deno.uid() === 0;
-
-/** A fresh folder, mode 0700, removed after `use`. */
-function inTempFolder(use: (dir: string) => void): void {
-  const dir = Deno.realPathSync(Deno.makeTempDirSync());
-  Deno.chmodSync(dir, 0o700);
-  try {
-    use(dir);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-}
-
-/** `dir/` + `name` as a NUL-ended C string, for names that are not UTF-8. */
-function rawPath(dir: string, name: Uint8Array): Uint8Array<ArrayBuffer> {
-  const head = new TextEncoder().encode(`${dir}/`);
-  const path = new Uint8Array(head.length + name.length + 1);
-  path.set(head);
-  path.set(name, head.length);
-  return path;
-}
-
-/** Makes the file `dir/name` whatever bytes `name` holds. */
-function makeRawFile(dir: string, name: Uint8Array): void {
-  const fd = libc().open(rawPath(dir, name), O.WRONLY | O.CREAT | O.EXCL | O.CLOEXEC, 0o600);
-  assert.ok(fd >= 0, "the raw file was made");
-  closeFd(fd);
-}
 
 Deno.test({ name: "writeTextFile, readStateFile, renameFile, removeFile", ignore: !linux }, () => {
   inTempFolder((dir) => {
@@ -142,101 +109,8 @@ Deno.test({ name: "makeFolders makes each missing folder, mode 0700", ignore: !l
   });
 });
 
-Deno.test({
-  name: "folderNames, folderEntries and entriesOf list every name, UTF-8 or not",
-  ignore: !linux,
-}, () => {
-  inTempFolder((dir) => {
-    const latin1 = new Uint8Array([0x63, 0x61, 0x66, 0xe9]); // "café" in Latin-1: not UTF-8
-    makeRawFile(dir, latin1);
-    writeTextFile(`${dir}/plain`, "");
-    Deno.mkdirSync(`${dir}/sub`);
-    Deno.symlinkSync("plain", `${dir}/link`);
-    // Many long names, so that getdents64 needs more than one call to give them all.
-    const many = Array.from({ length: 400 }, (_, i) => `${"n".repeat(200)}${i}`);
-    for (const name of many) writeTextFile(`${dir}/sub/${name}`, "");
-
-    const fd = libc().open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
-    assert.ok(fd >= 0);
-    try {
-      const raw = entriesOf(fd, dir);
-      const byName = new Map(raw.map((e) => [e.name.join(","), e.type]));
-      assert.equal(raw.length, 4, "no . or ..");
-      assert.equal(byName.get([...latin1, 0].join(",")), 8, "the Latin-1 name, bytes unchanged");
-      assert.equal(byName.get([...new TextEncoder().encode("plain"), 0].join(",")), 8);
-      assert.equal(byName.get([...new TextEncoder().encode("sub"), 0].join(",")), 4);
-      assert.equal(byName.get([...new TextEncoder().encode("link"), 0].join(",")), 10);
-      // The bytes given back open the very file.
-      const latin1Entry = raw.find((e) => e.name[3] === 0xe9)!;
-      const again = libc().openat(fd, latin1Entry.name, O.RDONLY | O.CLOEXEC, 0);
-      assert.ok(again >= 0, "openat takes the name as listed");
-      closeFd(again);
-    } finally {
-      closeFd(fd);
-    }
-
-    const entries = folderEntries(dir);
-    assert.deepEqual(
-      entries.map((e) => [e.name, e.type]).sort(),
-      [["caf\uFFFD", 8], ["link", 10], ["plain", 8], ["sub", 4]],
-    );
-    assert.deepEqual(folderNames(`${dir}/sub`).sort(), many.toSorted());
-    assert.deepEqual(folderNames(`${dir}/none`), []);
-    assert.deepEqual(folderEntries(`${dir}/none`), []);
-    assert.throws(
-      () => folderNames(`${dir}/plain`),
-      (e) => e instanceof SystemCallError && e.errno === 20, // ENOTDIR
-    );
-  });
-});
-
-Deno.test(
-  { name: "folderNames shows the folder's descriptor to verify first", ignore: !root },
-  () => {
-    inTempFolder((dir) => {
-      Deno.mkdirSync(`${dir}/state`, { mode: 0o700 });
-      Deno.chmodSync(`${dir}/state`, 0o700);
-      writeTextFile(`${dir}/state/one`, "");
-      assert.deepEqual(folderNames(`${dir}/state`, assertStateFolder), ["one"]);
-      Deno.chmodSync(`${dir}/state`, 0o777);
-      assert.throws(() => folderNames(`${dir}/state`, assertStateFolder), /state/);
-      let seen = -1;
-      folderEntries(`${dir}/state`, (fd) => void (seen = fd));
-      assert.ok(seen >= 0, "verify was given the open folder");
-    });
-  },
-);
-
 Deno.test({ name: "currentDirectory is getcwd's answer", ignore: !linux }, () => {
   assert.equal(currentDirectory(), Deno.cwd());
-});
-
-Deno.test({
-  name: "heldFolderNames judges the folder once, then reads it again from the start each call",
-  ignore: !root,
-}, () => {
-  inTempFolder((dir) => {
-    let judged = 0;
-    const judge = (fd: number, at: string) => {
-      judged++;
-      assertStateFolder(fd, at);
-    };
-    const state = `${dir}/state`;
-    assert.deepEqual(heldFolderNames(state, judge), [], "a missing folder has no names");
-    assert.equal(judged, 0);
-    Deno.mkdirSync(state, { mode: 0o700 });
-    writeTextFile(`${state}/a`, "");
-    assert.deepEqual(heldFolderNames(state, judge), ["a"]);
-    writeTextFile(`${state}/b`, "");
-    removeFile(`${state}/a`);
-    assert.deepEqual(heldFolderNames(state, judge), ["b"], "the second read sees the change");
-    assert.equal(judged, 1, "judged once, when opened");
-    closeHeldFolders();
-    Deno.chmodSync(state, 0o777);
-    assert.throws(() => heldFolderNames(state, judge), /writable by others|mode/);
-    assert.equal(judged, 2, "after closeHeldFolders the folder is opened and judged again");
-    closeHeldFolders();
-  });
 });
 
 Deno.test(
