@@ -9,6 +9,8 @@
 import type { StatePlace, StateRequest } from "../state/place.ts";
 import { explain, requireRoot } from "./failure.ts";
 import { libcStateFiles } from "./files.ts";
+import { removeNamesWhere } from "./folders.ts";
+import { assertStateFolder } from "./state_trust.ts";
 import { aboutRole } from "./syscall.ts";
 import {
   DEFAULT_STATE_DIR,
@@ -63,22 +65,14 @@ export function linuxStatePlace(request: StateRequest): StatePlace {
 
 /**
  * Deletes the operation records of mount namespaces that no longer exist (a killed apply in a
- * namespace that has ended since), or of an earlier boot: their links went with them.
+ * namespace that has ended since), or of an earlier boot: their links went with them. Read
+ * and deleted through the state folder's descriptor, judged root's alone as it is opened.
  */
 function sweepGoneNamespaces(stateDir: string, ownKey: string, prefix: string): void {
   const ownBoot = ownKey.slice(0, ownKey.indexOf("."));
-  let names: string[];
-  try {
-    names = [...Deno.readDirSync(stateDir)].map((e) => e.name);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || name.startsWith(`${prefix}${ownKey}.`)) continue;
+  removeNamesWhere(stateDir, assertStateFolder, (name) => {
+    if (!name.startsWith(prefix) || name.startsWith(`${prefix}${ownKey}.`)) return false;
     const parsed = parseStateName(name.slice(prefix.length));
-    if (!parsed || !isGoneNamespace(parsed, ownBoot)) continue;
-    try {
-      Deno.removeSync(`${stateDir}/${name}`);
-    } catch { /* another command swept it */ }
-  }
+    return parsed !== undefined && isGoneNamespace(parsed, ownBoot);
+  });
 }

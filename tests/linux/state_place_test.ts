@@ -1,7 +1,8 @@
 /**
  * lib/linux/state_place.ts as root on a temporary state folder (nothing is mounted): the place
  * is this namespace's, its folder made root's and 0700 by a changing command, and settling
- * sweeps the records of namespaces that are gone while a dry settle deletes nothing.
+ * sweeps the records of namespaces that are gone (through the folder's descriptor: see
+ * folders_test.ts) while a dry settle deletes nothing.
  */
 import assert from "node:assert/strict";
 import { linuxStatePlace } from "../../lib/linux/state_place.ts";
