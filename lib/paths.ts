@@ -95,7 +95,7 @@ export function currentFolder(cwd: string | (() => string)): string {
  * @example
  * ```ts
  * import { identityOf } from "./paths.ts";
- * import { linuxPathRules } from "./linux/paths.ts";
+ * import { linuxPathRules } from "./linux/path_rules.ts";
  * identityOf(linuxPathRules, "/srv/data"); // "/srv/data"
  * ```
  */

@@ -29,7 +29,7 @@ import { DEFAULT_STATE_DIR, NamespaceState } from "./namespace_state.ts";
 import { currentDirectory } from "./files.ts";
 import { closeHeldFolders } from "./folders.ts";
 import { NotUtf8NameError } from "./kernel_names.ts";
-import { linuxPathRules } from "./paths.ts";
+import { linuxPathRules } from "./path_rules.ts";
 import type { recoverPending } from "./recovery.ts";
 import type { removeLink } from "./removal.ts";
 import { UntrustedStateError } from "./state_trust.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { EXIT_FAILED, main } from "../../cli.ts";
 import type { Platform } from "../../mod.ts";
 import { ExplainedFailure } from "../../lib/errors.ts";
-import { linuxPathRules } from "../../lib/linux/paths.ts";
+import { linuxPathRules } from "../../lib/linux/path_rules.ts";
 
 /** A platform whose every call fails with `error`. */
 function failingWith(error: unknown): Platform {

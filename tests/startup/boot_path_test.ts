@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { bootPath, movedPlace } from "../../lib/startup/boot_place.ts";
 import type { Platform } from "../../lib/platform.ts";
 import { windowsPathRules } from "../../lib/windows/paths.ts";
-import { linuxPathRules } from "../../lib/linux/paths.ts";
+import { linuxPathRules } from "../../lib/linux/path_rules.ts";
 
 /** Windows' path rules, with the system's answers for a mapped and a subst drive. */
 function platformWith(places: Record<string, string>): Platform {

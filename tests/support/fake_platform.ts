@@ -4,7 +4,7 @@
  * backends (BindLink, BindLinkApi, the CLI's helpers), which only need a Platform value.
  */
 import type { BindLinkInfo, LinkSpec, Platform } from "../../mod.ts";
-import { linuxPathRules } from "../../lib/linux/paths.ts";
+import { linuxPathRules } from "../../lib/linux/path_rules.ts";
 
 /** A Platform whose links are a map, with a record of what was asked of it. */
 export class FakePlatform implements Platform {

@@ -1,7 +1,7 @@
 /** The Linux path rules refuse what cannot name a file's bytes (#18, case 4). */
 import assert from "node:assert/strict";
 import { kernelName, NotUtf8NameError } from "../../lib/linux/kernel_names.ts";
-import { linuxPathRules } from "../../lib/linux/paths.ts";
+import { linuxPathRules } from "../../lib/linux/path_rules.ts";
 
 Deno.test("a path with U+FFFD or a lone surrogate is refused as not UTF-8; pairs are fine", () => {
   for (const input of ["/srv/v\uFFFD", "/srv/a\ud800", "/srv/\udc00b", "rel/\ud83d"]) {
