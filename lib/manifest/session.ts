@@ -16,7 +16,6 @@ import {
   type StateRequest,
 } from "../state/place.ts";
 import { Journal, PREFIX, type ProcessFacts } from "./journal.ts";
-import { recoverInterrupted } from "./recover.ts";
 import type { LeftoverPath, RecoveredOperation } from "./types.ts";
 
 /**
@@ -118,6 +117,8 @@ export async function changeLinks<T>(
         locked = true;
         const deleted = await place.settle();
         const journal = new Journal(place.dir, facts, place.prefix, place.files);
+        // Loaded here: the looks at the records that `list` and `status` take recover nothing.
+        const { recoverInterrupted } = await import("./recover.ts");
         const recovered = await recoverInterrupted(platform, journal, operation);
         working = true;
         return await work({ journal, recovered, deleted });
