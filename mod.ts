@@ -103,7 +103,8 @@ export type {
   ManifestLink,
   RecoveredOperation,
 } from "./lib/manifest/types.ts";
-export type { OwnerState, ProcessFacts, StateFiles } from "./lib/state/intents.ts";
+export type { OwnerState, ProcessFacts } from "./lib/state/process_facts.ts";
+export type { StateFiles } from "./lib/state/state_files.ts";
 export type { StateLock, StateLockOptions } from "./lib/state/lock.ts";
 export type { HolderWriter, LockFileCheck, LockHolder } from "./lib/state/lock_file.ts";
 export type { LockRequest, LockWait } from "./lib/state/lock_wait.ts";

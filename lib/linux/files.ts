@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { StateFiles } from "../state/intents.ts";
+import type { StateFiles } from "../state/state_files.ts";
 import type { HolderWriter } from "../state/lock_file.ts";
 import { AT_FDCWD, O, RENAME_NOREPLACE } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";

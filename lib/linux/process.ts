@@ -6,7 +6,7 @@
  * @module
  */
 import { ExplainedFailure } from "../errors.ts";
-import type { ProcessFacts } from "../state/intents.ts";
+import type { ProcessFacts } from "../state/process_facts.ts";
 import { readProcFile } from "./proc.ts";
 
 /** Field 22 (starttime) and field 3 (state) of a /proc/<pid>/stat text. */

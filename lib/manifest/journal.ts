@@ -9,16 +9,11 @@
  * @module
  */
 import type { BindLinkInfo, LinkSpec } from "../platform.ts";
-import {
-  type Intent,
-  IntentStore,
-  type OwnerState,
-  type PendingIntent,
-  type ProcessFacts,
-  type StateFiles,
-} from "../state/intents.ts";
+import { type Intent, IntentStore, type PendingIntent } from "../state/intents.ts";
+import type { OwnerState, ProcessFacts } from "../state/process_facts.ts";
+import type { StateFiles } from "../state/state_files.ts";
 
-export type { ProcessFacts } from "../state/intents.ts";
+export type { ProcessFacts } from "../state/process_facts.ts";
 
 /** The operations that change several links. */
 export type OperationKind = "apply" | "down" | "run" | "prune";

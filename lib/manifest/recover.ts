@@ -8,7 +8,7 @@
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
-import type { OwnerState } from "../state/intents.ts";
+import type { OwnerState } from "../state/process_facts.ts";
 import { UndoList } from "../undo.ts";
 import type { Journal, OperationRecord } from "./journal.ts";
 import { compareLink, liveAt } from "./plan.ts";

@@ -8,7 +8,7 @@
  */
 import path from "node:path";
 import { BindLinkError } from "../errors.ts";
-import { denoStateFiles } from "../state/intents.ts";
+import { denoStateFiles } from "../state/state_files.ts";
 import { checkTrustedFile } from "../trust/trusted_file.ts";
 import { ensureProtectedWindowsFolder } from "../windows/program_data.ts";
 import type { StartupOs } from "./program.ts";

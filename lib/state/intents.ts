@@ -14,7 +14,8 @@
  *
  * @example Guard a change with an intent record
  * ```ts
- * import { IntentStore, type ProcessFacts } from "./intents.ts";
+ * import { IntentStore } from "./intents.ts";
+ * import type { ProcessFacts } from "./process_facts.ts";
  *
  * declare const facts: ProcessFacts; // linuxProcessFacts() or windowsProcessFacts()
  * const store = new IntentStore("/run/bindlink/example", facts);
@@ -26,44 +27,8 @@
  * @module
  */
 import { BindLinkError } from "../errors.ts";
-
-/** What an operating system says about processes, for judging an intent record's owner.
- *
- * @example
- * ```ts
- * import type { ProcessFacts } from "./intents.ts";
- *
- * const facts: ProcessFacts = {
- *   bootId: () => "boot-1",
- *   self: () => ({ pid: Deno.pid, start: "42" }),
- *   isRunning: (pid, start) => pid === Deno.pid && start === "42",
- * };
- * ```
- */
-export interface ProcessFacts {
-  /** An ID of the current boot, different after every restart. */
-  bootId(): string;
-  /**
-   * This process: its ID and its start time, in a form `isRunning` compares. `start` becomes
-   * part of file names: letters and digits only (no `.`, `/`, `\\` or `:`).
-   */
-  self(): { pid: number; start: string };
-  /** True when process `pid` is running and started at `start` (so the ID was not reused). */
-  isRunning(pid: number, start: string): boolean;
-}
-
-/**
- * How an intent record's owner stands: the one vocabulary for an operation's state, on every
- * platform and in `status --json`.
- *
- * @example
- * ```ts
- * import type { OwnerState } from "./intents.ts";
- *
- * const settled = (state: OwnerState) => state !== "running";
- * ```
- */
-export type OwnerState = "running" | "dead" | "earlier boot";
+import type { OwnerState, ProcessFacts } from "./process_facts.ts";
+import { denoStateFiles, type StateFiles } from "./state_files.ts";
 
 /** One intent record, as stored. */
 export interface IntentRecord<S = unknown> {
@@ -99,82 +64,6 @@ export interface PendingIntent<S = unknown> {
   owner: OwnerState;
 }
 
-/**
- * The file operations a store does on its records. The default uses Deno's file APIs; a
- * backend may pass cheaper ones for its own system (Linux: libc, see lib/linux/files.ts).
- *
- * @example
- * ```ts
- * import { denoStateFiles, type StateFiles } from "./intents.ts";
- *
- * const files: StateFiles = { ...denoStateFiles };
- * files.writeText("/tmp/example.tmp", "{}");
- * files.rename("/tmp/example.tmp", "/tmp/example.json");
- * ```
- */
-export interface StateFiles {
-  /** Writes `text` to `file`, created with mode 0600 or truncated. */
-  writeText(file: string, text: string): void;
-  /**
-   * The text of the record `file`: `undefined` when there is none. Throws when the file may
-   * not be believed (on Linux: not root's alone, see lib/linux/state_trust.ts).
-   */
-  read(file: string): string | undefined;
-  /** Renames `from` to `to`, replacing `to`. */
-  rename(from: string, to: string): void;
-  /** Deletes `file`: `false` when there was none. */
-  remove(file: string): boolean;
-  /** The names in the folder `dir`: `[]` when there is no such folder. */
-  names(dir: string): string[];
-  /** True when `error`, thrown by one of these, says a file or folder does not exist. */
-  isNotFound(error: unknown): boolean;
-}
-
-/**
- * {@linkcode StateFiles} through Deno's file APIs (every operating system).
- *
- * @example
- * ```ts
- * import { denoStateFiles } from "./intents.ts";
- *
- * console.log(denoStateFiles.names("/tmp"));
- * ```
- */
-export const denoStateFiles: StateFiles = {
-  writeText(file, text) {
-    Deno.writeTextFileSync(file, text, { mode: 0o600 });
-  },
-  read(file) {
-    try {
-      return Deno.readTextFileSync(file);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return undefined;
-      throw error;
-    }
-  },
-  rename(from, to) {
-    Deno.renameSync(from, to);
-  },
-  remove(file) {
-    try {
-      Deno.removeSync(file);
-      return true;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return false;
-      throw error;
-    }
-  },
-  names(dir) {
-    try {
-      return [...Deno.readDirSync(dir)].map((entry) => entry.name);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return [];
-      throw error;
-    }
-  },
-  isNotFound: (error) => error instanceof Deno.errors.NotFound,
-};
-
 /** Options for {@linkcode IntentStore}. */
 export interface IntentStoreOptions {
   /** Only files whose names start with this belong to the store (a shared folder). */
@@ -203,7 +92,8 @@ function join(dir: string, name: string): string {
  *
  * @example List what a killed command left
  * ```ts
- * import { IntentStore, type ProcessFacts } from "./intents.ts";
+ * import { IntentStore } from "./intents.ts";
+ * import type { ProcessFacts } from "./process_facts.ts";
  *
  * declare const facts: ProcessFacts;
  * for (const pending of new IntentStore("/run/bindlink/example", facts).list()) {

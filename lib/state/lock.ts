@@ -24,7 +24,7 @@
  *
  * @module
  */
-import type { ProcessFacts } from "./intents.ts";
+import type { ProcessFacts } from "./process_facts.ts";
 import {
   type HolderWriter,
   type LockFileCheck,

@@ -7,7 +7,8 @@
  * @module
  */
 import type { BindLinkOperation } from "../errors.ts";
-import type { ProcessFacts, StateFiles } from "./intents.ts";
+import type { ProcessFacts } from "./process_facts.ts";
+import type { StateFiles } from "./state_files.ts";
 import { StateLock } from "./lock.ts";
 
 /**

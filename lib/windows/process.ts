@@ -9,7 +9,7 @@
  * @module
  */
 import { NativeLibrary } from "../native_library.ts";
-import type { ProcessFacts } from "../state/intents.ts";
+import type { ProcessFacts } from "../state/process_facts.ts";
 import { kernel32Symbols } from "./kernel32_ffi.ts";
 import { system32Path } from "./system_root.ts";
 import { WIN32 } from "./hresult.ts";

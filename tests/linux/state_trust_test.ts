@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { libcStateFiles } from "../../lib/linux/files.ts";
 import { LinkRecords } from "../../lib/linux/records.ts";
 import { UntrustedStateError, verifyStatePlace } from "../../lib/linux/state_trust.ts";
-import { IntentStore, type ProcessFacts } from "../../lib/state/intents.ts";
+import { IntentStore } from "../../lib/state/intents.ts";
+import type { ProcessFacts } from "../../lib/state/process_facts.ts";
 import { StateLock } from "../../lib/state/lock.ts";
 import { assertStateLockFile } from "../../lib/linux/state_trust.ts";
 

@@ -6,7 +6,7 @@
 import type { Platform } from "../../mod.ts";
 import type { Manifest } from "../../lib/manifest/types.ts";
 import { hostProcessFacts } from "../../lib/state/place.ts";
-import type { ProcessFacts } from "../../lib/state/intents.ts";
+import type { ProcessFacts } from "../../lib/state/process_facts.ts";
 import type { Double } from "../support/double.ts";
 
 import { spec } from "../support/fake_platform.ts";

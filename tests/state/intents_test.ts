@@ -1,6 +1,7 @@
 /** IntentStore with scripted process facts: owners judged, temporary files recognized. */
 import assert from "node:assert/strict";
-import { IntentStore, type ProcessFacts } from "../../lib/state/intents.ts";
+import { IntentStore } from "../../lib/state/intents.ts";
+import type { ProcessFacts } from "../../lib/state/process_facts.ts";
 import { linuxProcessFacts } from "../../lib/linux/process.ts";
 
 function facts(boot: string, pid: number, start: string, running: Set<string>): ProcessFacts {
