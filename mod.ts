@@ -106,7 +106,7 @@ export type {
 export type { OwnerState, ProcessFacts } from "./lib/state/process_facts.ts";
 export type { StateFiles } from "./lib/state/state_files.ts";
 export type { StateLock, StateLockOptions } from "./lib/state/lock.ts";
-export type { HolderWriter, LockFileCheck, LockHolder } from "./lib/state/lock_file.ts";
+export type { LockFileCheck, LockHolder } from "./lib/state/lock_file.ts";
 export type { LockRequest, LockWait } from "./lib/state/lock_wait.ts";
 export type { SettledPath, StatePlace, StateRequest } from "./lib/state/place.ts";
 export { VERSION } from "./lib/version.ts";

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { libcHolderWriter, libcStateFiles } from "../lib/linux/files.ts";
+import { libcStateFiles } from "../lib/linux/files.ts";
 import { linuxProcessFacts } from "../lib/linux/process.ts";
 import { IntentStore } from "../lib/state/intents.ts";
 import { StateLock } from "../lib/state/lock.ts";
@@ -50,7 +50,7 @@ export function stateRows(context: BenchContext): Row[] {
       c(`${dir}/c/state`),
     ];
     // Configured as the Linux backend configures them (namespace_state.ts).
-    const lock = new StateLock(`${dir}/ts/state/lock`, { holderWriter: libcHolderWriter });
+    const lock = new StateLock(`${dir}/ts/state/lock`, { keepOpen: true });
     const intents = new IntentStore(`${dir}/ts/state/intents`, linuxProcessFacts(), {
       files: libcStateFiles,
     });

@@ -7,7 +7,6 @@
  * @module
  */
 import type { StateFiles } from "../state/state_files.ts";
-import type { HolderWriter } from "../state/lock_file.ts";
 import { AT_FDCWD, O, RENAME_NOREPLACE } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { assertStateFolder, assertStateRecord } from "./state_trust.ts";
@@ -289,34 +288,3 @@ export function currentDirectory(): string {
 }
 
 const cwdBuffer = new Uint8Array(4096);
-
-/**
- * A lock file's holder record written with one `pwrite` through libc (instead of a seek and
- * a write), on a descriptor opened once; for {@linkcode StateLockOptions.holderWriter}.
- *
- * @example
- * ```ts
- * import { StateLock } from "../state/lock.ts";
- * import { libcHolderWriter } from "./files.ts";
- *
- * const lock = new StateLock("/run/bindlink/example/lock", { holderWriter: libcHolderWriter });
- * ```
- */
-export function libcHolderWriter(path: string): HolderWriter {
-  let fd = -1;
-  return {
-    write(bytes) {
-      if (fd < 0) {
-        fd = libc().open(cString(path), O.WRONLY | O.CLOEXEC, 0);
-        check(fd, `open(${path})`);
-      }
-      if (Number(libc().pwrite(fd, bytes, BigInt(bytes.length), 0n)) < 0) {
-        throw new SystemCallError(`pwrite(${path})`, errno());
-      }
-    },
-    close() {
-      closeFd(fd);
-      fd = -1;
-    },
-  };
-}

@@ -133,16 +133,6 @@ export const libcChanges = {
     ],
     result: "isize", // ssize_t: bytes written, or -1 with errno set
   },
-  /** ssize_t pwrite(int fd, const void* buf, size_t count, off_t offset) */
-  pwrite: {
-    parameters: [
-      "i32", // int fd
-      "buffer", // const void* buf
-      "usize", // size_t count
-      "i64", // off_t offset
-    ],
-    result: "isize", // ssize_t: bytes written, or -1 with errno set
-  },
   /** int symlink(const char* target, const char* linkpath) */
   symlink: {
     parameters: [

@@ -15,7 +15,7 @@
  */
 import { IntentStore } from "../state/intents.ts";
 import { StateLock } from "../state/lock.ts";
-import { libcHolderWriter, libcStateFiles } from "./files.ts";
+import { libcStateFiles } from "./files.ts";
 import { mountNamespaceId, namespaceExists } from "./mount_facts.ts";
 import { linuxProcessFacts } from "./process.ts";
 import { LinkRecords } from "./records.ts";
@@ -57,7 +57,7 @@ export class NamespaceState {
     this.key = key;
     this.dir = `${this.stateDir}/${key}`;
     this.lock = new StateLock(`${this.dir}/lock`, {
-      holderWriter: libcHolderWriter,
+      keepOpen: true,
       processFacts: linuxProcessFacts(),
       verify: assertStateLockFile,
     });

@@ -26,7 +26,6 @@
  */
 import type { ProcessFacts } from "./process_facts.ts";
 import {
-  type HolderWriter,
   type LockFileCheck,
   type LockHolder,
   openLockFile,
@@ -44,8 +43,6 @@ interface Shared {
   syncFile?: Deno.FsFile;
   /** In-process async calls between their start and letting go (they set `tail`). */
   queued: number;
-  /** Writes the holder record at the start of the file, when the system has its own way. */
-  writer?: HolderWriter;
   /** Who holds it in this process, if anyone. */
   holder?: LockHolder;
   /** Resolves when the last queued in-process async holder lets go. */
@@ -56,9 +53,6 @@ const shared = new Map<string, Shared>();
 // The async call chains' holds (./call_chain.ts), once a hold has spanned awaits.
 let chains: typeof import("./call_chain.ts") | undefined;
 const DEFAULT_NOTICE_MS = 1000;
-// flock locks unlock cleanly, so the descriptor is kept for the next call; on Windows the
-// lock is released by closing the handle.
-const KEEP_OPEN = Deno.build.os !== "windows";
 
 function sharedFor(path: string): Shared {
   let entry = shared.get(path);
@@ -86,11 +80,11 @@ async function settle<T>(fn: () => T | Promise<T>): Promise<T> {
  */
 export interface StateLockOptions {
   /**
-   * Makes the writer of the holder record (1 KiB at the start of the lock file, which exists
-   * when it is first called), for a system with a cheaper call than Deno's seek and write
-   * (Linux: `pwrite` through libc). Called once per process and lock file; default: Deno's.
+   * Keep the descriptor open between holds and only unlock it, so an uncontended hold costs
+   * no open: for a lock that unlocks cleanly (flock, on Linux). Default `false`: each hold
+   * ends by closing the descriptor, which is how Windows' LockFileEx is released.
    */
-  holderWriter?: (path: string) => HolderWriter;
+  keepOpen?: boolean;
   /**
    * This system's process facts: the holder record carries the holder's start time, and a
    * waiter names a holder only when that process still runs with that start time. Without
@@ -119,7 +113,7 @@ export class StateLock {
   /** The lock file (created, with its folder, on first use). */
   readonly path: string;
   readonly #shared: Shared;
-  readonly #holderWriter?: (path: string) => HolderWriter;
+  readonly #keepOpen: boolean;
   readonly #facts?: Pick<ProcessFacts, "self" | "isRunning">;
   readonly #verify?: LockFileCheck;
 
@@ -127,7 +121,7 @@ export class StateLock {
   constructor(path: string, options: StateLockOptions = {}) {
     this.path = path;
     this.#shared = sharedFor(path);
-    this.#holderWriter = options.holderWriter;
+    this.#keepOpen = options.keepOpen ?? false;
     this.#facts = options.processFacts;
     this.#verify = options.verify;
   }
@@ -150,25 +144,15 @@ export class StateLock {
   // Blanks the record before the lock is let go (see writeHolder).
   #unrecord(file: Deno.FsFile): void {
     try {
-      this.#write(file, undefined);
+      writeHolder(file, undefined);
     } catch {
       // A record left standing names a process that no longer holds it; waiters check that.
     }
   }
 
-  #write(file: Deno.FsFile, holder: LockHolder | undefined): void {
-    const entry = this.#shared;
-    // Only beside the kept descriptor: a writer opened once writes to the file it opened.
-    if (file !== entry.syncFile) return writeHolder(file, holder);
-    if (this.#holderWriter && !entry.writer) entry.writer = this.#holderWriter(this.path);
-    writeHolder(file, holder, entry.writer);
-  }
-
   #syncFile(): Deno.FsFile {
     const entry = this.#shared;
     if (entry.syncFile) return entry.syncFile;
-    entry.writer?.close();
-    entry.writer = undefined;
     return entry.syncFile = openLockFile(this.path, this.#verify);
   }
 
@@ -198,8 +182,8 @@ export class StateLock {
 
   /**
    * Waits, without blocking, as {@linkcode StateLock.run} does, then runs `work`, which must
-   * not await, holding the lock. Re-entrant like `run`. Uncontended, where the descriptor is
-   * kept open (not on Windows), `work` runs before this returns.
+   * not await, holding the lock. Re-entrant like `run`. Uncontended, with `keepOpen`, `work`
+   * runs before this returns.
    */
   runWhenFree<T>(request: LockRequest, work: () => T): Promise<T> {
     if (this.heldHere()) return settle(work);
@@ -210,7 +194,7 @@ export class StateLock {
     const entry = this.#shared;
     // Nobody in this process holds or waits for it: try the kept descriptor now, and when the
     // lock is free run at once, without timers or trips through the event loop.
-    if (KEEP_OPEN && entry.queued === 0 && !entry.holder) {
+    if (this.#keepOpen && entry.queued === 0 && !entry.holder) {
       try {
         const file = this.#syncFile();
         if (file.tryLockSync(true)) return this.#runNow(file, request, inside);
@@ -238,7 +222,7 @@ export class StateLock {
     let result: T | Promise<T>;
     try {
       const holder = this.#holder(request);
-      this.#write(file, holder);
+      writeHolder(file, holder);
       entry.holder = holder;
       result = inside();
     } catch (error) {
@@ -282,7 +266,7 @@ export class StateLock {
       try {
         await before;
         // Uncontended: the kept descriptor, without a trip to a worker thread.
-        if (KEEP_OPEN && !entry.holder) {
+        if (this.#keepOpen && !entry.holder) {
           const keptFile = this.#syncFile();
           if (keptFile.tryLockSync(true)) {
             file = keptFile;
@@ -299,7 +283,7 @@ export class StateLock {
         clearTimeout(notice);
       }
       const holder = this.#holder(request);
-      this.#write(file, holder);
+      writeHolder(file, holder);
       entry.holder = holder;
       return await inside();
     } finally {
@@ -332,13 +316,13 @@ export class StateLock {
     if (!file.tryLockSync(true)) this.#waitSync(file, request);
     try {
       const holder = this.#holder(request);
-      this.#write(file, holder);
+      writeHolder(file, holder);
       entry.holder = holder;
       return this.#synchronously(fn);
     } finally {
       entry.holder = undefined;
       this.#unrecord(file);
-      if (KEEP_OPEN) {
+      if (this.#keepOpen) {
         file.unlockSync();
       } else {
         entry.syncFile = undefined;
@@ -353,8 +337,6 @@ export class StateLock {
     if (entry.holder) return;
     entry.syncFile?.close();
     entry.syncFile = undefined;
-    entry.writer?.close();
-    entry.writer = undefined;
   }
 
   #holder(request: LockRequest): LockHolder {

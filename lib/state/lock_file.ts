@@ -63,7 +63,7 @@ const holderBytes = new Uint8Array(HOLDER_BYTES);
  * Writes `holder` as the fixed-size record at the start of the lock file: no truncation, so a
  * reader never sees two. Without a holder it is blank: a holder blanks it before letting go,
  * so a record that is there was written, after taking the lock, by a process that holds it or
- * was killed holding it. `writer`, when given, writes the bytes (see {@linkcode HolderWriter}).
+ * was killed holding it.
  *
  * @example
  * ```ts
@@ -74,11 +74,7 @@ const holderBytes = new Uint8Array(HOLDER_BYTES);
  * writeHolder(file, undefined); // blank again before letting go
  * ```
  */
-export function writeHolder(
-  file: Deno.FsFile,
-  holder: LockHolder | undefined,
-  writer?: HolderWriter,
-): void {
+export function writeHolder(file: Deno.FsFile, holder: LockHolder | undefined): void {
   let text = holder ? JSON.stringify(holder) : "";
   if (text.length > HOLDER_BYTES - 1) {
     text = JSON.stringify({ ...holder, subject: holder!.subject?.slice(0, 200) + "..." });
@@ -87,7 +83,6 @@ export function writeHolder(
   const { written } = encoder.encodeInto(text, bytes.subarray(0, HOLDER_BYTES - 1));
   bytes.fill(0x20, written, HOLDER_BYTES - 1);
   bytes[HOLDER_BYTES - 1] = 0x0a;
-  if (writer) return writer.write(bytes);
   file.seekSync(0, Deno.SeekMode.Start);
   // A 1 KiB write to a local file is never short; a short one would only shorten the record.
   file.writeSync(bytes);
@@ -112,24 +107,6 @@ export function readLockHolder(path: string): LockHolder | undefined {
   } catch {
     return undefined; // empty, never written, or locked against reading (Windows)
   }
-}
-
-/**
- * Writes the holder record into one lock file, opened once (see
- * `StateLockOptions.holderWriter` in ./lock.ts).
- *
- * @example
- * ```ts
- * import type { HolderWriter } from "./lock_file.ts";
- *
- * const writer: HolderWriter = { write(_bytes) {}, close() {} };
- * ```
- */
-export interface HolderWriter {
-  /** Writes `bytes` at the start of the file. */
-  write(bytes: Uint8Array): void;
-  /** Lets the file go. */
-  close(): void;
 }
 
 /**

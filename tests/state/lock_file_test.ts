@@ -111,15 +111,3 @@ Deno.test("a subject too long for the record is cut to 200 characters and marked
     assert.equal(Deno.statSync(path).size, 1024);
   });
 });
-
-Deno.test("a record is written through the writer when one is given, not through the file", () => {
-  withTemp((dir) => {
-    const path = `${dir}/lock`;
-    using file = openLockFile(path);
-    const written: Uint8Array[] = [];
-    writeHolder(file, holder, { write: (bytes) => written.push(bytes.slice()), close() {} });
-    assert.equal(Deno.statSync(path).size, 0);
-    assert.equal(written.length, 1);
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(written[0]).trim()), holder);
-  });
-});
