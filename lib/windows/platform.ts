@@ -20,12 +20,8 @@ import { refuseStateFolder } from "./reserved_places.ts";
 import { describeFailureAsync, describeFailureSync, type Failure } from "./describe_error.ts";
 import { checkCreateOnWindows } from "./dry_check.ts";
 import { kernel32Symbols } from "./kernel32_ffi.ts";
-import {
-  folderRecordFiles,
-  kernel32RecordFiles,
-  LinkRecordStore,
-  programDataRecordFiles,
-} from "./link_records.ts";
+import { folderRecordFiles, kernel32RecordFiles, programDataRecordFiles } from "./record_files.ts";
+import { LinkRecordStore } from "./link_records.ts";
 import { listLinks, listLinksSync, noListingError } from "./listing.ts";
 import { type LoadContext, openBindLinkApi } from "./loader.ts";
 import { windowsPathRules } from "./paths.ts";
