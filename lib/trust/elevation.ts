@@ -6,7 +6,8 @@
  * @module
  */
 import { effectiveUid } from "../linux/proc.ts";
-import { tokenElevated, withSecurityLibraries } from "../windows/security.ts";
+import { tokenElevated } from "../windows/process_token.ts";
+import { withSecurityLibraries } from "../windows/security.ts";
 
 /**
  * True when this process is elevated: effective uid 0 on Linux, an elevated token on Windows.

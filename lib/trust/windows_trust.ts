@@ -7,13 +7,9 @@
  *
  * @module
  */
-import {
-  type FileSecurity,
-  openAndRead,
-  securityOfPath,
-  tokenUserSid,
-  withSecurityLibraries,
-} from "../windows/security.ts";
+import { type FileSecurity, openAndRead, securityOfPath } from "../windows/file_security.ts";
+import { tokenUserSid } from "../windows/process_token.ts";
+import { withSecurityLibraries } from "../windows/security.ts";
 import type { TrustFinding } from "./finding.ts";
 
 /** SIDs that are administrators by definition. */

@@ -1,38 +1,27 @@
 /**
  * The Windows backend: bindflt.sys through the bind link API of `System32\bindfltapi.dll`
- * (or a library named in code), with links listed by `BfGetMappings`.
+ * (or a library named in code), with links listed by `BfGetMappings`. This file keeps the
+ * Platform contract: the checks before a call, the refusal of bindlink's own folder, and the
+ * records of links made with exceptions. Loading the library, listing through it and wording
+ * its failures is bind_link_library.ts's.
  *
  * @module
  */
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
-import { NativeLibrary } from "../native_library.ts";
 import type { StatePlace, StateRequest } from "../state/place.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
-import {
-  type bindfltapiSymbols,
-  CREATE_BIND_LINK_FLAG_MERGED,
-  CREATE_BIND_LINK_FLAG_READ_ONLY,
-} from "./bindfltapi_ffi.ts";
+import { CREATE_BIND_LINK_FLAG_MERGED, CREATE_BIND_LINK_FLAG_READ_ONLY } from "./bindfltapi_ffi.ts";
+import { BindLinkLibrary } from "./bind_link_library.ts";
 import { checkCreateAtBoundary, checkRemoveAtBoundary } from "./boundary.ts";
 import { refuseStateFolder } from "./reserved_places.ts";
-import { describeFailureAsync, describeFailureSync, type Failure } from "./describe_error.ts";
 import { checkCreateOnWindows } from "./dry_check.ts";
-import { kernel32Symbols } from "./kernel32_ffi.ts";
-import {
-  folderRecordFiles,
-  kernel32RecordFiles,
-  LinkRecordStore,
-  programDataRecordFiles,
-} from "./link_records.ts";
-import { listLinks, listLinksSync, noListingError } from "./listing.ts";
-import { type LoadContext, openBindLinkApi } from "./loader.ts";
+import { folderRecordFiles, kernel32RecordFiles, programDataRecordFiles } from "./record_files.ts";
+import { LinkRecordStore } from "./link_records.ts";
+import type { LoadContext } from "./loader.ts";
 import { windowsPathRules } from "./paths.ts";
-import { system32Path } from "./system_root.ts";
-import { tokenElevated, withSecurityLibraries } from "./security.ts";
-import { englishText, formatMessage } from "./system_text.ts";
-import { noVolumeTable, readVolumes, type WindowsVolume } from "./volumes.ts";
+import { tokenElevated } from "./process_token.ts";
+import { withSecurityLibraries } from "./security.ts";
+import type { WindowsVolume } from "./volumes.ts";
 import { wideString, wideStringArray } from "./wide.ts";
 
 /** Options for {@linkcode windowsPlatform}. */
@@ -61,56 +50,24 @@ export interface WindowsPlatformOptions {
   recordsFolder?: string;
 }
 
-type Symbols = Deno.DynamicLibrary<typeof bindfltapiSymbols>["symbols"];
-
 const isWindows = Deno.build.os === "windows";
-
-function absoluteLibraryPath(value: string | URL): string {
-  const text = value instanceof URL ? fileURLToPath(value) : value;
-  if (typeof text !== "string" || !path.isAbsolute(text)) {
-    throw new TypeError(
-      `windowsPlatform: libraryPath must be an absolute path or a file: URL, not ${
-        JSON.stringify(text)
-      }. A relative name would be looked up through the DLL search order, which an attacker ` +
-        "can influence.",
-    );
-  }
-  return text;
-}
 
 function flagsOf(spec: LinkSpec): number {
   return (spec.readOnly ? CREATE_BIND_LINK_FLAG_READ_ONLY : 0) |
     (spec.merged ? CREATE_BIND_LINK_FLAG_MERGED : 0);
 }
 
-/** The drive to list to find a link at `resolved` (in any accepted spelling), or all. */
-function drivesOf(resolved: string): string[] | undefined {
-  const drive = /^(?:\\\\[?.]\\|\\\?\?\\)?([A-Za-z]:)/.exec(resolved)?.[1].toUpperCase();
-  return drive === undefined ? undefined : [drive];
-}
-
 class WindowsBindflt implements Platform {
   readonly name = "windows";
   readonly paths = windowsPathRules;
-  readonly #configuredPath: string | undefined;
-  readonly #configuredVolumes: readonly WindowsVolume[] | undefined;
-  readonly #api: NativeLibrary<typeof bindfltapiSymbols>;
-  readonly #kernel32 = new NativeLibrary(() =>
-    Deno.dlopen(system32Path("kernel32.dll"), kernel32Symbols)
-  );
+  readonly #library: BindLinkLibrary;
   readonly #records: LinkRecordStore | undefined;
 
   constructor(options: WindowsPlatformOptions) {
-    this.#configuredPath = options.libraryPath === undefined
-      ? undefined
-      : absoluteLibraryPath(options.libraryPath);
-    this.#configuredVolumes = options.volumes?.map((volume) => ({ ...volume }));
-    this.#api = new NativeLibrary(() =>
-      openBindLinkApi(this.#configuredPath, { operation: "create" })
-    );
+    this.#library = new BindLinkLibrary(options.libraryPath, options.volumes);
     const files = options.recordsFolder !== undefined
       ? (isWindows ? kernel32RecordFiles : folderRecordFiles)(options.recordsFolder)
-      : isWindows && this.#configuredPath === undefined
+      : isWindows && this.#library.configuredPath === undefined
       ? programDataRecordFiles()
       : undefined;
     this.#records = files && new LinkRecordStore(files, this.paths);
@@ -136,7 +93,7 @@ class WindowsBindflt implements Platform {
   createSync(spec: LinkSpec): void {
     checkCreateAtBoundary(spec);
     this.#refuseStateFolder(spec);
-    const symbols = this.#load(this.#where("create", spec));
+    const symbols = this.#library.load(this.#where("create", spec));
     const virtualPath = wideString(spec.virtualPath);
     const backingPath = wideString(spec.backingPath);
     const exceptions = wideStringArray(spec.exceptions);
@@ -147,39 +104,45 @@ class WindowsBindflt implements Platform {
       spec.exceptions.length,
       exceptions.pointers,
     );
-    if (hresult < 0) throw this.#failureSync(this.#createFailure(spec, hresult));
+    if (hresult < 0) throw this.#library.failureSync(this.#library.createFailure(spec, hresult));
     this.#remember(spec, () => symbols.RemoveBindLink(virtualPath));
   }
 
   async create(spec: LinkSpec): Promise<void> {
     checkCreateAtBoundary(spec);
     this.#refuseStateFolder(spec);
-    this.#load(this.#where("create", spec));
+    this.#library.load(this.#where("create", spec));
     const args = {
       virtualPath: wideString(spec.virtualPath),
       backingPath: wideString(spec.backingPath),
       exceptions: wideStringArray(spec.exceptions),
     };
-    const hresult = await this.#api.track(args, (symbols) =>
-      symbols.CreateBindLinkNonblocking(
-        args.virtualPath,
-        args.backingPath,
-        flagsOf(spec),
-        spec.exceptions.length,
-        args.exceptions.pointers,
-      ));
-    if (hresult < 0) throw await this.#failure(this.#createFailure(spec, hresult));
-    this.#remember(spec, () => this.#api.symbols.RemoveBindLink(args.virtualPath));
+    const hresult = await this.#library.api.track(
+      args,
+      (symbols) =>
+        symbols.CreateBindLinkNonblocking(
+          args.virtualPath,
+          args.backingPath,
+          flagsOf(spec),
+          spec.exceptions.length,
+          args.exceptions.pointers,
+        ),
+    );
+    if (hresult < 0) throw await this.#library.failure(this.#library.createFailure(spec, hresult));
+    this.#remember(spec, () => this.#library.api.symbols.RemoveBindLink(args.virtualPath));
   }
 
   checkCreateSync(spec: LinkSpec): void {
     checkCreateAtBoundary(spec);
     // A library named in code (a test double, a pinned copy) judges paths and rights itself.
-    if (this.#configuredPath !== undefined) return;
+    if (this.#library.configuredPath !== undefined) return;
     checkCreateOnWindows(spec, {
       elevated: () => withSecurityLibraries(tokenElevated),
       word: (failure) =>
-        this.#failureSync({ ...failure, systemMessage: this.#systemText(failure.hresult) }),
+        this.#library.failureSync({
+          ...failure,
+          systemMessage: this.#library.systemText(failure.hresult),
+        }),
     });
   }
 
@@ -189,31 +152,35 @@ class WindowsBindflt implements Platform {
 
   removeSync(virtualPath: string): void {
     checkRemoveAtBoundary(virtualPath);
-    const symbols = this.#load({ operation: "remove", virtualPath });
+    const symbols = this.#library.load({ operation: "remove", virtualPath });
     const hresult = symbols.RemoveBindLink(wideString(virtualPath));
-    if (hresult < 0) throw this.#failureSync(this.#removeFailure(virtualPath, hresult));
+    if (hresult < 0) {
+      throw this.#library.failureSync(this.#library.removeFailure(virtualPath, hresult));
+    }
     this.#forget(virtualPath);
   }
 
   async remove(virtualPath: string): Promise<void> {
     checkRemoveAtBoundary(virtualPath);
-    this.#load({ operation: "remove", virtualPath });
+    this.#library.load({ operation: "remove", virtualPath });
     const wide = wideString(virtualPath);
-    const hresult = await this.#api.track(
+    const hresult = await this.#library.api.track(
       wide,
       (symbols) => symbols.RemoveBindLinkNonblocking(wide),
     );
-    if (hresult < 0) throw await this.#failure(this.#removeFailure(virtualPath, hresult));
+    if (hresult < 0) {
+      throw await this.#library.failure(this.#library.removeFailure(virtualPath, hresult));
+    }
     this.#forget(virtualPath);
   }
 
   listSync(): BindLinkInfo[] {
-    const live = this.#listSyncOn();
+    const live = this.#library.listSyncOn();
     return this.#records ? this.#records.withExceptions(live) : live;
   }
 
   async list(): Promise<BindLinkInfo[]> {
-    const live = await this.#listOn();
+    const live = await this.#library.listOn();
     return this.#records ? this.#records.withExceptions(live) : live;
   }
 
@@ -224,8 +191,7 @@ class WindowsBindflt implements Platform {
   }
 
   close(): void {
-    this.#api.close();
-    this.#kernel32.close();
+    this.#library.close();
   }
 
   /**
@@ -234,11 +200,11 @@ class WindowsBindflt implements Platform {
    * the system's. Deno's permissions too narrow for the lookup are worded as loading is.
    */
   #refuseStateFolder(spec: LinkSpec): void {
-    if (!isWindows || this.#configuredPath !== undefined) return;
+    if (!isWindows || this.#library.configuredPath !== undefined) return;
     try {
       refuseStateFolder(spec);
     } catch (error) {
-      if (error instanceof Deno.errors.NotCapable) this.#load(this.#where("create", spec));
+      if (error instanceof Deno.errors.NotCapable) this.#library.load(this.#where("create", spec));
       throw error;
     }
   }
@@ -268,106 +234,6 @@ class WindowsBindflt implements Platform {
 
   #where(operation: BindLinkOperation, spec: LinkSpec): LoadContext {
     return { operation, virtualPath: spec.virtualPath, backingPath: spec.backingPath };
-  }
-
-  #load(context: LoadContext): Symbols {
-    try {
-      return this.#api.symbols;
-    } catch (error) {
-      if (error instanceof BindLinkError) {
-        throw new BindLinkError({ ...error, ...context, cause: error.cause });
-      }
-      throw new BindLinkError({
-        ...context,
-        code: "unknown",
-        summary: "the bind link library could not be loaded",
-        hint: "Check that the file is an x64 library that exports CreateBindLink and " +
-          "RemoveBindLink.",
-        systemMessage: error instanceof Error ? error.message : String(error),
-        cause: error,
-      });
-    }
-  }
-
-  /** Lists the links on `drives` (default: every local volume), blocking. */
-  #listSyncOn(drives?: readonly string[]): BindLinkInfo[] {
-    const listing = this.#load({ operation: "list" }).BfGetMappings;
-    if (listing === null) throw noListingError(this.#configuredPath);
-    return listLinksSync(
-      (flags, path, size, buffer) => listing(flags, null, path, null, size, buffer),
-      this.#volumes(),
-      drives,
-    );
-  }
-
-  /** Lists the links on `drives` (default: every local volume) off the event loop. */
-  #listOn(drives?: readonly string[]): Promise<BindLinkInfo[]> {
-    const listing = this.#load({ operation: "list" }).BfGetMappingsNonblocking;
-    if (listing === null) throw noListingError(this.#configuredPath);
-    return listLinks(
-      (flags, path, size, buffer) =>
-        this.#api.track(
-          { path, size, buffer },
-          (symbols) => symbols.BfGetMappingsNonblocking!(flags, null, path, null, size, buffer),
-        ),
-      this.#volumes(),
-      drives,
-    );
-  }
-
-  #volumes(): readonly WindowsVolume[] {
-    if (this.#configuredVolumes) return this.#configuredVolumes;
-    if (!isWindows) throw noVolumeTable();
-    return readVolumes(this.#kernel32.symbols);
-  }
-
-  #createFailure(spec: LinkSpec, hresult: number): Failure {
-    return {
-      operation: "create",
-      virtualPath: spec.virtualPath,
-      backingPath: spec.backingPath,
-      exceptionCount: spec.exceptions.length,
-      hresult,
-      systemMessage: this.#systemText(hresult),
-    };
-  }
-
-  #removeFailure(virtualPath: string, hresult: number): Failure {
-    return {
-      operation: "remove",
-      virtualPath,
-      exceptionCount: 0,
-      hresult,
-      systemMessage: this.#systemText(hresult),
-    };
-  }
-
-  /** The error for a failed call, after a look at the live links on its drive if needed. */
-  #failureSync(failure: Failure): BindLinkError {
-    return describeFailureSync(
-      failure,
-      () => this.#listSyncOn(drivesOf(failure.virtualPath)),
-      (a, b) => this.paths.same(a, b),
-    );
-  }
-
-  #failure(failure: Failure): Promise<BindLinkError> {
-    return describeFailureAsync(
-      failure,
-      () => this.#listOn(drivesOf(failure.virtualPath)),
-      (a, b) => this.paths.same(a, b),
-    );
-  }
-
-  #systemText(hresult: number): string | undefined {
-    if (isWindows) {
-      try {
-        return formatMessage(this.#kernel32.symbols, hresult);
-      } catch {
-        // kernel32 not loadable under a narrow --allow-ffi: fall back to the known texts.
-      }
-    }
-    return englishText(hresult);
   }
 }
 

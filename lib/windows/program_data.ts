@@ -13,10 +13,9 @@
 import { BindLinkError } from "../errors.ts";
 import { INVALID_FILE_ATTRIBUTES } from "./kernel32_ffi.ts";
 import { ole32Path, ole32Symbols } from "./ole32_ffi.ts";
+import { type FileSecurity, securityOfPath } from "./file_security.ts";
 import {
-  type FileSecurity,
   type SecurityLibraries,
-  securityOfPath,
   Win32Error,
   withSddlDescriptor,
   withSecurityLibraries,

@@ -293,11 +293,3 @@ Deno.test("bad input is refused before anything crosses into the DLL", async () 
   await rejectsCode(double.api.removeBindLink("C:\\a\0"), "invalid-path");
   assert.equal(double.calls().length, 0);
 });
-
-Deno.test("closing the API releases the library and a later call loads it again", async () => {
-  using double = new Double();
-  await double.api.createBindLink(V, B);
-  double.api.close();
-  await double.api.removeBindLink(V);
-  assert.equal(double.linkCount(), 0);
-});
