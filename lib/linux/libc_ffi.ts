@@ -431,6 +431,8 @@ export function libcPath(arch: string = Deno.build.arch): string {
   );
 }
 
+let foundLibc: string | undefined;
+
 /**
  * Opens libc, with one group's table, by the path {@linkcode libcPath} finds.
  *
@@ -446,5 +448,6 @@ export function libcPath(arch: string = Deno.build.arch): string {
 export function openLibc<S extends Deno.ForeignLibraryInterface>(
   table: S,
 ): Deno.DynamicLibrary<S> {
-  return Deno.dlopen(libcPath(), table);
+  // Found once: each group of symbols opens libc again, and the place does not move.
+  return Deno.dlopen(foundLibc ??= libcPath(), table);
 }
