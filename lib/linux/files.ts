@@ -30,14 +30,16 @@ const decoder = new TextDecoder();
  * ```
  */
 export function writeTextFile(file: string, text: string, mode = 0o600): void {
-  const symbols = libc();
-  const fd = symbols.open(cString(file), O.WRONLY | O.CREAT | O.TRUNC | O.CLOEXEC, mode);
+  // write is bound and the text encoded before the file is made: a first call's binding in
+  // between would widen the moment in which a kill leaves the file made but empty.
+  const { open, write } = libc();
+  const bytes = encodeShared(text);
+  const fd = open(cString(file), O.WRONLY | O.CREAT | O.TRUNC | O.CLOEXEC, mode);
   check(fd, `open(${file})`);
   try {
-    const bytes = encodeShared(text);
     let at = 0;
     while (at < bytes.length) {
-      const n = Number(symbols.write(fd, bytes.subarray(at), BigInt(bytes.length - at)));
+      const n = Number(write(fd, bytes.subarray(at), BigInt(bytes.length - at)));
       check(n, `write(${file})`);
       at += n;
     }
