@@ -15,6 +15,7 @@ import { resolveCreate } from "./create_paths.ts";
 import { explain, refuse, type Where } from "./failure.ts";
 import { MNT_DETACH, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
+import type { CreateRun } from "./create_run.ts";
 import { assembleLink, innerMounts, makeWorkFolder, planMountPoints } from "./link_assembly.ts";
 import { mountExists, refreshBelow } from "./link_state.ts";
 import { LinkTree } from "./link_tree.ts";
@@ -30,34 +31,6 @@ import { noteUpper, refuseSharedUpper } from "./upper_layers.ts";
 
 /** How the tree is assembled: detached (default), or at a staging folder (older kernels). */
 export type Assembly = "detached" | "staging";
-
-/** What one create holds while it works; only {@linkcode createLink} releases or undoes it.
- *
- * @example
- * ```ts
- * import type { CreateRun } from "./creation.ts";
- *
- * function stagedAlready(run: CreateRun): boolean {
- *   return run.tree?.staging !== undefined;
- * }
- * ```
- */
-export interface CreateRun {
-  /** The namespace the link is made in. */
-  readonly ns: NamespaceState;
-  /** The link asked for. */
-  readonly spec: LinkSpec;
-  /** What a refusal or failure names. */
-  readonly where: Where;
-  /** Keeps a descriptor to close at the end of the create; returns it. */
-  readonly keep: (fd: number | undefined) => number | undefined;
-  /** How to undo each change made so far. */
-  readonly undo: UndoList;
-  /** What takes the staging area off again, at the end of the create or once attached. */
-  readonly cleanups: (() => void)[];
-  /** The tree being assembled (replaced on the staging route); closed at the end. */
-  tree?: LinkTree;
-}
 
 /** Creates the link `spec` in the namespace `ns`; the caller holds the lock.
  *

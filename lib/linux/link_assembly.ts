@@ -10,7 +10,7 @@
 import path from "../posix_path.ts";
 import type { Intent } from "../state/intents.ts";
 import type { Kind, ResolvedCreate } from "./create_checks.ts";
-import type { Assembly, CreateRun } from "./creation.ts";
+import type { CreateRun } from "./create_run.ts";
 import { refuse } from "./failure.ts";
 import { AT_FDCWD, MNT_DETACH, MS_BIND, MS_REC, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
@@ -41,7 +41,7 @@ export interface Assembled {
  *
  * @example
  * ```ts
- * import type { CreateRun } from "./creation.ts";
+ * import type { CreateRun } from "./create_run.ts";
  * import { makeWorkFolder } from "./link_assembly.ts";
  * import type { AssemblyPlan } from "./overlay_assembly.ts";
  * import type { MadePath } from "./records.ts";
@@ -84,14 +84,15 @@ export function makeWorkFolder(
 
 /**
  * Assembles `run.tree`, detached: mount points, read-only, exceptions, earlier links. On the
- * staging route, or when this kernel refuses a graft in a detached tree, the tree is moved
- * to a private staging folder first; `run.tree` is then the staged tree.
+ * staging route (`assembly`, as createLink was given it), or when this kernel refuses a graft
+ * in a detached tree, the tree is moved to a private staging folder first; `run.tree` is
+ * then the staged tree.
  *
  * @example
  * ```ts
  * import type { Intent } from "../state/intents.ts";
  * import type { ResolvedCreate } from "./create_checks.ts";
- * import type { CreateRun } from "./creation.ts";
+ * import type { CreateRun } from "./create_run.ts";
  * import { assembleLink } from "./link_assembly.ts";
  * import type { AssemblyPlan } from "./overlay_assembly.ts";
  * import type { LinkSteps } from "./records.ts";
@@ -108,7 +109,7 @@ export function assembleLink(
   plan: AssemblyPlan,
   steps: LinkSteps,
   intent: Intent<LinkSteps>,
-  assembly: Assembly,
+  assembly: "detached" | "staging",
 ): Assembled {
   const { ns, spec, where, undo, cleanups } = run;
   const { backingFd, backing, virtual, exceptions, children } = resolved;
