@@ -9,9 +9,11 @@
  * the documented flags.
  *
  * The parts of the Linux backend that act only on real mounts have their tests here, since
- * real mounts exist only in that namespace: lib/linux/creation.ts, create_checks.ts,
- * place_checks.ts, made_paths.ts, mount_sequences.ts, overlay_assembly.ts and upper_layers.ts
- * (create, e2e_in_namespace.ts, e2e_create_checks.ts, e2e_race.ts), removal.ts,
+ * real mounts exist only in that namespace: lib/linux/creation.ts (with create_run.ts, the
+ * state its steps share), create_paths.ts, create_checks.ts, place_checks.ts, made_paths.ts,
+ * link_tree.ts, link_assembly.ts (its staging route too: e2e_nesting.ts), overlay_assembly.ts
+ * and upper_layers.ts (create, e2e_in_namespace.ts, e2e_create_checks.ts, e2e_race.ts),
+ * removal.ts,
  * overlay_leftovers.ts and link_state.ts (remove, e2e_nesting.ts, e2e_attacks_cleanup.ts,
  * e2e_attacks_mounts.ts), recovery.ts (e2e_recovery.ts, e2e_concurrency.ts), listing.ts,
  * dry_check.ts and failure.ts (list, --dry-run and the CLI's words, e2e_in_namespace.ts,

@@ -1,6 +1,8 @@
 /**
- * The first half of a create on Linux: every path resolved once, as descriptors, and every
- * check made, before anything is changed. What it returns is what the create works on.
+ * The checks of a create on Linux, made on the paths create_paths.ts opened, before anything
+ * is changed: the kinds of both paths, the exceptions (opened inside the virtual path), a link
+ * already there, what a merged link refuses, and the earlier links below, to be kept visible.
+ * What they return is what the create works on.
  *
  * @module
  */
@@ -11,11 +13,10 @@ import { linkAtPlace, liveMountAt } from "./link_state.ts";
 import { factsAt, type PathFacts, pathFacts } from "./mount_facts.ts";
 import type { SkeletonEntry } from "./overlay_assembly.ts";
 import type { NamespaceState } from "./namespace_state.ts";
-import { AT_FDCWD } from "./libc_constants.ts";
-import { openAbsolute, openPath, openResolved } from "./paths.ts";
+import { openAbsolute, openPath } from "./paths.ts";
 import { refuseReservedPlace } from "./place_checks.ts";
 import type { LinkRecord } from "./records.ts";
-import { about, SystemCallError } from "./syscall.ts";
+import { about } from "./syscall.ts";
 
 /** A folder or a regular file. */
 export type Kind = "directory" | "file";
@@ -76,127 +77,52 @@ export interface ResolvedCreate {
   skeleton: SkeletonEntry[];
 }
 
-/**
- * Resolves and checks a create; every descriptor it opens goes through `keep`, which the
- * caller closes. Throws a refusal, naming a followed symlink, when the create cannot be made.
- *
- * @example
- * ```ts
- * import { resolveCreate } from "./create_checks.ts";
- * import { NamespaceState } from "./namespace_state.ts";
- *
- * const spec = { virtualPath: "/srv/app", backingPath: "/srv/v2", readOnly: false, merged: false, exceptions: [] };
- * const fds: number[] = [];
- * const resolved = resolveCreate(NamespaceState.current(), spec, { operation: "create", virtualPath: spec.virtualPath }, (fd) => {
- *   if (fd !== undefined) fds.push(fd);
- *   return fd;
- * });
- * console.log(resolved.virtual);
- * ```
- */
-export function resolveCreate(
-  ns: NamespaceState,
-  spec: LinkSpec,
-  where: Where,
-  keep: (fd: number | undefined) => number | undefined,
-): ResolvedCreate {
-  const openedBacking = about(
-    "backing path",
-    () => openResolved(AT_FDCWD, spec.backingPath, spec.backingPath),
-  );
-  const backingFd = keep(openedBacking?.fd);
-  if (backingFd === undefined) {
-    const dangling = factsAt(spec.backingPath)?.kind === "symlink";
-    throw refuse(where, {
-      code: "not-found",
-      summary: dangling
-        ? "the backing path is a symlink to a place that does not exist"
-        : "the backing path does not exist",
-      hint: "Check the backing path; create it first if it is meant to be empty.",
-    });
-  }
-  const backing = openedBacking!.path;
-  const backingFacts = pathFacts(backingFd, "")!;
-  const parentPath = path.posix.dirname(spec.virtualPath);
-  const name = path.posix.basename(spec.virtualPath);
-  // The usual case, an existing virtual path, takes one open; the parent is opened only to
-  // make a mount point or to say why the path cannot be used.
-  const direct = name ? openExisting(spec.virtualPath) : undefined;
-  if (direct) {
-    return checked(ns, spec, where, keep, {
-      backingFd,
-      backing,
-      backingFacts,
-      parentFd: undefined,
-      parentFacts: undefined,
-      name,
-      virtualFd: keep(direct.fd),
-      virtual: direct.path,
-    });
-  }
-  const openedParent = about("parent folder", () => openResolved(AT_FDCWD, parentPath, parentPath));
-  const parentFd = keep(openedParent?.fd);
-  const parentFacts = parentFd === undefined ? undefined : pathFacts(parentFd, "");
-  if (parentFd === undefined || parentFacts?.kind !== "directory") {
-    throw refuse(where, {
-      code: "not-found",
-      summary: parentFd === undefined
-        ? `the virtual path's parent folder ${parentPath} does not exist`
-        : `the virtual path's parent ${parentPath} is not a folder`,
-      hint: "Create the parent folder first; only the last name may be missing.",
-    });
-  }
-  const parent = openedParent!.path;
-  const joined = path.posix.join(parent, name);
-  const openedVirtual = about("virtual path", () => openResolved(parentFd, name, joined));
-  const virtualFd = keep(openedVirtual?.fd);
-  if (virtualFd === undefined && pathFacts(parentFd, name)?.kind === "symlink") {
-    throw refuse(where, {
-      code: "not-found",
-      summary: "the virtual path is a symlink to a place that does not exist",
-      hint: "Create the place the symlink points to, or remove the symlink.",
-    });
-  }
-  const virtual = openedVirtual === undefined ? joined : openedVirtual.path;
-  return checked(ns, spec, where, keep, {
-    backingFd,
-    backing,
-    backingFacts,
-    parentFd,
-    parentFacts,
-    name,
-    virtualFd,
-    virtual,
-  });
-}
-
-/** Opens an existing path once; `undefined` when it is missing or cannot be opened as is. */
-function openExisting(absolute: string): { fd: number; path: string } | undefined {
-  try {
-    return openResolved(AT_FDCWD, absolute, absolute);
-  } catch (error) {
-    if (error instanceof SystemCallError) return undefined; // the step-by-step open says why
-    throw error;
-  }
-}
-
-interface Opened {
+/** A create's paths, each opened once by resolveCreate (create_paths.ts), for the checks. */
+export interface OpenedPaths {
+  /** The backing path, opened. */
   backingFd: number;
+  /** The backing path, resolved. */
   backing: string;
+  /** The backing path's statx, read from `backingFd`. */
   backingFacts: PathFacts;
+  /** The virtual path's parent folder, opened only when the virtual path is missing. */
   parentFd: number | undefined;
+  /** The parent folder's statx, when it was opened. */
   parentFacts: PathFacts | undefined;
+  /** The virtual path's last name. */
   name: string;
+  /** The virtual path, opened; absent when it does not exist. */
   virtualFd: number | undefined;
+  /** The virtual path, resolved. */
   virtual: string;
 }
 
-function checked(
+/**
+ * Checks a create on the paths `opened`, before anything is changed, and opens what else it
+ * works on (the exceptions, the earlier links below) through `keep`, which the caller
+ * closes. Throws a refusal when the create cannot be made.
+ *
+ * @example
+ * ```ts
+ * import { checkCreate, type OpenedPaths } from "./create_checks.ts";
+ * import { NamespaceState } from "./namespace_state.ts";
+ *
+ * declare const opened: OpenedPaths;
+ * const spec = { virtualPath: "/srv/app", backingPath: "/srv/v2", readOnly: false, merged: false, exceptions: [] };
+ * const fds: number[] = [];
+ * const resolved = checkCreate(NamespaceState.current(), spec, { operation: "create", virtualPath: spec.virtualPath }, (fd) => {
+ *   if (fd !== undefined) fds.push(fd);
+ *   return fd;
+ * }, opened);
+ * console.log(resolved.exceptions.length);
+ * ```
+ */
+export function checkCreate(
   ns: NamespaceState,
   spec: LinkSpec,
   where: Where,
   keep: (fd: number | undefined) => number | undefined,
-  opened: Opened,
+  opened: OpenedPaths,
 ): ResolvedCreate {
   const { backingFd, backing, backingFacts, parentFd, parentFacts, name, virtualFd, virtual } =
     opened;

@@ -11,7 +11,7 @@
  * @module
  */
 import type { LinkSpec } from "../platform.ts";
-import { resolveCreate } from "./create_checks.ts";
+import { resolveCreate } from "./create_paths.ts";
 import type { Where } from "./failure.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import { writesIntoBacking } from "./overlay_assembly.ts";

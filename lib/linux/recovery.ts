@@ -17,9 +17,8 @@
  * @module
  */
 import type { PendingIntent } from "../state/intents.ts";
-import { innerMounts } from "./creation.ts";
+import { innerMounts, takeOffStagingArea } from "./link_assembly.ts";
 import { removeAllMade } from "./made_paths.ts";
-import { takeOffStagingArea } from "./mount_sequences.ts";
 import { liveMountAt, mountExists, refreshBelow } from "./link_state.ts";
 import { AT_FDCWD, MNT_DETACH, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";

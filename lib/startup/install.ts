@@ -6,21 +6,18 @@
  *
  * @module
  */
-import path from "node:path";
 import { BindLinkError } from "../errors.ts";
-import { manifestFolder, parseManifest } from "../manifest/load.ts";
 import type { LinkSpec, Platform } from "../platform.ts";
 import { checkTrustedFile, checkTrustedTree } from "../trust/trusted_file.ts";
 import { UndoList } from "../undo.ts";
 import {
   BOOT_TIMEOUT_SECONDS,
   type InstallRecord,
-  sha256,
   startupFiles,
   type StartupTargets,
   tool,
 } from "./layout.ts";
-import { bootPath } from "./boot_place.ts";
+import { readManifestCopy } from "./manifest_copy.ts";
 import { type ProgramSource, type StartupProgram, startupProgram } from "./program.ts";
 import {
   ensureProtectedFolder,
@@ -103,28 +100,6 @@ export function checkProgramTrusted(program: StartupProgram, os: "linux" | "wind
   }
 }
 
-function copyDocument(
-  links: readonly LinkSpec[],
-  platform: Platform,
-): { text: string; links: LinkSpec[] } {
-  const boot = links.map((link) => ({
-    ...link,
-    virtualPath: bootPath(link.virtualPath, platform),
-    backingPath: bootPath(link.backingPath, platform),
-    exceptions: link.exceptions.map((e) => bootPath(e, platform)),
-  }));
-  const document = {
-    links: boot.map((link) => ({
-      virtual: link.virtualPath,
-      backing: link.backingPath,
-      readOnly: link.readOnly,
-      merged: link.merged,
-      exceptions: [...link.exceptions],
-    })),
-  };
-  return { text: JSON.stringify(document, null, 2) + "\n", links: boot };
-}
-
 function shareWarnings(links: readonly LinkSpec[], os: "linux" | "windows"): string[] {
   if (os !== "windows") return [];
   return links.filter((link) => link.backingPath.startsWith("\\\\")).map((link) =>
@@ -132,11 +107,6 @@ function shareWarnings(links: readonly LinkSpec[], os: "linux" | "windows"): str
     "computer's account (DOMAIN\\COMPUTER$), not as you; give that account access to the " +
     "share, or the link will fail at boot"
   );
-}
-
-function absoluteFile(file: string, os: "linux" | "windows"): string {
-  const paths = os === "windows" ? path.win32 : path.posix;
-  return paths.isAbsolute(file) ? paths.normalize(file) : paths.resolve(Deno.cwd(), file);
 }
 
 /** Restores `file` to `before` (its bytes, or absent) when the install is rolled back. */
@@ -175,39 +145,9 @@ export async function installStartup(options: InstallOptions): Promise<InstallRe
   const program = startupProgram(options.program);
   (options.checkProgram ?? ((p) => checkProgramTrusted(p, os)))(program);
 
-  // 2. The manifest: trusted, valid, read once from the descriptor the check judged. Relative
-  // paths resolve against the real file's folder, as `apply` does: through a user's symlink
-  // they would otherwise land in that user's folder and be applied as root at every boot.
-  const trusted = checkTrustedFile(options.manifest, {
-    role: "manifest",
-    operation: "startup",
-    allowUser: true,
-    user: options.user,
-    os,
-    read: true,
-  });
-  const bytes = trusted.bytes ?? Deno.readFileSync(trusted.realPath);
-  let document: unknown;
-  try {
-    document = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  } catch (error) {
-    throw new BindLinkError({
-      code: "invalid-argument",
-      operation: "startup",
-      summary: `${options.manifest} is not valid JSON (${(error as Error).message})`,
-      hint: "Fix the manifest; `bindlink apply --dry-run -f <file>` shows what is wrong.",
-    });
-  }
-  const manifest = parseManifest(document, options.platform, {
-    file: options.manifest,
-    folder: manifestFolder(trusted.realPath, options.platform, "startup"),
-    operation: "startup",
-  });
-  const copy = copyDocument(manifest.links, options.platform);
+  // 2. The manifest: trusted, valid, read once, and its copy worked out (manifest_copy.ts).
+  const { copy, source, sourceSha256 } = await readManifestCopy(options, os);
   const links = copy.links;
-  // The record names the real file, so `startup status` compares against what was read.
-  const source = absoluteFile(trusted.realPath, os);
-  const sourceSha256 = await sha256(new Uint8Array(bytes));
 
   // 3. What the task or unit will be, fully worked out before anything is written.
   const spec = { program: program.command, manifest: files.copy, bootLog: files.bootLog };

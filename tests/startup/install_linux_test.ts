@@ -2,7 +2,9 @@
  * startup install, status and remove on Linux, through the recording runner, in a temporary
  * folder standing in for /etc (the real /etc and systemd are never touched). Covers
  * lib/startup/protected_folder.ts on Linux (the folder root's and 0755, files root's and 0644, a
- * folder of someone else's or a symlink refused).
+ * folder of someone else's or a symlink refused) and lib/startup/manifest_copy.ts (the copy's
+ * absolute paths, a manifest others can write refused, one reached through a user's symlink
+ * resolved against the real file's folder, an invalid one refused before anything is written).
  */
 import assert from "node:assert/strict";
 import { linuxPlatform } from "../../lib/linux/platform.ts";

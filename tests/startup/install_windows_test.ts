@@ -5,7 +5,8 @@
  * Administrators) is left to the pure tests of the rule. Covers the Windows FFI tables it
  * calls through: lib/windows/shell32_ffi.ts and lib/windows/ole32_ffi.ts (ProgramData from
  * SHGetKnownFolderPath, freed with CoTaskMemFree) and lib/windows/advapi32_ffi.ts (the
- * protected folder's ACL written and read back).
+ * protected folder's ACL written and read back), and lib/startup/manifest_copy.ts with Windows
+ * path rules (the copy's paths, a manifest reached through a symlink).
  */
 import assert from "node:assert/strict";
 import { windowsPlatform } from "../../lib/windows/platform.ts";

@@ -1,18 +1,18 @@
 /**
- * Building a link where nobody sees it, then attaching it whole with one `move_mount`.
+ * A link's mount tree ({@linkcode LinkTree}): built where nobody sees it, then attached whole
+ * with one `move_mount`.
  *
  * A plain link is a detached clone of the backing path (`open_tree(OPEN_TREE_CLONE |
  * AT_RECURSIVE)`); a merged one, or a link that must keep earlier links below it visible, is
- * a detached overlay (overlay_assembly.ts). The
- * read-only flag (`mount_setattr`), exceptions and earlier links' mounts are put into the
- * detached tree, and only then is the whole tree attached at the virtual path: until that
- * call nothing is visible, and a process killed before it leaves no mount at all (the tree
- * dies with its last descriptor).
+ * a detached overlay (overlay_assembly.ts). The read-only flag (`mount_setattr`), exceptions
+ * and earlier links' mounts are put into the detached tree, and only then is the whole tree
+ * attached at the virtual path: until that call nothing is visible, and a process killed
+ * before it leaves no mount at all (the tree dies with its last descriptor).
  *
  * Kernels that refuse mounts inside a detached tree (before about 6.15) get the staging
- * route: the tree is attached at a private staging folder in bindlink's state folder, the
- * exceptions are added there, and the finished tree is moved to the virtual path with one
- * `move_mount` (the MS_MOVE of the new API).
+ * route: the tree is attached at a private staging folder in bindlink's state folder (the
+ * staging area, link_assembly.ts), the exceptions are added there, and the finished tree is
+ * moved to the virtual path with one `move_mount` (the MS_MOVE of the new API).
  *
  * @module
  */
@@ -23,8 +23,6 @@ import {
   MOUNT_ATTR_RDONLY,
   MOVE_MOUNT_F_EMPTY_PATH,
   MOVE_MOUNT_T_EMPTY_PATH,
-  MS_BIND,
-  MS_REC,
   O,
   OPEN_TREE_CLONE,
 } from "./libc_constants.ts";
@@ -36,9 +34,17 @@ import { about, check, closeFd, errno, libc, SystemCallError } from "./syscall.t
 import { ERRNO } from "./errno.ts";
 const { EINVAL, ENOENT } = ERRNO;
 
-const MS_PRIVATE = 0x40000n;
-
-/** Thrown when what is grafted and the place it goes are of different kinds. */
+/**
+ * Thrown when what is grafted and the place it goes are of different kinds.
+ *
+ * @example
+ * ```ts
+ * import { GraftKindMismatch } from "./link_tree.ts";
+ *
+ * const mismatch = new GraftKindMismatch("etc/app.ini", "file", "directory");
+ * console.log(mismatch.message); // etc/app.ini: a file cannot be mounted on a directory
+ * ```
+ */
 export class GraftKindMismatch extends Error {
   /** The place, relative to the link's root. */
   readonly relative: string;
@@ -56,8 +62,23 @@ export class GraftKindMismatch extends Error {
   }
 }
 
-/** Thrown when this kernel refuses a mount inside a detached tree: use the staging route. */
+/**
+ * Thrown when this kernel refuses a mount inside a detached tree: use the staging route.
+ *
+ * @example
+ * ```ts
+ * import { DetachedGraftRefused } from "./link_tree.ts";
+ *
+ * try {
+ *   throw new DetachedGraftRefused();
+ * } catch (error) {
+ *   if (!(error instanceof DetachedGraftRefused)) throw error;
+ *   console.log("assemble at a staging folder instead");
+ * }
+ * ```
+ */
 export class DetachedGraftRefused extends Error {
+  /** Says what the kernel refused. */
   constructor() {
     super("this kernel refuses mounts inside a detached mount tree");
   }
@@ -70,7 +91,7 @@ export class DetachedGraftRefused extends Error {
  * @example
  * ```ts
  * import { openAbsolute } from "./paths.ts";
- * import { LinkTree } from "./mount_sequences.ts";
+ * import { LinkTree } from "./link_tree.ts";
  *
  * const backingFd = openAbsolute("/srv/app-v2")!;
  * using tree = LinkTree.build({ backingFd, readOnly: true, merged: false, skeleton: [] });
@@ -267,58 +288,5 @@ export class LinkTree implements Disposable {
   /** See {@linkcode LinkTree.close}. */
   [Symbol.dispose](): void {
     this.close();
-  }
-}
-
-/**
- * Makes `folder` a private mount of itself, so that trees staged below it can be moved away
- * (the kernel refuses to move a mount out of a shared one); returns how to take it off.
- */
-export function ensurePrivateStagingArea(folder: string): () => void {
-  Deno.mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const facts = pathFacts(-100, folder);
-  const symbols = libc();
-  if (facts?.isMountRoot) return () => {};
-  check(
-    symbols.mount(cString(folder), cString(folder), null, MS_BIND | MS_REC, null),
-    "mount(staging area)",
-  );
-  const mine = pathFacts(-100, folder)!.mountId;
-  check(
-    symbols.mount(null, cString(folder), null, MS_PRIVATE, null),
-    "mount(staging area private)",
-  );
-  // Taken off again when the create is over, so no staging mount outlives it.
-  return () => {
-    const fd = openAbsolute(folder);
-    if (fd === undefined) return;
-    try {
-      if (pathFacts(fd, "")?.mountId === mine) {
-        symbols.umount2(cString(procFdPath(fd)), MNT_DETACH);
-      }
-    } finally {
-      closeFd(fd);
-    }
-  };
-}
-
-/**
- * Takes the private staging area at `folder` off, with anything still staged in it, when a
- * killed create left it mounted. Nothing happens when it is not a mount.
- *
- * @example
- * ```ts
- * import { takeOffStagingArea } from "./mount_sequences.ts";
- *
- * takeOffStagingArea("/run/bindlink/<boot>.<ns>/staging");
- * ```
- */
-export function takeOffStagingArea(folder: string): void {
-  const fd = openAbsolute(folder);
-  if (fd === undefined) return;
-  try {
-    if (pathFacts(fd, "")?.isMountRoot) libc().umount2(cString(procFdPath(fd)), MNT_DETACH);
-  } finally {
-    closeFd(fd);
   }
 }
