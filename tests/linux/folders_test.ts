@@ -157,3 +157,29 @@ Deno.test({
     assert.deepEqual(folderNames(state), ["old.1"], "the folder put in its place is untouched");
   });
 });
+
+Deno.test({
+  name: "removeNamesWhere skips a name already gone, and says which call failed on any other",
+  ignore: !root,
+}, () => {
+  inTempFolder((dir) => {
+    const state = `${dir}/state`;
+    Deno.mkdirSync(state, { mode: 0o700 });
+    writeTextFile(`${state}/old.1`, "");
+    // Another command deletes it between the look and the delete: nothing to say.
+    const removed = removeNamesWhere(state, assertStateFolder, (name) => {
+      Deno.removeSync(`${state}/${name}`);
+      return true;
+    });
+    assert.deepEqual(removed, []);
+
+    Deno.mkdirSync(`${state}/old.2`);
+    assert.throws(
+      () => removeNamesWhere(state, assertStateFolder, () => true),
+      (e) =>
+        e instanceof SystemCallError && e.errno === 21 && // EISDIR: a folder is not unlinked
+        e.call === `unlinkat(${state}/old.2)`,
+    );
+    assert.deepEqual(folderNames(state), ["old.2"], "the folder stays");
+  });
+});
