@@ -1,6 +1,6 @@
 /**
- * libc, the one native library of the Linux backend: its symbol table, in groups that are
- * bound apart (`libcGroups`), and where the library is found. The numbers the calls are given
+ * libc, the one native library of the Linux backend: its symbol table, in groups by purpose
+ * (`libcGroups`), and where the library is found. The numbers the calls are given
  * are in ./libc_constants.ts, and the strings are made by ./c_string.ts.
  *
  * libc is opened by absolute path from a fixed list of the places Linux distributions install
@@ -17,7 +17,7 @@ import type { AllSymbols } from "../native_library.ts";
 /** The syscall numbers of the calls without a glibc wrapper (the same on x86_64 and arm64). */
 export const SYS = { openat2: 437n, statmount: 457n, listmount: 458n } as const;
 
-/** libc's functions, group `files`. Reading one file or descriptor: what every command calls, and all an empty `list` calls. */
+/** libc's functions, group `files`. Reading one file or descriptor: what every command calls. */
 export const libcFiles = {
   /** int open(const char* pathname, int flags, mode_t mode) */
   open: {
@@ -373,8 +373,8 @@ export const libcText = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /**
- * libc's symbol table in groups, each bound on its first call (see `GroupedLibrary`), so a
- * command binds only what it calls: an empty `list` binds `files` alone.
+ * libc's symbol table in groups by purpose. Each symbol is bound on its first call (see
+ * `LazyLibrary`), so a command binds only the calls it makes.
  */
 export const libcGroups = {
   files: libcFiles,
@@ -434,7 +434,7 @@ export function libcPath(arch: string = Deno.build.arch): string {
 let foundLibc: string | undefined;
 
 /**
- * Opens libc, with one group's table, by the path {@linkcode libcPath} finds.
+ * Opens libc with `table` (one group, or one symbol), by the path {@linkcode libcPath} finds.
  *
  * @example
  * ```ts
@@ -448,6 +448,6 @@ let foundLibc: string | undefined;
 export function openLibc<S extends Deno.ForeignLibraryInterface>(
   table: S,
 ): Deno.DynamicLibrary<S> {
-  // Found once: each group of symbols opens libc again, and the place does not move.
+  // Found once: each symbol bound opens libc again, and the place does not move.
   return Deno.dlopen(foundLibc ??= libcPath(), table);
 }

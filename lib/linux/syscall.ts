@@ -6,23 +6,23 @@
  *
  * @module
  */
-import { GroupedLibrary } from "../native_library.ts";
+import { LazyLibrary } from "../native_library.ts";
 import { ERRNO, type ErrnoRole } from "./errno.ts";
 import { type Libc, libcGroups, openLibc } from "./libc_ffi.ts";
 
 /**
- * libc, opened by absolute path one group of symbols at a time, each on its first call;
+ * libc, opened by absolute path one symbol at a time, each on its first call;
  * {@linkcode closeLibc} releases it.
  */
-export const libcLibrary: GroupedLibrary<typeof libcGroups> = new GroupedLibrary(
+export const libcLibrary: LazyLibrary<typeof libcGroups> = new LazyLibrary(
   libcGroups,
   openLibc,
-  // files holds __errno_location: bound before any call that could fail, so reading errno
-  // never has to open libc (which could set errno) between the call and the read.
-  "files",
+  // Bound before any call that could fail, so reading errno never has to open libc (which
+  // could set errno) between the call and the read.
+  "__errno_location",
 );
 
-/** libc's symbols by name; a symbol's group is bound when the symbol is first read. */
+/** libc's symbols by name; each is bound when it is first read. */
 export function libc(): Libc {
   return libcLibrary.symbols;
 }

@@ -1,47 +1,46 @@
 /**
- * libc's symbol groups (lib/linux/libc_ffi.ts) through GroupedLibrary (lib/native_library.ts):
- * a call binds its own group only, every group's table loads, and closing lets the next call
- * open its group again.
+ * libc's symbol table (lib/linux/libc_ffi.ts) through LazyLibrary (lib/native_library.ts):
+ * a call binds its own symbol only, errno's reader first; every group's table loads; and
+ * closing lets the next call bind again.
  */
 import assert from "node:assert/strict";
-import { GroupedLibrary } from "../../lib/native_library.ts";
+import { LazyLibrary } from "../../lib/native_library.ts";
 import { libcGroups, openLibc } from "../../lib/linux/libc_ffi.ts";
 import { libc, libcLibrary } from "../../lib/linux/syscall.ts";
 
 const linux = Deno.build.os === "linux";
 
 Deno.test({
-  name: "libc: a call binds its own group and no other",
+  name: "libc: a call binds its own symbol and no other",
   ignore: !linux,
   fn() {
     const opened: string[] = [];
-    const library = new GroupedLibrary(libcGroups, (table) => {
+    const library = new LazyLibrary(libcGroups, (table) => {
       opened.push(Object.keys(table).join(","));
       return openLibc(table);
     });
     try {
-      assert.deepEqual(library.openGroups, []);
+      assert.deepEqual(library.boundSymbols, []);
       assert.deepEqual(library.symbols.geteuid(), Deno.uid());
-      assert.deepEqual(library.openGroups, ["files"]);
-      // A second symbol of the same group opens nothing more.
+      assert.deepEqual(library.boundSymbols, ["geteuid"]);
+      // The same symbol again binds nothing more; another of its group binds itself alone.
+      assert.deepEqual(library.symbols.geteuid(), Deno.uid());
       assert(library.symbols.close(-1) === -1);
-      assert.deepEqual(library.openGroups, ["files"]);
       assert.deepEqual(library.symbols.getppid(), Deno.ppid);
-      assert.deepEqual(library.openGroups, ["files", "process"]);
-      assert.deepEqual(opened.length, 2);
-      assert.deepEqual(opened[1], Object.keys(libcGroups.process).join(","));
+      assert.deepEqual(library.boundSymbols, ["geteuid", "close", "getppid"]);
+      assert.deepEqual(opened, ["geteuid", "close", "getppid"]);
     } finally {
       library.close();
     }
-    assert.deepEqual(library.openGroups, []);
+    assert.deepEqual(library.boundSymbols, []);
   },
 });
 
 Deno.test({
-  name: "libc: errno's group is bound before a call of any other group could fail",
+  name: "libc: errno's reader is bound before a call that could fail",
   ignore: !linux,
   fn() {
-    const library = new GroupedLibrary(libcGroups, openLibc, "files");
+    const library = new LazyLibrary(libcGroups, openLibc, "__errno_location");
     try {
       // rename of a name that does not exist fails with ENOENT; reading errno must then find
       // __errno_location already bound, without a dlopen between the call and the read.
@@ -50,9 +49,10 @@ Deno.test({
         new TextEncoder().encode("/nonexistent-bindlink-test/b\0"),
       );
       assert.equal(failed, -1);
-      assert.deepEqual(library.openGroups, ["files", "changes"]);
+      assert.deepEqual(library.boundSymbols, ["__errno_location", "rename"]);
       const at = library.symbols.__errno_location();
       assert.equal(new Deno.UnsafePointerView(at!).getInt32(), 2 /* ENOENT */);
+      assert.deepEqual(library.boundSymbols, ["__errno_location", "rename"]);
     } finally {
       library.close();
     }
@@ -60,11 +60,11 @@ Deno.test({
 });
 
 Deno.test({
-  name: "libc: after close a symbol opens its group again and still works",
+  name: "libc: after close a symbol is bound again and still works",
   ignore: !linux,
   fn() {
     let opens = 0;
-    const library = new GroupedLibrary(libcGroups, (table) => (opens++, openLibc(table)));
+    const library = new LazyLibrary(libcGroups, (table) => (opens++, openLibc(table)));
     try {
       const first = library.symbols.geteuid;
       assert.deepEqual(first(), Deno.uid());
@@ -97,17 +97,17 @@ Deno.test({
   ignore: !linux,
   fn() {
     assert.deepEqual(libc().geteuid(), Deno.uid());
-    assert(libcLibrary.openGroups.includes("files"));
+    assert(libcLibrary.boundSymbols.includes("geteuid"));
     assert.deepEqual(typeof libc().fsmount, "function");
-    assert(libcLibrary.openGroups.includes("overlay"));
+    assert(libcLibrary.boundSymbols.includes("fsmount"));
   },
 });
 
-Deno.test("GroupedLibrary: a group whose library cannot load fails on first use, not before", () => {
-  const library = new GroupedLibrary({
+Deno.test("LazyLibrary: a symbol whose library cannot load fails on first use, not before", () => {
+  const library = new LazyLibrary({
     missing: { nothing_here_at_all: { parameters: [], result: "void" } },
   }, (table) => Deno.dlopen("/nonexistent/bindlink-test-library.so", table));
-  assert.deepEqual(library.openGroups, []);
+  assert.deepEqual(library.boundSymbols, []);
   assert.throws(() => library.symbols.nothing_here_at_all());
   library.close();
 });
