@@ -47,11 +47,11 @@ export function pendingLine(p: PendingOperation, seeAll = "bindlink status --jso
 export async function unfinishedOperations(context: CliContext): Promise<PendingOperation[]> {
   if (!context.ownPlatform && context.stateDir === undefined) return [];
   const platform = await context.platform();
-  const { readJournal } = await import("../manifest/session.ts");
+  const { lookAtState } = await import("../manifest/session.ts");
   let records;
   let journal;
   try {
-    journal = await readJournal(platform, { stateDir: context.stateDir });
+    journal = (await lookAtState(platform, { stateDir: context.stateDir })).journal;
     records = journal.list();
   } catch (error) {
     // Records only root (or an administrator) may read: a user who may not sees the links.

@@ -41,13 +41,13 @@ export async function settleDeadOperations(
   const none = { recovered: [], deleted: [] };
   if (!context.ownPlatform && context.stateDir === undefined) return none;
   const platform = await context.platform();
-  const { changeLinks, leftoversToDelete, readJournal } = await import("../manifest/session.ts");
+  const { changeLinks, lookAtState } = await import("../manifest/session.ts");
   const options = { stateDir: context.stateDir };
   let dead: boolean;
   try {
-    const journal = await readJournal(platform, options, operation);
-    dead = journal.list().some((found) => found.state !== "running") ||
-      (await leftoversToDelete(platform, options, operation)).length > 0;
+    const look = await lookAtState(platform, options, operation);
+    dead = look.journal.list().some((found) => found.state !== "running") ||
+      (await look.leftovers()).length > 0;
   } catch (error) {
     // Someone who may not read the records (not root, not elevated, or Deno's flags too
     // narrow) may not change links either: the create or remove that follows says so, in

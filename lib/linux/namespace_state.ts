@@ -16,10 +16,11 @@
 import { IntentStore } from "../state/intents.ts";
 import { StateLock } from "../state/lock.ts";
 import { libcStateFiles } from "./files.ts";
+import { heldFolderNames } from "./folders.ts";
 import { mountNamespaceId, namespaceExists } from "./mount_facts.ts";
 import { linuxProcessFacts } from "./process.ts";
 import { LinkRecords } from "./records.ts";
-import { assertStateLockFile, verifyStatePlace } from "./state_trust.ts";
+import { assertStateFolder, assertStateLockFile, verifyStatePlace } from "./state_trust.ts";
 
 /** The default state folder. */
 export const DEFAULT_STATE_DIR = "/run/bindlink";
@@ -82,6 +83,16 @@ export class NamespaceState {
     if (this.#verified) return;
     // A missing folder proves nothing about the one a later command may find.
     this.#verified = verifyStatePlace([this.stateDir, this.dir], make);
+  }
+
+  /**
+   * The names in the state folder, when anything but this namespace's own folder is there:
+   * an intent record, or another namespace's folder, that a killed command may have left.
+   * Read through the folder's held descriptor, judged root's alone (mode 0700).
+   */
+  othersPresent(): string[] | undefined {
+    const names = heldFolderNames(this.stateDir, assertStateFolder);
+    return names.some((name) => name !== this.key) ? names : undefined;
   }
 
   /** The state of this process's namespace, in this boot. */

@@ -28,8 +28,7 @@ import { isGoneNamespace, type NamespaceState, parseStateName } from "./namespac
 import { finishRemoval } from "./removal.ts";
 import { type LinkRecord, LinkRecords, type LinkSteps, type MadePath } from "./records.ts";
 import { readStateFile } from "./files.ts";
-import { heldFolderNames } from "./folders.ts";
-import { assertStateFolder, assertStateRecord, UntrustedStateError } from "./state_trust.ts";
+import { assertStateRecord, UntrustedStateError } from "./state_trust.ts";
 import { readProcFile } from "./proc.ts";
 import { closeFd, libc } from "./syscall.ts";
 import { beforeAct } from "./test_hooks.ts";
@@ -175,9 +174,8 @@ function takeOffMount(at: string, mountId: string): void {
  */
 export function recoverPending(ns: NamespaceState, dry = false): DeletedPath[] {
   const deletions = new Deletions(dry);
-  // The state folder is checked on the descriptor that reads it: root's, mode 0700.
-  const names = heldFolderNames(ns.stateDir, assertStateFolder);
-  if (names.length <= 1 && (names.length === 0 || names[0] === ns.key)) return deletions.found;
+  const names = ns.othersPresent();
+  if (names === undefined) return deletions.found;
   const boot = ns.key.slice(0, ns.key.indexOf("."));
   let inUse: string | undefined;
   for (const name of names) {

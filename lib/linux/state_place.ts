@@ -52,6 +52,9 @@ export function linuxStatePlace(request: StateRequest): StatePlace {
     prefix: `${request.recordPrefix}${ns.key}.`,
     files: libcStateFiles,
     settle: async (dry = false) => {
+      // Nothing but this namespace's own folder: nothing to recover, and a look need not
+      // load the code that would.
+      if (dry && ns.othersPresent() === undefined) return [];
       // A create or remove killed midway is the backend's to finish or undo, and it must be
       // settled before the listing is read: a link it attached is listed only then. (Loaded
       // here: a look at the records, as `list` takes, settles nothing.)

@@ -9,7 +9,7 @@
 import { loadDefaultPlatform } from "../load_platform.ts";
 import type { Platform } from "../platform.ts";
 import { type PendingOperation, pendingOperations } from "./recover.ts";
-import { changeLinks, leftoversToDelete, readJournal, type StateOptions } from "./session.ts";
+import { changeLinks, lookAtState, type StateOptions } from "./session.ts";
 import type { LeftoverPath, RecoveredOperation } from "./types.ts";
 
 /**
@@ -73,12 +73,10 @@ export async function pruneBindLinks(options: PruneOptions = {}): Promise<PruneR
   const platform = options.platform ?? await loadDefaultPlatform();
   try {
     if (options.dryRun) {
-      const pending = pendingOperations(
-        platform,
-        await readJournal(platform, options),
-        await platform.list(),
-      ).filter((p) => p.state !== "running");
-      const deleted = await leftoversToDelete(platform, options);
+      const look = await lookAtState(platform, options, "prune");
+      const pending = pendingOperations(platform, look.journal, await platform.list())
+        .filter((p) => p.state !== "running");
+      const deleted = await look.leftovers();
       return {
         changed: pending.length > 0 || deleted.length > 0,
         dryRun: true,

@@ -151,40 +151,33 @@ function lockRefused(error: unknown, operation: BindLinkOperation, dir: string):
   });
 }
 
+/** What a look at the state folder finds, without taking the lock or changing anything. */
+export interface StateLook {
+  /** The operation records. */
+  readonly journal: Journal;
+  /** What the cleanup before a changing command would delete (killed commands' leftovers). */
+  leftovers(): Promise<LeftoverPath[]>;
+}
+
 /**
- * What the cleanup before the next changing command would delete of what killed commands had
- * made (a `run` killed in its namespace leaves mount points it made); changes nothing.
+ * A look at `platform`'s state folder, for commands that only look, and for the look before
+ * a changing command settles; `operation` names the command in errors (the state folder
+ * found untrusted).
  *
  * @example
  * ```ts
  * import { linuxPlatform } from "@bindlink/bindlink";
- * import { leftoversToDelete } from "./session.ts";
+ * import { lookAtState } from "./session.ts";
  *
- * for (const l of await leftoversToDelete(linuxPlatform(), {})) console.log(l.path, l.why);
+ * const look = await lookAtState(linuxPlatform(), {});
+ * console.log(look.journal.list().length, (await look.leftovers()).length);
  * ```
  */
-export async function leftoversToDelete(
-  platform: Platform,
-  options: StateOptions,
-  operation: BindLinkOperation = "prune",
-): Promise<LeftoverPath[]> {
-  try {
-    return await (await statePlace(platform, options, false, operation)).settle(true);
-  } catch (error) {
-    throw toldAs(error, operation);
-  }
-}
-
-/**
- * A journal over `platform`'s state folder, for commands that only look, and for the look
- * before a changing command settles; `operation` names the command in errors (the state
- * folder found untrusted).
- */
-export async function readJournal(
+export async function lookAtState(
   platform: Platform,
   options: StateOptions,
   operation: BindLinkOperation = "list",
-): Promise<Journal> {
+): Promise<StateLook> {
   let place: StatePlace;
   try {
     place = await statePlace(platform, options, false, operation);
@@ -192,5 +185,14 @@ export async function readJournal(
     throw toldAs(error, operation);
   }
   const facts = options.processFacts ?? await hostProcessFacts();
-  return new Journal(place.dir, facts, place.prefix, place.files);
+  return {
+    journal: new Journal(place.dir, facts, place.prefix, place.files),
+    async leftovers() {
+      try {
+        return await place.settle(true);
+      } catch (error) {
+        throw toldAs(error, operation);
+      }
+    },
+  };
 }

@@ -9,7 +9,7 @@ import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import { loadManifest } from "./load.ts";
 import { compareLink, liveAt } from "./plan.ts";
 import { type PendingOperation, pendingOperations } from "./recover.ts";
-import { readJournal, type StateOptions } from "./session.ts";
+import { lookAtState, type StateOptions } from "./session.ts";
 import type { LinkProblem, Manifest } from "./types.ts";
 
 /**
@@ -105,7 +105,7 @@ export async function bindLinkStatus(
     });
     const pending = pendingOperations(
       platform,
-      await readJournal(platform, options, "status"),
+      (await lookAtState(platform, options, "status")).journal,
       live,
     );
     // A run that is still going is no fault; a half-done operation of a dead process is.

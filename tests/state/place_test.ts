@@ -34,11 +34,8 @@ Deno.test("a platform of another name keeps its lock and records where its state
     assert.ok(Deno.statSync(`${dir}/lock`).isFile, "the lock is in the platform's folder");
     const pruned = await pruneBindLinks({ platform, dryRun: true });
     assert.deepEqual(pruned.deleted, [{ path: `${dir}/made`, why: "the third platform's own" }]);
-    assert.deepEqual(asked, [
-      "apply:true:undefined",
-      "list:false:undefined",
-      "prune:false:undefined",
-    ]);
+    // A dry prune looks once: the records and the leftovers come from one state place.
+    assert.deepEqual(asked, ["apply:true:undefined", "prune:false:undefined"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
