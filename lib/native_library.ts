@@ -111,7 +111,7 @@ export type AllSymbols<G extends Record<string, Deno.ForeignLibraryInterface>> =
  */
 export class LazyLibrary<G extends Record<string, Deno.ForeignLibraryInterface>> {
   readonly #tables: G;
-  readonly #bound = new Map<string, NativeLibrary<Deno.ForeignLibraryInterface>>();
+  readonly #bound = new Map<string, Deno.DynamicLibrary<Deno.ForeignLibraryInterface>>();
   readonly #open: (table: Deno.ForeignLibraryInterface) => Deno.DynamicLibrary<
     Deno.ForeignLibraryInterface
   >;
@@ -142,12 +142,9 @@ export class LazyLibrary<G extends Record<string, Deno.ForeignLibraryInterface>>
     if (this.#first !== undefined && symbol !== this.#first && !this.#bound.has(this.#first)) {
       this.symbols[this.#first as keyof AllSymbols<G>];
     }
-    let library = this.#bound.get(symbol);
-    if (!library) {
-      const table = { [symbol]: this.#tables[group][symbol] };
-      library = new NativeLibrary(() => this.#open(table));
-      this.#bound.set(symbol, library);
-    }
+    // Reached once per symbol: the facade then holds the function itself.
+    const library = this.#open({ [symbol]: this.#tables[group][symbol] });
+    this.#bound.set(symbol, library);
     return library.symbols[symbol];
   }
 
@@ -174,7 +171,7 @@ export class LazyLibrary<G extends Record<string, Deno.ForeignLibraryInterface>>
     return this.#facade = facade as Deno.DynamicLibrary<AllSymbols<G>>["symbols"];
   }
 
-  /** Closes every bound symbol's handle (each once its calls in flight settle); the next use binds again. */
+  /** Closes every bound symbol's handle; the next use binds again. */
   close(): void {
     for (const library of this.#bound.values()) library.close();
     this.#bound.clear();
