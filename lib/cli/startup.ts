@@ -6,7 +6,7 @@ import { DEFAULT_CLI_URL, type ProgramSource, type StartupOs } from "../startup/
 import { removeStartup } from "../startup/remove.ts";
 import { type CommandRunner, systemRunner } from "../startup/runner.ts";
 import { describeStatus, startupStatus } from "../startup/status.ts";
-import { isElevated } from "../trust/elevation.ts";
+import { hostRule } from "../trust/host_rule.ts";
 import type { CliContext } from "./command.ts";
 import { EXIT_CODES } from "./help.ts";
 import type { OptionSpec, ParsedArgs } from "./options.ts";
@@ -101,7 +101,7 @@ export async function realEnvironment(): Promise<StartupEnvironment> {
     targets,
     runner: systemRunner(),
     program: { os, execPath: Deno.execPath(), cliUrl: DEFAULT_CLI_URL },
-    elevated: isElevated(),
+    elevated: hostRule.isElevated(),
   };
 }
 

@@ -77,7 +77,7 @@ export interface InstallResult {
  * every file of the library it imports, changeable by administrators only.
  */
 export function checkProgramTrusted(program: StartupProgram, os: "linux" | "windows"): void {
-  const options = { role: "program file", operation: "startup", allowUser: false, os } as const;
+  const options = { role: "program file", operation: "startup", allowUser: false } as const;
   try {
     checkTrustedFile(program.command.program, options);
     for (const file of program.files) checkTrustedFile(file, options);

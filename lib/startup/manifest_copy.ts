@@ -62,7 +62,6 @@ export async function readManifestCopy(
     operation: "startup",
     allowUser: true,
     user: options.user,
-    os,
     read: true,
   });
   const bytes = trusted.bytes ?? Deno.readFileSync(trusted.realPath);

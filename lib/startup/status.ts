@@ -97,7 +97,6 @@ async function taskState(options: StatusOptions, copy: string) {
  */
 export async function startupStatus(options: StatusOptions): Promise<StartupStatus> {
   const files = startupFiles(options.targets);
-  const os = options.targets.os;
   const present = readIfPresent(files.copy) !== undefined;
   let problem: string | undefined;
   if (present) {
@@ -106,7 +105,6 @@ export async function startupStatus(options: StatusOptions): Promise<StartupStat
         role: "protected copy",
         operation: "startup",
         allowUser: false,
-        os,
       });
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error);

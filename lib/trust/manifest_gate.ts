@@ -6,7 +6,7 @@
  * @module
  */
 import type { BindLinkOperation } from "../errors.ts";
-import { isElevated } from "./elevation.ts";
+import { hostRule } from "./host_rule.ts";
 import { checkTrustedFile } from "./trusted_file.ts";
 
 /** How {@linkcode assertTrustedManifest} decides. */
@@ -58,7 +58,7 @@ export function assertTrustedManifest(
   options: ManifestGateOptions = {},
 ): GatedManifest {
   if (options.allowUntrusted) return { readFrom: file };
-  if (!(options.elevated ?? isElevated())) return { readFrom: file };
+  if (!(options.elevated ?? hostRule.isElevated())) return { readFrom: file };
   const { realPath, bytes } = checkTrustedFile(file, {
     role: "manifest",
     operation: options.operation ?? "apply",

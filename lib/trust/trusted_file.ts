@@ -6,12 +6,8 @@
  * @module
  */
 import { BindLinkError, type BindLinkOperation } from "../errors.ts";
-import type { TrustFinding } from "./finding.ts";
-import { checkLinuxFile } from "./linux_trust.ts";
-import { loginUid } from "./login_user.ts";
-import { checkWindowsFile } from "./windows_trust.ts";
-import { Win32Error } from "../windows/security.ts";
-import { WIN32 } from "../windows/hresult.ts";
+import type { RuleResult, TrustFinding } from "./finding.ts";
+import { hostRule } from "./host_rule.ts";
 
 export type { TrustFinding } from "./finding.ts";
 
@@ -31,8 +27,6 @@ export interface TrustOptions {
    * (`/proc/self/loginuid`, which `sudo` keeps and users cannot set); tests pass one.
    */
   readonly user?: number;
-  /** The operating system's rule to apply; default this one's. */
-  readonly os?: "linux" | "windows";
   /**
    * Also read the file's bytes (Linux: from the very descriptor the rule judged, so what is
    * read is what was checked), into {@linkcode TrustedFile.bytes}.
@@ -50,15 +44,22 @@ export interface TrustedFile {
   readonly bytes?: Uint8Array<ArrayBuffer>;
 }
 
-/** The findings for `file`, without throwing. */
-export function findUntrusted(
-  file: string,
-  options: TrustOptions,
-): { realPath: string; findings: TrustFinding[]; bytes?: Uint8Array<ArrayBuffer> } {
-  const os = options.os ?? (Deno.build.os === "windows" ? "windows" : "linux");
-  if (os === "windows") return checkWindowsFile(file, { allowUser: options.allowUser });
-  const user = options.allowUser ? options.user ?? loginUid() : undefined;
-  return checkLinuxFile(file, { user }, { read: options.read });
+/**
+ * The findings for `file` under this system's rule, without throwing for them.
+ *
+ * @example
+ * ```ts
+ * import { findUntrusted } from "./trusted_file.ts";
+ * const { findings } = findUntrusted("/etc/hostname", {
+ *   role: "file",
+ *   operation: "apply",
+ *   allowUser: false,
+ * });
+ * console.log(findings.map((f) => f.who));
+ * ```
+ */
+export function findUntrusted(file: string, options: TrustOptions): RuleResult {
+  return hostRule.judge(file, options);
 }
 
 const MAX_SHOWN = 3;
@@ -69,9 +70,7 @@ export function untrustedError(
   findings: readonly TrustFinding[],
   options: TrustOptions,
 ): BindLinkError {
-  const windows = (options.os ?? Deno.build.os) === "windows";
-  const admins = windows ? "SYSTEM and Administrators" : "root";
-  const trusted = options.allowUser ? `${admins} and you` : admins;
+  const trusted = options.allowUser ? `${hostRule.admins} and you` : hostRule.admins;
   // The nearest places first; a long list would hide the one to fix.
   const shown = findings.slice(0, MAX_SHOWN);
   const who = shown.map((f) =>
@@ -120,12 +119,10 @@ export function checkTrustedFile(file: string, options: TrustOptions): TrustedFi
 /** The error for a file whose owner and permissions could not be read at all. */
 function unreadable(file: string, error: unknown, options: TrustOptions): BindLinkError {
   if (error instanceof BindLinkError) return error;
-  const missing = error instanceof Deno.errors.NotFound ||
-    (error instanceof Win32Error &&
-      (error.code === WIN32.ERROR_FILE_NOT_FOUND || error.code === WIN32.ERROR_PATH_NOT_FOUND));
+  const failure = hostRule.failure(error);
+  const missing = error instanceof Deno.errors.NotFound || failure === "not-found";
   const denied = error instanceof Deno.errors.PermissionDenied ||
-    error instanceof Deno.errors.NotCapable ||
-    (error instanceof Win32Error && error.code === WIN32.ERROR_ACCESS_DENIED);
+    error instanceof Deno.errors.NotCapable || failure === "access-denied";
   return new BindLinkError({
     code: missing ? "not-found" : denied ? "access-denied" : "unknown",
     operation: options.operation,
@@ -169,7 +166,7 @@ export function checkTrustedTree(folder: string, options: TrustOptions): void {
       if (entry.isDirectory) walk(child);
     }
   };
-  const separator = (options.os ?? Deno.build.os) === "windows" ? "\\" : "/";
+  const separator = hostRule.separator;
   // Names read from a real folder: no separators or dot names to normalize away.
   const join = (folder: string, name: string) =>
     folder.endsWith(separator) ? folder + name : folder + separator + name;

@@ -8,9 +8,10 @@
  * @module
  */
 import { type FileSecurity, openAndRead, securityOfPath } from "../windows/file_security.ts";
-import { tokenUserSid } from "../windows/process_token.ts";
-import { withSecurityLibraries } from "../windows/security.ts";
-import type { TrustFinding } from "./finding.ts";
+import { WIN32 } from "../windows/hresult.ts";
+import { tokenElevated, tokenUserSid } from "../windows/process_token.ts";
+import { Win32Error, withSecurityLibraries } from "../windows/security.ts";
+import type { HostRule, TrustFinding } from "./finding.ts";
 
 /** SIDs that are administrators by definition. */
 export const ADMIN_SIDS: Readonly<Record<string, string>> = {
@@ -148,3 +149,27 @@ export function checkWindowsFile(
     return { realPath: opened.realPath, findings };
   });
 }
+
+/**
+ * Windows' rule, for `hostRule` (./host_rule.ts): SYSTEM, Administrators and TrustedInstaller
+ * are the administrators; elevation is the token's.
+ *
+ * @example
+ * ```ts
+ * import { windowsRule } from "./windows_trust.ts";
+ * if (windowsRule.isElevated()) console.log("elevated");
+ * ```
+ */
+export const windowsRule: HostRule = {
+  admins: "SYSTEM and Administrators",
+  separator: "\\",
+  isElevated: () => withSecurityLibraries(tokenElevated),
+  judge: (file, { allowUser }) => checkWindowsFile(file, { allowUser }),
+  failure(error) {
+    if (!(error instanceof Win32Error)) return undefined;
+    if (error.code === WIN32.ERROR_FILE_NOT_FOUND || error.code === WIN32.ERROR_PATH_NOT_FOUND) {
+      return "not-found";
+    }
+    return error.code === WIN32.ERROR_ACCESS_DENIED ? "access-denied" : undefined;
+  },
+};

@@ -384,8 +384,8 @@ Deno.test({
     assert.equal(status.code, 1);
     assert.match(status.json.copy.path, /^[A-Za-z]:\\ProgramData\\bindlink\\startup\.json$/i);
     assert.equal(status.json.task.name, "bindlink");
-    const { isElevated } = await import("../../lib/trust/elevation.ts");
-    if (!isElevated()) {
+    const { hostRule } = await import("../../lib/trust/host_rule.ts");
+    if (!hostRule.isElevated()) {
       const install = await run("startup", "install", "-f", "bindlink.json", "--json");
       assert.equal(install.code, 1);
       assert.equal(install.json.error.code, "access-denied");

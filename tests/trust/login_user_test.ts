@@ -1,7 +1,7 @@
 /** The login user and elevation, as the trust rule sees them. */
 import assert from "node:assert/strict";
 import { loginUid, parseLoginUid, UNSET_LOGIN_UID } from "../../lib/trust/login_user.ts";
-import { isElevated } from "../../lib/trust/elevation.ts";
+import { hostRule } from "../../lib/trust/host_rule.ts";
 
 Deno.test("parseLoginUid reads a uid and treats (uid_t)-1 and junk as none", () => {
   assert.equal(parseLoginUid("1000"), 1000);
@@ -25,10 +25,10 @@ Deno.test({
 });
 
 Deno.test({
-  name: "isElevated matches the effective uid on Linux",
+  name: "the host rule's isElevated matches the effective uid on Linux",
   ignore: Deno.build.os !== "linux",
   fn: () => {
-    assert.equal(isElevated(), Deno.uid() === 0);
-    assert.equal(isElevated("darwin"), false);
+    assert.equal(hostRule.isElevated(), Deno.uid() === 0);
+    assert.equal(hostRule.admins, "root");
   },
 });
