@@ -5,13 +5,8 @@
  *
  * @module
  */
-import {
-  describeMount,
-  factsAt,
-  mountsBelow,
-  type PathFacts,
-  uniqueNumber,
-} from "./mount_facts.ts";
+import { factsAt, type PathFacts, uniqueNumber } from "./mount_facts.ts";
+import { describeMount, mountsBelow } from "./mount_tree.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import type { LinkRecord } from "./records.ts";
 

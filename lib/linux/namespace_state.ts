@@ -17,7 +17,7 @@ import { IntentStore } from "../state/intents.ts";
 import { StateLock } from "../state/lock.ts";
 import { libcStateFiles } from "./files.ts";
 import { heldFolderNames } from "./folders.ts";
-import { mountNamespaceId, namespaceExists } from "./mount_facts.ts";
+import { mountNamespaceId, namespaceExists } from "./mount_tree.ts";
 import { linuxProcessFacts } from "./process.ts";
 import { LinkRecords } from "./records.ts";
 import { assertStateFolder, assertStateLockFile, verifyStatePlace } from "./state_trust.ts";

@@ -14,7 +14,8 @@
 import { refuse, type Where } from "./failure.ts";
 import { AT_FDCWD, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
-import { describeMount, type PathFacts, pathFacts, uniqueNumber } from "./mount_facts.ts";
+import { type PathFacts, pathFacts, uniqueNumber } from "./mount_facts.ts";
+import { describeMount } from "./mount_tree.ts";
 import { openAbsolute, openNoSymlinks } from "./paths.ts";
 import { check, closeFd, libc } from "./syscall.ts";
 

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { libcPath } from "../../lib/linux/libc_ffi.ts";
 import { effectiveUid, readProcFile } from "../../lib/linux/proc.ts";
 import { parseProcStat } from "../../lib/linux/process.ts";
-import { factsAt, hasUniqueMountIds, mountNamespaceId } from "../../lib/linux/mount_facts.ts";
+import { factsAt, hasUniqueMountIds } from "../../lib/linux/mount_facts.ts";
+import { mountNamespaceId } from "../../lib/linux/mount_tree.ts";
 import { openAbsolute, openPath, pathOfFd } from "../../lib/linux/paths.ts";
 import { closeFd, SystemCallError } from "../../lib/linux/syscall.ts";
 

@@ -1,7 +1,7 @@
 /**
  * Reading /proc/self/mountinfo: which mounts exist in this mount namespace. The backend never
- * reads the whole table (it asks the kernel about single mounts, lib/linux/mount_facts.ts);
- * the tests and tools/demo.ts read it to see what a command left behind.
+ * reads the whole table (it asks the kernel about single mounts, lib/linux/mount_facts.ts and
+ * mount_tree.ts); the tests and tools/demo.ts read it to see what a command left behind.
  *
  * @module
  */
