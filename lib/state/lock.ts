@@ -26,14 +26,15 @@
  */
 import type { ProcessFacts } from "./process_facts.ts";
 import {
+  blankHolder,
+  holderFor,
   type LockFileCheck,
   type LockHolder,
   openLockFile,
-  readLockHolder,
-  sleepSync,
+  recordedHolder,
   writeHolder,
 } from "./lock_file.ts";
-import { LockHeldByAsyncCallError, type LockRequest } from "./lock_wait.ts";
+import { LockHeldByAsyncCallError, type LockRequest, noticeTimer, waitSync } from "./lock_wait.ts";
 
 interface Shared {
   readonly path: string;
@@ -52,7 +53,6 @@ interface Shared {
 const shared = new Map<string, Shared>();
 // The async call chains' holds (./call_chain.ts), once a hold has spanned awaits.
 let chains: typeof import("./call_chain.ts") | undefined;
-const DEFAULT_NOTICE_MS = 1000;
 
 function sharedFor(path: string): Shared {
   let entry = shared.get(path);
@@ -133,21 +133,7 @@ export class StateLock {
    * judge, names no one: the lock may be held by a program that writes no record.
    */
   holderNow(): LockHolder | undefined {
-    const entry = this.#shared;
-    if (entry.holder) return entry.holder;
-    const recorded = readLockHolder(this.path);
-    if (!recorded || recorded.start === undefined || !this.#facts) return undefined;
-    if (recorded.pid === Deno.pid) return undefined; // not held here: a stale line of its own
-    return this.#facts.isRunning(recorded.pid, recorded.start) ? recorded : undefined;
-  }
-
-  // Blanks the record before the lock is let go (see writeHolder).
-  #unrecord(file: Deno.FsFile): void {
-    try {
-      writeHolder(file, undefined);
-    } catch {
-      // A record left standing names a process that no longer holds it; waiters check that.
-    }
+    return this.#shared.holder ?? recordedHolder(this.path, this.#facts);
   }
 
   #syncFile(): Deno.FsFile {
@@ -221,19 +207,19 @@ export class StateLock {
     const entry = this.#shared;
     let result: T | Promise<T>;
     try {
-      const holder = this.#holder(request);
+      const holder = holderFor(request, this.#facts);
       writeHolder(file, holder);
       entry.holder = holder;
       result = inside();
     } catch (error) {
       entry.holder = undefined;
-      this.#unrecord(file);
+      blankHolder(file);
       file.unlockSync();
       return Promise.reject(error);
     }
     if (typeof (result as { then?: unknown } | undefined)?.then !== "function") {
       entry.holder = undefined;
-      this.#unrecord(file);
+      blankHolder(file);
       file.unlockSync();
       return Promise.resolve(result as T);
     }
@@ -242,7 +228,7 @@ export class StateLock {
     entry.tail = new Promise((resolve) => letGo = resolve);
     return Promise.resolve(result).finally(() => {
       entry.holder = undefined;
-      this.#unrecord(file);
+      blankHolder(file);
       try {
         file.unlockSync();
       } finally {
@@ -262,7 +248,7 @@ export class StateLock {
     let held = false;
     try {
       const started = Date.now();
-      const notice = this.#noticeTimer(request, started);
+      const notice = noticeTimer(request, this.path, started, () => this.holderNow());
       try {
         await before;
         // Uncontended: the kept descriptor, without a trip to a worker thread.
@@ -282,14 +268,14 @@ export class StateLock {
       } finally {
         clearTimeout(notice);
       }
-      const holder = this.#holder(request);
+      const holder = holderFor(request, this.#facts);
       writeHolder(file, holder);
       entry.holder = holder;
       return await inside();
     } finally {
       if (file) entry.holder = undefined;
       // Only a holder blanks the record: a descriptor that never got the lock leaves it be.
-      if (held) this.#unrecord(file!);
+      if (held) blankHolder(file!);
       // Closing a descriptor releases its lock everywhere (and Windows, under Wine at least,
       // refuses an explicit unlock of a whole-file lock with a lock violation).
       try {
@@ -313,15 +299,15 @@ export class StateLock {
     const entry = this.#shared;
     if (entry.holder) throw new LockHeldByAsyncCallError(this.path, entry.holder);
     const file = this.#syncFile();
-    if (!file.tryLockSync(true)) this.#waitSync(file, request);
+    if (!file.tryLockSync(true)) waitSync(file, request, this.path, () => this.holderNow());
     try {
-      const holder = this.#holder(request);
+      const holder = holderFor(request, this.#facts);
       writeHolder(file, holder);
       entry.holder = holder;
       return this.#synchronously(fn);
     } finally {
       entry.holder = undefined;
-      this.#unrecord(file);
+      blankHolder(file);
       if (this.#keepOpen) {
         file.unlockSync();
       } else {
@@ -337,50 +323,5 @@ export class StateLock {
     if (entry.holder) return;
     entry.syncFile?.close();
     entry.syncFile = undefined;
-  }
-
-  #holder(request: LockRequest): LockHolder {
-    return {
-      pid: Deno.pid,
-      command: request.command,
-      subject: request.subject,
-      start: this.#facts?.self().start,
-      since: new Date().toISOString(),
-    };
-  }
-
-  #noticeTimer(request: LockRequest, started: number): number | undefined {
-    if (!request.onWait) return undefined;
-    const timer = setTimeout(() => {
-      request.onWait!({
-        path: this.path,
-        command: request.command,
-        subject: request.subject,
-        holder: this.holderNow(),
-        waitedMs: Date.now() - started,
-      });
-    }, request.noticeAfterMs ?? DEFAULT_NOTICE_MS) as unknown as number;
-    // A waiting lock must not be what keeps a finished program alive.
-    Deno.unrefTimer(timer);
-    return timer;
-  }
-
-  #waitSync(file: Deno.FsFile, request: LockRequest): void {
-    const started = Date.now();
-    const noticeAfter = request.noticeAfterMs ?? DEFAULT_NOTICE_MS;
-    let pause = 1;
-    while (Date.now() - started < noticeAfter) {
-      sleepSync(Math.min(pause, noticeAfter));
-      if (file.tryLockSync(true)) return;
-      pause = Math.min(pause * 2, 50);
-    }
-    request.onWait?.({
-      path: this.path,
-      command: request.command,
-      subject: request.subject,
-      holder: this.holderNow(),
-      waitedMs: Date.now() - started,
-    });
-    file.lockSync(true);
   }
 }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ProcessFacts } from "./process_facts.ts";
+
 /** Who holds a lock, as the holder wrote it into the lock file. */
 export interface LockHolder {
   /** The holder's process ID. */
@@ -75,7 +77,17 @@ const holderBytes = new Uint8Array(HOLDER_BYTES);
  * ```
  */
 export function writeHolder(file: Deno.FsFile, holder: LockHolder | undefined): void {
-  let text = holder ? JSON.stringify(holder) : "";
+  file.seekSync(0, Deno.SeekMode.Start);
+  // A 1 KiB write to a local file is never short; a short one would only shorten the record.
+  file.writeSync(holder ? recordBytes(holder) : BLANK);
+}
+
+// Spaces and a newline: a record that names no one, the same every time.
+const BLANK = new Uint8Array(HOLDER_BYTES).fill(0x20, 0, HOLDER_BYTES - 1);
+BLANK[HOLDER_BYTES - 1] = 0x0a;
+
+function recordBytes(holder: LockHolder): Uint8Array {
+  let text = JSON.stringify(holder);
   if (text.length > HOLDER_BYTES - 1) {
     text = JSON.stringify({ ...holder, subject: holder!.subject?.slice(0, 200) + "..." });
   }
@@ -83,9 +95,72 @@ export function writeHolder(file: Deno.FsFile, holder: LockHolder | undefined): 
   const { written } = encoder.encodeInto(text, bytes.subarray(0, HOLDER_BYTES - 1));
   bytes.fill(0x20, written, HOLDER_BYTES - 1);
   bytes[HOLDER_BYTES - 1] = 0x0a;
-  file.seekSync(0, Deno.SeekMode.Start);
-  // A 1 KiB write to a local file is never short; a short one would only shorten the record.
-  file.writeSync(bytes);
+  return bytes;
+}
+
+/**
+ * Blanks the record before the lock is let go (see {@linkcode writeHolder}); a failure leaves
+ * the record, which then names a process that no longer holds the lock, as a killed holder's
+ * does, and waiters check that.
+ *
+ * @example
+ * ```ts
+ * import { blankHolder, openLockFile } from "./lock_file.ts";
+ *
+ * using file = openLockFile("/tmp/example.lock");
+ * blankHolder(file);
+ * ```
+ */
+export function blankHolder(file: Deno.FsFile): void {
+  try {
+    writeHolder(file, undefined);
+  } catch {
+    // See above: waiters do not take a record's word alone.
+  }
+}
+
+/**
+ * The record a holder writes for `request`: this process, its start time when `facts` give
+ * it (so a waiter can tell it from a later process with the same ID), and the time.
+ *
+ * @example
+ * ```ts
+ * import { holderFor } from "./lock_file.ts";
+ * console.log(holderFor({ command: "create", subject: "/srv/app" }).pid === Deno.pid); // true
+ * ```
+ */
+export function holderFor(
+  request: { readonly command: string; readonly subject?: string },
+  facts?: Pick<ProcessFacts, "self">,
+): LockHolder {
+  return {
+    pid: Deno.pid,
+    command: request.command,
+    subject: request.subject,
+    start: facts?.self().start,
+    since: new Date().toISOString(),
+  };
+}
+
+/**
+ * The holder the lock file at `path` names, when that is sure: another process that still runs
+ * with the start time it recorded (its ID not reused). A record of a process that is gone, of
+ * this one, or one `facts` cannot judge, names no one.
+ *
+ * @example
+ * ```ts
+ * import { recordedHolder } from "./lock_file.ts";
+ * console.log(recordedHolder("/run/bindlink/example/lock")); // undefined without facts
+ * ```
+ */
+export function recordedHolder(
+  path: string,
+  facts?: Pick<ProcessFacts, "isRunning">,
+): LockHolder | undefined {
+  const recorded = readLockHolder(path);
+  if (!recorded || recorded.start === undefined || !facts) return undefined;
+  if (recorded.pid === Deno.pid) return undefined; // not held here: a stale line of its own
+  return facts.isRunning(recorded.pid, recorded.start) ? recorded : undefined;
 }
 
 /** The holder recorded in the lock file at `path`, when it can be read.
@@ -107,17 +182,4 @@ export function readLockHolder(path: string): LockHolder | undefined {
   } catch {
     return undefined; // empty, never written, or locked against reading (Windows)
   }
-}
-
-/**
- * Blocks this thread for `ms` milliseconds: the blocking wait for a lock polls.
- *
- * @example
- * ```ts
- * import { sleepSync } from "./lock_file.ts";
- * sleepSync(1);
- * ```
- */
-export function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

@@ -8,6 +8,8 @@
 import { printable } from "../printable.ts";
 import type { LockHolder } from "./lock_file.ts";
 
+const DEFAULT_NOTICE_MS = 1000;
+
 /** What a caller waits for, handed to {@linkcode LockRequest.onWait}. */
 export interface LockWait {
   /** The lock file. */
@@ -92,4 +94,88 @@ export function describeLockWait(wait: LockWait): string {
   const h = wait.holder;
   return `${me} waits for bindlink ${about(h.command, h.subject)} (process ${h.pid}, since ` +
     `${h.since}) to finish (lock ${lock})`;
+}
+
+/**
+ * Calls `request.onWait` once the caller has waited its notice time, with the holder `holder`
+ * names then; returns the timer to clear when the wait ends (none without `onWait`).
+ *
+ * @example
+ * ```ts
+ * import { noticeTimer } from "./lock_wait.ts";
+ *
+ * const timer = noticeTimer({ command: "create", onWait: console.log }, "/l", Date.now(), () =>
+ *   undefined);
+ * clearTimeout(timer);
+ * ```
+ */
+export function noticeTimer(
+  request: LockRequest,
+  path: string,
+  started: number,
+  holder: () => LockHolder | undefined,
+): number | undefined {
+  if (!request.onWait) return undefined;
+  const timer = setTimeout(() => {
+    request.onWait!({
+      path,
+      command: request.command,
+      subject: request.subject,
+      holder: holder(),
+      waitedMs: Date.now() - started,
+    });
+  }, request.noticeAfterMs ?? DEFAULT_NOTICE_MS) as unknown as number;
+  // A waiting lock must not be what keeps a finished program alive.
+  Deno.unrefTimer(timer);
+  return timer;
+}
+
+/**
+ * Waits, blocking this thread, until `file`'s lock is taken: polls with growing pauses for
+ * the notice time, says what it waits for through `request.onWait`, then blocks in the lock.
+ *
+ * @example
+ * ```ts
+ * import { waitSync } from "./lock_wait.ts";
+ *
+ * using file = Deno.openSync("/tmp/example.lock", { read: true, write: true, create: true });
+ * waitSync(file, { command: "create" }, "/tmp/example.lock", () => undefined);
+ * file.unlockSync();
+ * ```
+ */
+export function waitSync(
+  file: Deno.FsFile,
+  request: LockRequest,
+  path: string,
+  holder: () => LockHolder | undefined,
+): void {
+  const started = Date.now();
+  const noticeAfter = request.noticeAfterMs ?? DEFAULT_NOTICE_MS;
+  let pause = 1;
+  while (Date.now() - started < noticeAfter) {
+    sleepSync(Math.min(pause, noticeAfter));
+    if (file.tryLockSync(true)) return;
+    pause = Math.min(pause * 2, 50);
+  }
+  request.onWait?.({
+    path,
+    command: request.command,
+    subject: request.subject,
+    holder: holder(),
+    waitedMs: Date.now() - started,
+  });
+  file.lockSync(true);
+}
+
+/**
+ * Blocks this thread for `ms` milliseconds: the blocking wait for a lock polls.
+ *
+ * @example
+ * ```ts
+ * import { sleepSync } from "./lock_wait.ts";
+ * sleepSync(1);
+ * ```
+ */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

@@ -1,12 +1,16 @@
 /**
  * The lock file itself (lib/state/lock_file.ts): made 0600 in a folder made for it, the
- * fixed-size holder record written and read back, blanked, and cut when a subject is too long.
+ * fixed-size holder record written and read back, blanked, and cut when a subject is too long;
+ * what a holder records, and which records name a holder.
  */
 import assert from "node:assert/strict";
 import {
+  blankHolder,
+  holderFor,
   type LockHolder,
   openLockFile,
   readLockHolder,
+  recordedHolder,
   writeHolder,
 } from "../../lib/state/lock_file.ts";
 
@@ -109,5 +113,41 @@ Deno.test("a subject too long for the record is cut to 200 characters and marked
     assert.equal(read.pid, holder.pid);
     assert.equal(read.command, holder.command);
     assert.equal(Deno.statSync(path).size, 1024);
+  });
+});
+
+Deno.test("a holder records this process, its start time and the request; blanking names no one", () => {
+  withTemp((dir) => {
+    const path = `${dir}/lock`;
+    using file = openLockFile(path);
+    const facts = { self: () => ({ pid: Deno.pid, start: "s42" }) };
+    const mine = holderFor({ command: "remove", subject: "/srv/a" }, facts);
+    assert.equal(mine.pid, Deno.pid);
+    assert.equal(mine.start, "s42");
+    assert.equal(mine.command, "remove");
+    assert.equal(mine.subject, "/srv/a");
+    assert.ok(!Number.isNaN(Date.parse(mine.since)), mine.since);
+    assert.equal(holderFor({ command: "x" }).start, undefined, "no facts, no start time");
+    writeHolder(file, mine);
+    blankHolder(file);
+    assert.equal(readLockHolder(path), undefined);
+    assert.equal(Deno.readFileSync(path).length, 1024);
+  });
+});
+
+Deno.test("a record names its holder only while that process runs with the start it recorded", () => {
+  withTemp((dir) => {
+    const path = `${dir}/lock`;
+    using file = openLockFile(path);
+    const other = { ...holder, pid: 4242, start: "s1" };
+    const running = { isRunning: (pid: number, start: string) => pid === 4242 && start === "s1" };
+    writeHolder(file, other);
+    assert.deepEqual(recordedHolder(path, running), other);
+    assert.equal(recordedHolder(path), undefined, "no facts to judge it by");
+    assert.equal(recordedHolder(path, { isRunning: () => false }), undefined, "gone");
+    writeHolder(file, { ...other, start: undefined });
+    assert.equal(recordedHolder(path, running), undefined, "no start time recorded");
+    writeHolder(file, { ...other, pid: Deno.pid });
+    assert.equal(recordedHolder(path, { isRunning: () => true }), undefined, "this process's own");
   });
 });
