@@ -32,9 +32,9 @@ const decoder = new TextDecoder();
 export function writeTextFile(file: string, text: string, mode = 0o600): void {
   // write is bound and the text encoded before the file is made: a first call's binding in
   // between would widen the moment in which a kill leaves the file made but empty.
-  const { open, write } = libc();
+  const { openat, write } = libc();
   const bytes = encodeShared(text);
-  const fd = open(cString(file), O.WRONLY | O.CREAT | O.TRUNC | O.CLOEXEC, mode);
+  const fd = openat(AT_FDCWD, cString(file), O.WRONLY | O.CREAT | O.TRUNC | O.CLOEXEC, mode);
   check(fd, `open(${file})`);
   try {
     let at = 0;
@@ -68,7 +68,7 @@ function encodeShared(text: string): Uint8Array {
  * ```
  */
 export function renameFile(from: string, to: string): void {
-  if (libc().rename(cString(from), cString(to)) !== 0) {
+  if (libc().renameat2(AT_FDCWD, cString(from), AT_FDCWD, cString(to), 0) !== 0) {
     throw new SystemCallError(`rename(${from}, ${to})`, errno());
   }
 }
@@ -217,7 +217,7 @@ export function readStateFile(
 ): string | undefined {
   const symbols = libc();
   const flags = O.RDONLY | O.CLOEXEC | (verify ? O.NOFOLLOW : 0);
-  const fd = symbols.open(cString(file), flags, 0);
+  const fd = symbols.openat(AT_FDCWD, cString(file), flags, 0);
   if (fd < 0) {
     const code = errno();
     if (code === ENOENT || code === ENOTDIR) return undefined;

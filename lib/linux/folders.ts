@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { O } from "./libc_constants.ts";
+import { AT_FDCWD, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { check, closeFd, errno, libc, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";
@@ -64,7 +64,7 @@ export function folderEntries(
 // The folder `dir` opened for reading and shown to `verify` (closed again if it refuses);
 // undefined when there is no such folder.
 function openFolder(dir: string, verify?: (fd: number, dir: string) => void): number | undefined {
-  const fd = libc().open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+  const fd = libc().openat(AT_FDCWD, cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
   if (fd < 0) {
     const code = errno();
     if (code === ENOENT) return undefined;

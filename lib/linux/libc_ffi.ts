@@ -19,15 +19,6 @@ export const SYS = { openat2: 437n, statmount: 457n, listmount: 458n } as const;
 
 /** libc's functions, group `files`. Reading one file or descriptor: what every command calls. */
 export const libcFiles = {
-  /** int open(const char* pathname, int flags, mode_t mode) */
-  open: {
-    parameters: [
-      "buffer", // const char* pathname
-      "i32", // int flags
-      "u32", // mode_t mode (variadic in C; read only with O_CREAT)
-    ],
-    result: "i32", // int: a file descriptor, or -1 with errno set
-  },
   /** ssize_t read(int fd, void* buf, size_t count) */
   read: {
     parameters: [
@@ -138,14 +129,6 @@ export const libcChanges = {
     parameters: [
       "buffer", // const char* target
       "buffer", // const char* linkpath
-    ],
-    result: "i32", // int: 0, or -1 with errno set
-  },
-  /** int rename(const char* oldpath, const char* newpath) */
-  rename: {
-    parameters: [
-      "buffer", // const char* oldpath
-      "buffer", // const char* newpath
     ],
     result: "i32", // int: 0, or -1 with errno set
   },

@@ -8,7 +8,7 @@
  * @module
  */
 import { SYS } from "./libc_ffi.ts";
-import { NS_GET_MNTNS_ID, O, STATMOUNT } from "./libc_constants.ts";
+import { AT_FDCWD, NS_GET_MNTNS_ID, O, STATMOUNT } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { kernelName } from "./kernel_names.ts";
 import { pathFacts } from "./mount_facts.ts";
@@ -153,7 +153,7 @@ let namespaceCache: string | undefined;
 export function mountNamespaceId(): string {
   if (namespaceCache) return namespaceCache;
   const symbols = libc();
-  const fd = symbols.open(cString("/proc/self/ns/mnt"), O.RDONLY | O.CLOEXEC, 0);
+  const fd = symbols.openat(AT_FDCWD, cString("/proc/self/ns/mnt"), O.RDONLY | O.CLOEXEC, 0);
   check(fd, "open(/proc/self/ns/mnt)");
   try {
     const out = new BigUint64Array(1);

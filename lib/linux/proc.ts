@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { O } from "./libc_constants.ts";
+import { AT_FDCWD, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { closeFd, errno, libc, readToEnd, SystemCallError } from "./syscall.ts";
 import { ERRNO } from "./errno.ts";
@@ -33,7 +33,7 @@ const decoder = new TextDecoder();
  */
 export function readProcFile(path: string): string | undefined {
   const symbols = libc();
-  const fd = symbols.open(cString(path), O.RDONLY | O.CLOEXEC, 0);
+  const fd = symbols.openat(AT_FDCWD, cString(path), O.RDONLY | O.CLOEXEC, 0);
   if (fd < 0) {
     const code = errno();
     if (code === ENOENT || code === ESRCH || code === ENOTDIR) return undefined;

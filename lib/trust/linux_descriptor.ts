@@ -8,6 +8,7 @@
 import { ERRNO } from "../linux/errno.ts";
 import {
   AT_EMPTY_PATH,
+  AT_FDCWD,
   O,
   S_IFDIR,
   S_IFMT,
@@ -53,9 +54,7 @@ const DEFAULT = cString("system.posix_acl_default");
 export function openEntry(dirfd: number, name: string, folder: boolean): OpenedEntry {
   const flags = O.RDONLY | O.NOFOLLOW | O.CLOEXEC | O.NONBLOCK | (folder ? O.DIRECTORY : 0);
   const symbols = libc();
-  const fd = dirfd < 0
-    ? symbols.open(cString(name), flags, 0)
-    : symbols.openat(dirfd, cString(name), flags, 0);
+  const fd = symbols.openat(dirfd < 0 ? AT_FDCWD : dirfd, cString(name), flags, 0);
   if (fd < 0) throw openError(name, errno());
   try {
     const stat = new Uint8Array(256);

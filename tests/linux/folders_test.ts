@@ -12,7 +12,7 @@ import {
   removeNamesWhere,
 } from "../../lib/linux/folders.ts";
 import { removeFile, writeTextFile } from "../../lib/linux/files.ts";
-import { O } from "../../lib/linux/libc_constants.ts";
+import { AT_FDCWD, O } from "../../lib/linux/libc_constants.ts";
 import { cString } from "../../lib/linux/c_string.ts";
 import { assertStateFolder } from "../../lib/linux/state_trust.ts";
 import { closeFd, libc, SystemCallError } from "../../lib/linux/syscall.ts";
@@ -35,7 +35,12 @@ Deno.test({
     const many = Array.from({ length: 400 }, (_, i) => `${"n".repeat(200)}${i}`);
     for (const name of many) writeTextFile(`${dir}/sub/${name}`, "");
 
-    const fd = libc().open(cString(dir), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+    const fd = libc().openat(
+      AT_FDCWD,
+      cString(dir),
+      O.RDONLY | O.DIRECTORY | O.CLOEXEC,
+      0,
+    );
     assert.ok(fd >= 0);
     try {
       const raw = entriesOf(fd, dir);

@@ -42,17 +42,18 @@ Deno.test({
   fn() {
     const library = new LazyLibrary(libcGroups, openLibc, "__errno_location");
     try {
-      // rename of a name that does not exist fails with ENOENT; reading errno must then find
+      // unlinkat of a name that does not exist fails with ENOENT; reading errno must then find
       // __errno_location already bound, without a dlopen between the call and the read.
-      const failed = library.symbols.rename(
+      const failed = library.symbols.unlinkat(
+        -100, // AT_FDCWD
         new TextEncoder().encode("/nonexistent-bindlink-test/a\0"),
-        new TextEncoder().encode("/nonexistent-bindlink-test/b\0"),
+        0,
       );
       assert.equal(failed, -1);
-      assert.deepEqual(library.boundSymbols, ["__errno_location", "rename"]);
+      assert.deepEqual(library.boundSymbols, ["__errno_location", "unlinkat"]);
       const at = library.symbols.__errno_location();
       assert.equal(new Deno.UnsafePointerView(at!).getInt32(), 2 /* ENOENT */);
-      assert.deepEqual(library.boundSymbols, ["__errno_location", "rename"]);
+      assert.deepEqual(library.boundSymbols, ["__errno_location", "unlinkat"]);
     } finally {
       library.close();
     }

@@ -1,6 +1,6 @@
 /** Scratch folders for the Linux file-layer tests, and files with names that are not UTF-8. */
 import assert from "node:assert/strict";
-import { O } from "../../lib/linux/libc_constants.ts";
+import { AT_FDCWD, O } from "../../lib/linux/libc_constants.ts";
 import { closeFd, libc } from "../../lib/linux/syscall.ts";
 
 /** A fresh folder, mode 0700, removed after `use`. */
@@ -25,7 +25,12 @@ function rawPath(dir: string, name: Uint8Array): Uint8Array<ArrayBuffer> {
 
 /** Makes the file `dir/name` whatever bytes `name` holds. */
 export function makeRawFile(dir: string, name: Uint8Array): void {
-  const fd = libc().open(rawPath(dir, name), O.WRONLY | O.CREAT | O.EXCL | O.CLOEXEC, 0o600);
+  const fd = libc().openat(
+    AT_FDCWD,
+    rawPath(dir, name),
+    O.WRONLY | O.CREAT | O.EXCL | O.CLOEXEC,
+    0o600,
+  );
   assert.ok(fd >= 0, "the raw file was made");
   closeFd(fd);
 }
