@@ -72,7 +72,9 @@ function sayWaiting(wait: LockWait): void {
   }
 }
 
-type Work = (ns: NamespaceState, changes: LinuxChanges) => void;
+/** The piece of the changing code a change runs (after settling with `recoverPending`). */
+type ChangePiece = "createLink" | "removeLink";
+type Work<K extends ChangePiece> = (ns: NamespaceState, piece: LinuxChanges[K]) => void;
 
 function createWhere(spec: LinkSpec): Where {
   return {
@@ -95,19 +97,20 @@ export interface LinuxChanges {
   readonly checkCreateLink: typeof checkCreateLink;
 }
 
-async function loadChanges(): Promise<LinuxChanges> {
-  const [creation, removal, recovery, dryCheck] = await Promise.all([
-    import("./creation.ts"),
-    import("./removal.ts"),
-    import("./recovery.ts"),
-    import("./dry_check.ts"),
-  ]);
-  return { ...creation, ...removal, ...recovery, ...dryCheck };
-}
+// Each piece of the changing code, loaded when an async call first needs it: a remove never
+// loads the creating code (create_checks, create_paths, link_tree, ...), a dry run only the
+// checks.
+const LOADERS: { [K in keyof LinuxChanges]: () => Promise<Pick<LinuxChanges, K>> } = {
+  createLink: () => import("./creation.ts"),
+  removeLink: () => import("./removal.ts"),
+  recoverPending: () => import("./recovery.ts"),
+  checkCreateLink: () => import("./dry_check.ts"),
+};
 
 /**
  * The Linux backend's {@linkcode Platform}. Given `changes`, every call works from the start;
- * without, the async calls load them on first use and the blocking ones work once they have
+ * without, each async call loads the pieces it needs on first use (a remove never loads the
+ * creating code) and a blocking call works once they are loaded
  * (the CLI, which calls only async ones, starts without them).
  *
  * @example
@@ -129,11 +132,11 @@ export class LinuxMounts implements Platform {
   readonly #onWait: (wait: LockWait) => void;
   readonly #assembly: Assembly;
   readonly #hooks: LinuxTestHooks | undefined;
-  #changes: LinuxChanges | undefined;
+  #changes: Partial<LinuxChanges>;
 
   /** A backend with `options`, and the changing code when the blocking calls need it. */
   constructor(options: LinuxPlatformOptions, changes?: LinuxChanges) {
-    this.#changes = changes;
+    this.#changes = { ...changes };
     this.#hooks = options.testHooks;
     this.#stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
     this.#onWait = options.onWait ?? sayWaiting;
@@ -156,22 +159,23 @@ export class LinuxMounts implements Platform {
   create(spec: LinkSpec): Promise<void> {
     return this.#changingAsync(
       createWhere(spec),
-      (ns, changes) => changes.createLink(ns, spec, this.#assembly),
+      "createLink",
+      (ns, createLink) => createLink(ns, spec, this.#assembly),
     );
   }
 
   async checkCreate(spec: LinkSpec): Promise<void> {
-    this.#changes ??= await loadChanges();
+    await this.#load(["checkCreateLink"]);
     this.checkCreateSync(spec);
   }
 
   checkCreateSync(spec: LinkSpec): void {
     // No lock: nothing is changed, and a dry run must not wait for a long apply.
     const where = createWhere(spec);
-    const changes = this.#loaded();
+    const { checkCreateLink } = this.#loaded(["checkCreateLink"]);
     const ns = this.#namespace(where);
     try {
-      changes.checkCreateLink(ns, spec, where);
+      checkCreateLink(ns, spec, where);
     } catch (error) {
       throw this.#failed(error, where);
     }
@@ -180,7 +184,8 @@ export class LinuxMounts implements Platform {
   remove(virtualPath: string): Promise<void> {
     return this.#changingAsync(
       { operation: "remove", virtualPath },
-      (ns, changes) => changes.removeLink(ns, virtualPath),
+      "removeLink",
+      (ns, removeLink) => removeLink(ns, virtualPath),
     );
   }
 
@@ -191,14 +196,16 @@ export class LinuxMounts implements Platform {
   createSync(spec: LinkSpec): void {
     this.#changing(
       createWhere(spec),
-      (ns, changes) => changes.createLink(ns, spec, this.#assembly),
+      "createLink",
+      (ns, createLink) => createLink(ns, spec, this.#assembly),
     );
   }
 
   removeSync(virtualPath: string): void {
     this.#changing(
       { operation: "remove", virtualPath },
-      (ns, changes) => changes.removeLink(ns, virtualPath),
+      "removeLink",
+      (ns, removeLink) => removeLink(ns, virtualPath),
     );
   }
 
@@ -254,39 +261,56 @@ export class LinuxMounts implements Platform {
     return { command: where.operation, subject: where.virtualPath, onWait: this.#onWait };
   }
 
-  #loaded(): LinuxChanges {
-    if (this.#changes) return this.#changes;
+  // The pieces `names` of the changing code, loaded by an async call before.
+  #loaded<K extends keyof LinuxChanges>(names: readonly K[]): Pick<LinuxChanges, K> {
+    if (names.every((name) => this.#changes[name])) return this.#changes as Pick<LinuxChanges, K>;
     throw new Error(
       "this Linux platform loads the code that changes links on its first async call; " +
         "for blocking calls from the start use linuxPlatform()",
     );
   }
 
+  async #load<K extends keyof LinuxChanges>(names: readonly K[]): Promise<Pick<LinuxChanges, K>> {
+    const missing = names.filter((name) => !this.#changes[name]);
+    const loaded = await Promise.all(missing.map((name) => LOADERS[name]()));
+    for (const piece of loaded) Object.assign(this.#changes, piece);
+    return this.#loaded(names);
+  }
+
   // Every change first settles what a killed command left in this namespace, under the lock.
-  #settledThen(ns: NamespaceState, changes: LinuxChanges, work: Work): () => void {
+  #settledThen<K extends ChangePiece>(
+    ns: NamespaceState,
+    changes: Pick<LinuxChanges, "recoverPending" | K>,
+    piece: K,
+    work: Work<K>,
+  ): () => void {
     return () =>
       withTestHooks(this.#hooks, () => {
         changes.recoverPending(ns);
-        work(ns, changes);
+        work(ns, changes[piece]);
       });
   }
 
-  #changing(where: Where, work: Work): void {
+  #changing<K extends ChangePiece>(where: Where, piece: K, work: Work<K>): void {
     // Before anything is looked at: a blocking call without the changing code is a misuse.
-    const changes = this.#loaded();
+    const changes = this.#loaded(["recoverPending", piece]);
     const ns = this.#namespace(where);
     try {
-      ns.lock.runSync(this.#request(where), this.#settledThen(ns, changes, work));
+      ns.lock.runSync(this.#request(where), this.#settledThen(ns, changes, piece, work));
     } catch (error) {
       throw this.#failed(error, where);
     }
   }
 
-  async #changingAsync(where: Where, work: Work): Promise<void> {
-    const changes = this.#changes ??= await loadChanges();
+  async #changingAsync<K extends ChangePiece>(
+    where: Where,
+    piece: K,
+    work: Work<K>,
+  ): Promise<void> {
+    const changes = await this.#load(["recoverPending", piece]);
     const ns = this.#namespace(where);
     try {
-      await ns.lock.runWhenFree(this.#request(where), this.#settledThen(ns, changes, work));
+      await ns.lock.runWhenFree(this.#request(where), this.#settledThen(ns, changes, piece, work));
     } catch (error) {
       throw this.#failed(error, where);
     }

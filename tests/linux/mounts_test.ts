@@ -1,6 +1,7 @@
 /**
  * LinuxMounts built without its changing code (as the CLI builds it): blocking changes are
- * refused, saying why and what to use, before anything is looked at or made.
+ * refused, saying why and what to use, before anything is looked at or made; an async change
+ * loads the piece of that code it runs, and no other.
  */
 import assert from "node:assert/strict";
 import { LinuxMounts } from "../../lib/linux/mounts.ts";
@@ -29,6 +30,37 @@ Deno.test({
     } finally {
       platform.close();
       Deno.removeSync(stateDir.slice(0, -"/state".length), { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "an async change loads only its own piece: after a remove, removing works blocking, creating not",
+  ignore: Deno.build.os !== "linux" || Deno.uid() !== 0,
+  fn: async () => {
+    const top = Deno.makeTempDirSync();
+    const platform = new LinuxMounts({ stateDir: `${top}/state` });
+    const words = /loads the code that changes links on its first async call/;
+    try {
+      // Nothing is linked at the path: the remove fails, after loading removal and recovery.
+      await assert.rejects(platform.remove(`${top}/v`));
+      assert.throws(
+        () => platform.removeSync(`${top}/v`),
+        (error: Error) => !words.test(error.message),
+      );
+      assert.throws(() => platform.createSync(spec), words);
+      assert.throws(() => platform.checkCreateSync(spec), words);
+      await platform.checkCreate({ ...spec, virtualPath: `${top}/v`, backingPath: top })
+        .catch(() => {});
+      assert.throws(
+        () => platform.checkCreateSync(spec),
+        (error: Error) => !words.test(error.message),
+      );
+      assert.throws(() => platform.createSync(spec), words);
+    } finally {
+      platform.close();
+      Deno.removeSync(top, { recursive: true });
     }
   },
 });
