@@ -8,7 +8,7 @@
 import { BindLink } from "./bind_link.ts";
 import type { BindLinkOptions } from "./options.ts";
 import type { BindLinkInfo, Platform } from "./platform.ts";
-import { prepareCreate, prepareRemove } from "./prepare.ts";
+import { prepareCreate, prepareVirtualPath } from "./prepare.ts";
 
 /** Options for {@linkcode listBindLinks}. */
 export interface ListOptions {
@@ -62,12 +62,12 @@ export class BindLinkApi implements Disposable {
 
   /** See {@linkcode removeBindLink}. */
   async removeBindLink(virtualPath: string): Promise<void> {
-    await this.platform.remove(prepareRemove(this.platform, virtualPath));
+    await this.platform.remove(prepareVirtualPath(this.platform, virtualPath));
   }
 
   /** See {@linkcode removeBindLinkSync}. */
   removeBindLinkSync(virtualPath: string): void {
-    this.platform.removeSync(prepareRemove(this.platform, virtualPath));
+    this.platform.removeSync(prepareVirtualPath(this.platform, virtualPath));
   }
 
   /** See {@linkcode listBindLinks}. */
@@ -84,7 +84,7 @@ export class BindLinkApi implements Disposable {
 
   #listFilter(options: ListOptions): (link: BindLinkInfo) => boolean {
     if (options.path === undefined) return () => true;
-    const root = prepareRemove(this.platform, options.path, "list");
+    const root = prepareVirtualPath(this.platform, options.path, "list");
     const rules = this.platform.paths;
     return (link) => rules.same(link.virtualPath, root) || rules.isBelow(link.virtualPath, root);
   }

@@ -35,7 +35,17 @@ function shown(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** Validates and resolves the arguments of a create call. */
+/**
+ * Validates and resolves the arguments of a create call into the link to make.
+ *
+ * @example
+ * ```ts
+ * import { prepareCreate } from "./prepare.ts";
+ * import { windowsPlatform } from "./windows/platform.ts";
+ * const spec = prepareCreate(windowsPlatform(), "C:\\v", "D:\\data", { readOnly: true });
+ * console.log(spec.readOnly); // true
+ * ```
+ */
 export function prepareCreate(
   platform: Platform,
   virtualPath: unknown,
@@ -121,8 +131,17 @@ export function preparePath(
   return resolveOrThrow(platform, input, role, { operation, virtualPath: shown(input) });
 }
 
-/** Validates and resolves the virtual path of a remove (or the path of a list) call. */
-export function prepareRemove(
+/**
+ * Validates and resolves a virtual path: a remove's, or the path a list is limited to.
+ *
+ * @example
+ * ```ts
+ * import { prepareVirtualPath } from "./prepare.ts";
+ * import { windowsPlatform } from "./windows/platform.ts";
+ * console.log(prepareVirtualPath(windowsPlatform(), "C:\\v.", "list")); // C:\v
+ * ```
+ */
+export function prepareVirtualPath(
   platform: Platform,
   virtualPath: unknown,
   operation: BindLinkOperation = "remove",

@@ -6,6 +6,7 @@ import { EXAMPLE, EXIT_CODES } from "./help.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
 import { ifOther, listedAt } from "./listed_place.ts";
 import { settleDeadOperations } from "./settle_first.ts";
+import { prepareCreate } from "../prepare.ts";
 import { printable } from "../printable.ts";
 import { givenAndActual } from "./text.ts";
 import { UsageError } from "./usage_error.ts";
@@ -89,13 +90,16 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     );
   }
   const [virtualPath, backingPath] = args.positionals;
-  const { recovered, deleted } = await settleDeadOperations(context, "create");
-  const api = await context.api();
-  const link = await api.createBindLink(virtualPath, backingPath, {
+  const options = {
     readOnly: args.flag("read-only"),
     merged: args.flag("merged"),
     exceptions: args.strings("exception"),
-  });
+  };
+  const api = await context.api();
+  // Refused before anything is settled: wrong input changes nothing.
+  prepareCreate(api.platform, virtualPath, backingPath, options);
+  const { recovered, deleted } = await settleDeadOperations(context, "create");
+  const link = await api.createBindLink(virtualPath, backingPath, options);
   if (context.json) {
     context.stdout(
       JSON.stringify({ ok: true, operation: "create", link, recovered, deleted }) + "\n",

@@ -1,5 +1,5 @@
 /** `bindlink remove`: take one link away. @module */
-import { prepareRemove } from "../prepare.ts";
+import { prepareVirtualPath } from "../prepare.ts";
 import { type CliContext, emit } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
 import { type OptionSpec, type ParsedArgs, plural } from "./options.ts";
@@ -37,7 +37,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
   const api = await context.api();
   const platform = api.platform;
   // Refused before anything is settled: a wrong path changes nothing.
-  const virtualPath = prepareRemove(platform, args.positionals[0]);
+  const virtualPath = prepareVirtualPath(platform, args.positionals[0]);
   const { recovered, deleted } = await settleDeadOperations(context, "remove");
   // Where a symlink leads (Linux follows it), as list showed the link: for the message only.
   const actual = ifOther(

@@ -309,6 +309,33 @@ Deno.test("create and remove first roll back an apply whose process died", async
   assert.equal(again.stderr, "", "nothing is left to clean up");
 });
 
+Deno.test("create and remove with a wrong path refuse it before settling anything", async () => {
+  await using t = await setUp();
+  const { Journal } = await import("../../lib/manifest/journal.ts");
+  const { deadFacts } = await import("../manifest/support.ts");
+  const stage = {
+    virtualPath: "C:\\Stage",
+    backingPath: "D:\\Data",
+    readOnly: false,
+    merged: false,
+    exceptions: [],
+  };
+  new Journal(t.stateDir, await deadFacts()).begin("apply", {
+    file: t.file,
+    removes: [],
+    creates: [stage],
+  });
+  await t.double.api.platform.create(stage);
+  for (const args of [["create", "C:\\Other", "C:\\a*b"], ["remove", "C:\\a*b"]]) {
+    const out = await t.cli(...args, "--json");
+    assert.equal(out.code, 1, out.stdout + out.stderr);
+    assert.equal(JSON.parse(out.stdout).error.code, "invalid-path", args.join(" "));
+  }
+  // The killed apply is still there to settle, and its link still live.
+  assert.equal(new Journal(t.stateDir, await deadFacts()).list().length, 1);
+  assert.deepEqual((await t.double.api.platform.list()).map((l) => l.virtualPath), ["C:\\Stage"]);
+});
+
 Deno.test("list shows the links a killed run left, and that prune removes them", async () => {
   await using t = await setUp();
   const { Journal } = await import("../../lib/manifest/journal.ts");
