@@ -8,7 +8,7 @@
  */
 import path from "../posix_path.ts";
 import type { LinkSpec } from "../platform.ts";
-import { refuse, type Where } from "./failure.ts";
+import { refusal, type Where } from "./failure.ts";
 import { linkAtPlace, liveMountAt } from "./link_state.ts";
 import { factsAt, type PathFacts, pathFacts } from "./mount_facts.ts";
 import type { SkeletonEntry } from "./overlay_assembly.ts";
@@ -143,14 +143,14 @@ export function checkCreate(
   const virtualKind = kindOf(virtualFacts);
 
   if (backingKind === "other") {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "invalid-path",
       summary: "the backing path is neither a folder nor a regular file",
       hint: "Link a folder or a file.",
     });
   }
   if (virtualKind && virtualKind !== backingKind) {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "invalid-path",
       summary: `the virtual path is a ${virtualKind} and the backing path a ${backingKind}`,
       hint: "On Linux a folder can only be bound over a folder and a file over a file " +
@@ -158,14 +158,14 @@ export function checkCreate(
     });
   }
   if (spec.merged && backingKind !== "directory") {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "invalid-argument",
       summary: "a merged link needs folders, and the backing path is a file",
       hint: "Drop --merged, or link folders.",
     });
   }
   if (spec.exceptions.length && virtualFd === undefined) {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "invalid-argument",
       summary: "exceptions are refused when the virtual path does not exist (an anchorless link)",
       hint: "Create the virtual folder first, or drop the exceptions.",
@@ -177,7 +177,7 @@ export function checkCreate(
       about("exception path", () => openPath(virtualFd!, relative, { beneath: true })),
     );
     if (fd === undefined) {
-      throw refuse(where, {
+      throw refusal(where, {
         code: "not-found",
         summary: `the exception path ${exception} does not exist`,
         hint: "Exceptions must exist when the link is created.",
@@ -185,7 +185,7 @@ export function checkCreate(
     }
     const kind = kindOf(pathFacts(fd, ""));
     if (kind === "other") {
-      throw refuse(where, {
+      throw refusal(where, {
         code: "invalid-path",
         summary: `the exception path ${exception} is neither a folder nor a file`,
         hint: "Name folders or files as exceptions.",
@@ -197,7 +197,7 @@ export function checkCreate(
   // spelling of the same place finds the same link.
   const existing = virtualFacts ? linkAtPlace(ns, virtualFacts, virtual) : undefined;
   if (existing) {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "already-exists",
       summary:
         `a bind link already exists at the virtual path (it shows ${existing.steps.link.backingPath})`,
@@ -205,7 +205,7 @@ export function checkCreate(
     });
   }
   if (spec.merged && !spec.readOnly && backingFacts.isMountRoot) {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "invalid-argument",
       summary:
         `the backing path ${backing} is the root of a mount, which a writable merged link cannot use`,
@@ -218,7 +218,7 @@ export function checkCreate(
     (virtual === backing || virtual.startsWith(backing + "/") ||
       backing.startsWith(virtual + "/"))
   ) {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "invalid-argument",
       summary: "for a merged link neither path may be inside the other",
       hint: "overlayfs refuses layers that overlap: pick folders side by side.",
@@ -243,7 +243,7 @@ export function checkCreate(
     fd: keep(openAbsolute(record.steps.link.virtualPath))!,
   }));
   if (skeleton.length && backingKind !== "directory") {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "invalid-path",
       summary: "links live below the virtual path, and a file cannot hold them",
       hint: "Remove the links below first, or link a folder.",

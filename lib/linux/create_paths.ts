@@ -8,7 +8,7 @@
 import path from "../posix_path.ts";
 import type { LinkSpec } from "../platform.ts";
 import { checkCreate, type ResolvedCreate } from "./create_checks.ts";
-import { refuse, type Where } from "./failure.ts";
+import { refusal, type Where } from "./failure.ts";
 import { factsAt, pathFacts } from "./mount_facts.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import { AT_FDCWD } from "./libc_constants.ts";
@@ -46,7 +46,7 @@ export function resolveCreate(
   const backingFd = keep(openedBacking?.fd);
   if (backingFd === undefined) {
     const dangling = factsAt(spec.backingPath)?.kind === "symlink";
-    throw refuse(where, {
+    throw refusal(where, {
       code: "not-found",
       summary: dangling
         ? "the backing path is a symlink to a place that does not exist"
@@ -77,7 +77,7 @@ export function resolveCreate(
   const parentFd = keep(openedParent?.fd);
   const parentFacts = parentFd === undefined ? undefined : pathFacts(parentFd, "");
   if (parentFd === undefined || parentFacts?.kind !== "directory") {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "not-found",
       summary: parentFd === undefined
         ? `the virtual path's parent folder ${parentPath} does not exist`
@@ -90,7 +90,7 @@ export function resolveCreate(
   const openedVirtual = about("virtual path", () => openResolved(parentFd, name, joined));
   const virtualFd = keep(openedVirtual?.fd);
   if (virtualFd === undefined && pathFacts(parentFd, name)?.kind === "symlink") {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "not-found",
       summary: "the virtual path is a symlink to a place that does not exist",
       hint: "Create the place the symlink points to, or remove the symlink.",

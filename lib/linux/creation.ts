@@ -12,7 +12,7 @@ import type { Intent } from "../state/intents.ts";
 import { UndoList } from "../undo.ts";
 import { kindOf, type ResolvedCreate } from "./create_checks.ts";
 import { resolveCreate } from "./create_paths.ts";
-import { explain, refuse, type Where } from "./failure.ts";
+import { explain, refusal, type Where } from "./failure.ts";
 import { MNT_DETACH, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import type { CreateRun } from "./create_run.ts";
@@ -211,7 +211,7 @@ function attachLink(
       unwritten = true;
     }
     if (virtualFd === undefined || kindOf(facts) !== backingKind) {
-      throw refuse(where, {
+      throw refusal(where, {
         code: "busy",
         summary: "the mount point bindlink made was replaced while it worked",
         hint: "Something else writes in the virtual path's parent folder; try again.",
@@ -253,7 +253,7 @@ function recordLink(
     if (!mountExists(existing)) return;
     const unique = uniqueNumber(existing.steps.mountId!);
     const now = unique === undefined ? undefined : describeMount(unique)?.mountPoint;
-    throw refuse(where, {
+    throw refusal(where, {
       code: "already-exists",
       summary: `the record of ${virtual} belongs to a live bind link${
         now && now !== virtual ? `, whose mount is now at ${now}` : ""

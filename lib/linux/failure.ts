@@ -31,8 +31,22 @@ export interface Where {
   symlinkNote?: string;
 }
 
-/** A refusal worked out by bindlink itself (before or instead of a system call). */
-export function refuse(where: Where, init: Omit<BindLinkErrorInit, "operation">): BindLinkError {
+/**
+ * The error that refuses `where`, worked out by bindlink itself (before or instead of a system
+ * call), for the caller to throw.
+ *
+ * @example
+ * ```ts
+ * import { refusal } from "./failure.ts";
+ * const error = refusal({ operation: "create", virtualPath: "/srv/app" }, {
+ *   code: "invalid-argument",
+ *   summary: "the virtual path is the backing path",
+ *   hint: "Give two different folders.",
+ * });
+ * console.log(error.code); // "invalid-argument"
+ * ```
+ */
+export function refusal(where: Where, init: Omit<BindLinkErrorInit, "operation">): BindLinkError {
   return new BindLinkError({
     operation: where.operation,
     virtualPath: where.virtualPath,
@@ -89,7 +103,7 @@ export function explain(
       call: error.call,
       merged: where.merged,
     });
-    return refuse(where, {
+    return refusal(where, {
       ...meaning,
       hint: meaning.hint + leftover,
       errno: error.errno,
@@ -99,10 +113,10 @@ export function explain(
     });
   }
   if (error instanceof ExplainedFailure) {
-    return refuse(where, { ...error.meaning, hint: error.meaning.hint + leftover, cause: error });
+    return refusal(where, { ...error.meaning, hint: error.meaning.hint + leftover, cause: error });
   }
   if (error instanceof LockHeldByAsyncCallError) {
-    return refuse(where, {
+    return refusal(where, {
       code: "busy",
       summary: "an unfinished asynchronous bindlink call of this process holds the lock",
       hint: "Await that call before making a blocking one.",
@@ -113,7 +127,7 @@ export function explain(
   const call = aboutRole(error);
   if (call !== error) return explain(call, where, rollbackErrors);
   if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
-    return refuse(where, {
+    return refusal(where, {
       code: "access-denied",
       summary: "Deno's permissions do not cover what the link needs",
       hint: "Run with --allow-ffi --allow-read --allow-write: bindlink calls libc, reads both " +
@@ -122,7 +136,7 @@ export function explain(
       cause: error,
     });
   }
-  return refuse(where, {
+  return refusal(where, {
     code: "unknown",
     summary: "an unexpected error stopped the operation",
     hint: (leftover ? "" : "Everything the call had made was taken away again. ") +

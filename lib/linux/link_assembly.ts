@@ -11,7 +11,7 @@ import path from "../posix_path.ts";
 import type { Intent } from "../state/intents.ts";
 import type { Kind, ResolvedCreate } from "./create_checks.ts";
 import type { CreateRun } from "./create_run.ts";
-import { refuse } from "./failure.ts";
+import { refusal } from "./failure.ts";
 import { AT_FDCWD, MNT_DETACH, MS_BIND, MS_REC, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { DetachedGraftRefused, GraftKindMismatch, LinkTree } from "./link_tree.ts";
@@ -154,7 +154,7 @@ export function assembleLink(
       const what = exceptions.some((e) => e.relative === error.relative)
         ? `the exception ${path.posix.join(virtual, error.relative)} is a ${error.sourceKind}`
         : `the link below at ${path.posix.join(virtual, error.relative)} is a ${error.sourceKind}`;
-      throw refuse(where, {
+      throw refusal(where, {
         code: "invalid-path",
         summary: `${what}, and the backing path has a ${error.targetKind} at that place`,
         hint: "A mount must match the kind of its mount point: make both folders (or both " +

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { refuse, type Where } from "./failure.ts";
+import { refusal, type Where } from "./failure.ts";
 import { AT_FDCWD, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { type PathFacts, pathFacts, uniqueNumber } from "./mount_facts.ts";
@@ -148,7 +148,7 @@ function fileInside(where: Where, virtual: string, chain: readonly string[]): bo
   const folder = virtual.slice(0, virtual.lastIndexOf("/")) || "/";
   const fd = openNoSymlinks(AT_FDCWD, folder, O.PATH | O.DIRECTORY);
   if (fd === undefined) {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "busy",
       summary: `the virtual path's folder ${folder} was moved while bindlink checked it`,
       hint: "Something else renames folders on the virtual path; try again.",
@@ -204,7 +204,7 @@ export function refuseReservedPlace(
 ): void {
   const kernel = kernelFileSystemOf(placeFd, placeFacts);
   if (kernel !== undefined) {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "invalid-path",
       summary: `the virtual path ${isVirtual ? "is" : "would be made"} on ${kernel}, one of ` +
         "the kernel's own file systems",
@@ -223,7 +223,7 @@ export function refuseReservedPlace(
       ? startsInside(placeFd, place, stateChain)
       : fileInside(where, virtual, stateChain));
   if (holds || inside) {
-    throw refuse(where, {
+    throw refusal(where, {
       code: "invalid-path",
       summary: holds
         ? place === stateChain[0]

@@ -16,7 +16,7 @@ import { BindLinkError } from "../errors.ts";
 import type { Intent } from "../state/intents.ts";
 import { removeAllMade } from "./made_paths.ts";
 import type { Leftover } from "./owned_tree.ts";
-import { explain, refuse, type Where } from "./failure.ts";
+import { explain, refusal, type Where } from "./failure.ts";
 import { AT_FDCWD, MNT_DETACH, O } from "./libc_constants.ts";
 import { cString } from "./c_string.ts";
 import { linkAtPlace, liveMountAt } from "./link_state.ts";
@@ -143,7 +143,7 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
   try {
     const opened = about("virtual path", () => openResolved(AT_FDCWD, virtualPath, virtualPath));
     if (opened === undefined) {
-      throw refuse(where, {
+      throw refusal(where, {
         code: "not-found",
         summary: "there is no bind link at this path (the path does not exist)",
         hint: "Check the spelling of the virtual path; links vanish at restart.",
@@ -160,7 +160,7 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
     record = linkAtPlace(ns, top, resolved);
     const live = record ? record.steps.mountId === top.mountId ? "visible" : "covered" : false;
     if (!record || !live) {
-      throw refuse(where, {
+      throw refusal(where, {
         code: "not-found",
         summary: top.isMountRoot
           ? "there is a mount here, but not a link bindlink made"
@@ -171,7 +171,7 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
       });
     }
     if (live === "covered") {
-      throw refuse(where, {
+      throw refusal(where, {
         code: "busy",
         summary: "another mount has been stacked on top of the link",
         hint: `Unmount what covers ${resolved} first.`,
@@ -188,7 +188,7 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
       .filter((at): at is string => at !== undefined);
     if (strangers.length) {
       const links = strangers.filter((at) => ns.records.read(at));
-      throw refuse(where, {
+      throw refusal(where, {
         code: "busy",
         summary: links.length
           ? `another bind link lives below this one (${links.join(", ")})`
@@ -216,7 +216,7 @@ export function removeLink(ns: NamespaceState, virtualPath: string): void {
     intent.finish();
     intent = undefined;
     if (leftovers.length) {
-      throw refuse(where, {
+      throw refusal(where, {
         code: "busy",
         summary: `the link is gone, but ${describeLeftovers(leftovers)}`,
         hint: "Something was put there after the link was made; check and delete it by hand.",

@@ -25,7 +25,7 @@
 import { makeFolders, readLinkText, removeFile, writeLink } from "./files.ts";
 import { heldFolderNames } from "./folders.ts";
 import { ERRNO } from "./errno.ts";
-import { refuse, type Where } from "./failure.ts";
+import { refusal, type Where } from "./failure.ts";
 import { liveMountAt } from "./link_state.ts";
 import type { NamespaceState } from "./namespace_state.ts";
 import { fitsInName, type LinkSteps } from "./records.ts";
@@ -141,7 +141,7 @@ export function refuseSharedUpper(ns: NamespaceState, where: Where, upper: strin
     if (how) found[how] ??= liveEntry(ns, name, other);
   }
   const clash = (entry: UpperEntry, how: string) =>
-    refuse(where, {
+    refusal(where, {
       code: "busy",
       summary: `${how} the link ${entry.virtualPath} writes into (${entry.upper})`,
       hint: "Two overlays writing into one folder give undefined results (the kernel only " +
