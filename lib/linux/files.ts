@@ -68,9 +68,10 @@ function encodeShared(text: string): Uint8Array {
  * ```
  */
 export function renameFile(from: string, to: string): void {
-  if (libc().renameat2(AT_FDCWD, cString(from), AT_FDCWD, cString(to), 0) !== 0) {
-    throw new SystemCallError(`rename(${from}, ${to})`, errno());
-  }
+  check(
+    libc().renameat2(AT_FDCWD, cString(from), AT_FDCWD, cString(to), 0),
+    `rename(${from}, ${to})`,
+  );
 }
 
 /**
@@ -129,9 +130,7 @@ export function removeFile(file: string): boolean {
  * ```
  */
 export function writeLink(file: string, target: string): void {
-  if (libc().symlink(cString(target), cString(file)) !== 0) {
-    throw new SystemCallError(`symlink(${file})`, errno());
-  }
+  check(libc().symlink(cString(target), cString(file)), `symlink(${file})`);
 }
 
 /**

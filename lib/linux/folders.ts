@@ -104,8 +104,8 @@ export function heldFolderNames(dir: string, verify: (fd: number, dir: string) =
     fd = openFolder(dir, verify);
     if (fd === undefined) return [];
     heldFolders.set(dir, fd);
-  } else if (libc().lseek(fd, 0n, SEEK_SET) < 0n) {
-    throw new SystemCallError(`lseek(${dir})`, errno());
+  } else {
+    check(libc().lseek(fd, 0n, SEEK_SET), `lseek(${dir})`);
   }
   return readEntries(fd, dir, (start, end) => decoder.decode(entries.subarray(start, end)));
 }
