@@ -141,11 +141,12 @@ export interface RawEntry {
  * @example
  * ```ts
  * import { entriesOf } from "./folders.ts";
- * import { O } from "./libc_constants.ts";
+ * import { AT_FDCWD, O } from "./libc_constants.ts";
  * import { cString } from "./c_string.ts";
  * import { libc } from "./syscall.ts";
  *
- * const fd = libc().open(cString("/run/bindlink"), O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+ * const flags = O.RDONLY | O.DIRECTORY | O.CLOEXEC;
+ * const fd = libc().openat(AT_FDCWD, cString("/run/bindlink"), flags, 0);
  * for (const entry of entriesOf(fd, "/run/bindlink")) console.log(entry.type);
  * ```
  */

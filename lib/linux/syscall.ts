@@ -120,11 +120,11 @@ const firstBuffer = new Uint8Array(4096);
  *
  * @example
  * ```ts
- * import { O } from "./libc_constants.ts";
+ * import { AT_FDCWD, O } from "./libc_constants.ts";
  * import { cString } from "./c_string.ts";
  * import { closeFd, libc, readToEnd } from "./syscall.ts";
  *
- * const fd = libc().open(cString("/proc/self/maps"), O.RDONLY | O.CLOEXEC, 0);
+ * const fd = libc().openat(AT_FDCWD, cString("/proc/self/maps"), O.RDONLY | O.CLOEXEC, 0);
  * try {
  *   console.log(new TextDecoder().decode(readToEnd(fd, "/proc/self/maps")));
  * } finally {
