@@ -12,8 +12,9 @@
  * millisecond each (more with exceptions, or when a backing path sits on a slow network
  * share), during which the event loop waits.
  *
- * The code that changes links is given to {@linkcode LinuxMounts} (see ./platform.ts) or, for
- * the CLI, loaded by its first async create or remove: a `list` does not load it.
+ * The code that changes links (./changes.ts) is given to {@linkcode LinuxMounts} (see
+ * ./platform.ts) or, for the CLI, loaded piece by piece by the async calls that run it: a
+ * `list` loads none of it.
  *
  * @module
  */
@@ -21,8 +22,8 @@ import { BindLinkError } from "../errors.ts";
 import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import type { StatePlace, StateRequest } from "../state/place.ts";
 import { describeLockWait, type LockRequest, type LockWait } from "../state/lock_wait.ts";
-import type { Assembly, createLink } from "./creation.ts";
-import type { checkCreateLink } from "./dry_check.ts";
+import type { Assembly } from "./creation.ts";
+import { type LinuxChanges, loadChanges } from "./changes.ts";
 import { explain, requireRoot, type Where } from "./failure.ts";
 import { listLinks } from "./listing.ts";
 import { DEFAULT_STATE_DIR, NamespaceState } from "./namespace_state.ts";
@@ -30,8 +31,6 @@ import { currentDirectory } from "./files.ts";
 import { closeHeldFolders } from "./folders.ts";
 import { NotUtf8NameError } from "./kernel_names.ts";
 import { linuxPathRules } from "./path_rules.ts";
-import type { recoverPending } from "./recovery.ts";
-import type { removeLink } from "./removal.ts";
 import { UntrustedStateError } from "./state_trust.ts";
 import { aboutRole, closeLibc } from "./syscall.ts";
 import { type LinuxTestHooks, withTestHooks } from "./test_hooks.ts";
@@ -84,28 +83,6 @@ function createWhere(spec: LinkSpec): Where {
     merged: spec.merged,
   };
 }
-
-/** The code that checks, makes, removes and recovers links: what a `list` never runs. */
-export interface LinuxChanges {
-  /** See ./creation.ts. */
-  readonly createLink: typeof createLink;
-  /** See ./removal.ts. */
-  readonly removeLink: typeof removeLink;
-  /** See ./recovery.ts. */
-  readonly recoverPending: typeof recoverPending;
-  /** See ./dry_check.ts. */
-  readonly checkCreateLink: typeof checkCreateLink;
-}
-
-// Each piece of the changing code, loaded when an async call first needs it: a remove never
-// loads the creating code (create_checks, create_paths, link_tree, ...), a dry run only the
-// checks.
-const LOADERS: { [K in keyof LinuxChanges]: () => Promise<Pick<LinuxChanges, K>> } = {
-  createLink: () => import("./creation.ts"),
-  removeLink: () => import("./removal.ts"),
-  recoverPending: () => import("./recovery.ts"),
-  checkCreateLink: () => import("./dry_check.ts"),
-};
 
 /**
  * The Linux backend's {@linkcode Platform}. Given `changes`, every call works from the start;
@@ -271,9 +248,7 @@ export class LinuxMounts implements Platform {
   }
 
   async #load<K extends keyof LinuxChanges>(names: readonly K[]): Promise<Pick<LinuxChanges, K>> {
-    const missing = names.filter((name) => !this.#changes[name]);
-    const loaded = await Promise.all(missing.map((name) => LOADERS[name]()));
-    for (const piece of loaded) Object.assign(this.#changes, piece);
+    await loadChanges(this.#changes, names);
     return this.#loaded(names);
   }
 

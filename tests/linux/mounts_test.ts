@@ -1,9 +1,10 @@
 /**
  * LinuxMounts built without its changing code (as the CLI builds it): blocking changes are
  * refused, saying why and what to use, before anything is looked at or made; an async change
- * loads the piece of that code it runs, and no other.
+ * loads the piece of that code it runs, and no other (lib/linux/changes.ts).
  */
 import assert from "node:assert/strict";
+import { type LinuxChanges, loadChanges } from "../../lib/linux/changes.ts";
 import { LinuxMounts } from "../../lib/linux/mounts.ts";
 
 const spec = {
@@ -63,4 +64,16 @@ Deno.test({
       Deno.removeSync(top, { recursive: true });
     }
   },
+});
+
+Deno.test("loadChanges loads the pieces asked for that are missing, and keeps those given", async () => {
+  const given = () => {};
+  const changes: Partial<LinuxChanges> = {
+    checkCreateLink: given as LinuxChanges["checkCreateLink"],
+  };
+  await loadChanges(changes, ["removeLink", "checkCreateLink"]);
+  assert.equal(typeof changes.removeLink, "function");
+  assert.equal(changes.checkCreateLink, given);
+  assert.equal(changes.createLink, undefined);
+  assert.equal(changes.recoverPending, undefined);
 });
