@@ -292,12 +292,18 @@ export class StateLock {
    * Runs `fn` holding the lock, blocking until it is free. Re-entrant like
    * {@linkcode StateLock.run}.
    *
-   * @throws {LockHeldByAsyncCallError} when an unfinished async call of this process holds it.
+   * @throws {LockHeldByAsyncCallError} when an unfinished async call of this process holds it or
+   *   waits for it.
    */
   runSync<T>(request: LockRequest, fn: () => T): T {
     if (this.heldHere()) return fn();
     const entry = this.#shared;
-    if (entry.holder) throw new LockHeldByAsyncCallError(this.path, entry.holder);
+    // An async call of this process that holds the lock, or is on its way to it: its file lock
+    // may already be taken on a worker thread, and a blocking wait would stop the event loop
+    // that call needs to go on and let go. Waiting could never end.
+    if (entry.holder || entry.queued > 0) {
+      throw new LockHeldByAsyncCallError(this.path, entry.holder);
+    }
     const file = this.#syncFile();
     if (!file.tryLockSync(true)) waitSync(file, request, this.path, () => this.holderNow());
     try {

@@ -36,7 +36,9 @@ export interface LockRequest {
   noticeAfterMs?: number;
 }
 
-/** Thrown by `StateLock.runSync` (./lock.ts) when an async call of this process holds the lock.
+/**
+ * Thrown by `StateLock.runSync` (./lock.ts) when an async call of this process holds the lock,
+ * or waits for it.
  *
  * @example
  * ```ts
@@ -60,7 +62,8 @@ export class LockHeldByAsyncCallError extends Error {
   /** Describes the conflict. */
   constructor(path: string, holder?: LockHolder) {
     super(
-      `the lock ${path} is held by an unfinished asynchronous call of this process` +
+      `the lock ${path} is held, or about to be, by an unfinished asynchronous call of this ` +
+        "process" +
         (holder ? ` (${holder.command}${holder.subject ? ` ${holder.subject}` : ""})` : "") +
         "; a blocking call cannot wait for it without stopping it: await that call first",
     );

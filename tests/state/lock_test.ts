@@ -151,11 +151,13 @@ Deno.test("a blocking call while an async call of this process holds the lock is
   const dir = Deno.makeTempDirSync();
   const lock = new StateLock(`${dir}/lock`);
   let release!: () => void;
+  let inside = false;
   const held = lock.run(
     { command: "apply", subject: "m.json" },
-    () => new Promise<void>((resolve) => release = resolve),
+    () => new Promise<void>((resolve) => (inside = true, release = resolve)),
   );
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  // However slow the file lock (Wine's is), the holder is inside before the blocking call.
+  while (!inside) await new Promise((resolve) => setTimeout(resolve, 1));
   const error = (() => {
     try {
       lock.runSync({ command: "create" }, () => {});
@@ -167,6 +169,22 @@ Deno.test("a blocking call while an async call of this process holds the lock is
   assert.match(error.message, /apply m\.json/);
   release();
   await held;
+  assert.equal(lock.runSync({ command: "create" }, () => "free again"), "free again");
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("a blocking call while an async call of this process waits for the lock is refused, never left waiting", async () => {
+  const dir = Deno.makeTempDirSync();
+  const lock = new StateLock(`${dir}/lock`);
+  // The async call has not taken the file lock yet (it may be taking it on a worker thread):
+  // a blocking wait here would stop the event loop that call needs to finish.
+  const held = lock.run({ command: "apply", subject: "m.json" }, () => "done");
+  assert.throws(
+    () => lock.runSync({ command: "create" }, () => "ran"),
+    (error: unknown) =>
+      error instanceof LockHeldByAsyncCallError && /or about to be/.test(error.message),
+  );
+  assert.equal(await held, "done");
   assert.equal(lock.runSync({ command: "create" }, () => "free again"), "free again");
   Deno.removeSync(dir, { recursive: true });
 });
