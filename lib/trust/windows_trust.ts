@@ -9,6 +9,7 @@
  */
 import { type FileSecurity, openAndRead, securityOfPath } from "../windows/file_security.ts";
 import { WIN32 } from "../windows/hresult.ts";
+import { GENERIC_WRITE } from "../windows/kernel32_ffi.ts";
 import { tokenElevated, tokenUserSid } from "../windows/process_token.ts";
 import { Win32Error, withSecurityLibraries } from "../windows/security.ts";
 import type { HostRule, TrustFinding } from "./finding.ts";
@@ -27,7 +28,6 @@ const DELETE = 0x1_0000;
 const WRITE_DAC = 0x4_0000;
 const WRITE_OWNER = 0x8_0000;
 const GENERIC_ALL = 0x1000_0000;
-const GENERIC_WRITE = 0x4000_0000;
 
 /** Rights on the file itself that let someone change or replace it. */
 export const FILE_RIGHTS = FILE_WRITE_DATA | FILE_APPEND_DATA | DELETE | WRITE_DAC | WRITE_OWNER |

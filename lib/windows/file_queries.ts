@@ -6,7 +6,15 @@
  *
  * @module
  */
-import type { kernel32PlaceSymbols } from "./kernel32_ffi.ts";
+import {
+  FILE_FLAG_BACKUP_SEMANTICS,
+  FILE_FLAG_OPEN_REPARSE_POINT,
+  FILE_READ_ATTRIBUTES,
+  FILE_SHARE_ALL,
+  isValidHandle,
+  type kernel32PlaceSymbols,
+  OPEN_EXISTING,
+} from "./kernel32_ffi.ts";
 import { fromWide, wideString } from "./wide.ts";
 
 /** A name as its folder lists it, read without opening the name itself. */
@@ -46,11 +54,6 @@ export const IO_REPARSE_TAG_MOUNT_POINT = 0xA000_0003;
 /** A symbolic link. */
 export const IO_REPARSE_TAG_SYMLINK = 0xA000_000C;
 
-const FILE_READ_ATTRIBUTES = 0x80;
-const SHARE_ALL = 0x1 | 0x2 | 0x4; // read, write, delete: never in anyone's way
-const OPEN_EXISTING = 3;
-const FILE_FLAG_BACKUP_SEMANTICS = 0x0200_0000; // needed to open a folder
-const FILE_FLAG_OPEN_REPARSE_POINT = 0x0020_0000; // open the link, not what it points to
 const FSCTL_GET_REPARSE_POINT = 0x0009_00A8;
 const VOLUME_NAME_DOS = 0x0;
 const VOLUME_NAME_GUID = 0x1;
@@ -59,11 +62,6 @@ const FIND_DATA_BYTES = 592; // sizeof(WIN32_FIND_DATAW)
 const LONGEST_PATH = 32_768;
 
 type Kernel32 = Deno.DynamicLibrary<typeof kernel32PlaceSymbols>["symbols"];
-
-function isValid(handle: Deno.PointerValue): handle is Deno.PointerObject {
-  if (handle === null) return false;
-  return BigInt(Deno.UnsafePointer.value(handle)) !== 0xFFFF_FFFF_FFFF_FFFFn;
-}
 
 /** Splits a NUL-separated, double-NUL-terminated list. */
 function multiString(units: Uint16Array, length: number): string[] {
@@ -110,7 +108,7 @@ export function kernel32Queries(kernel32: Kernel32): FileQueries {
     kernel32.CreateFileW(
       wideString(path),
       flags & FILE_FLAG_OPEN_REPARSE_POINT ? 0 : FILE_READ_ATTRIBUTES,
-      SHARE_ALL,
+      FILE_SHARE_ALL,
       null,
       OPEN_EXISTING,
       flags,
@@ -119,7 +117,7 @@ export function kernel32Queries(kernel32: Kernel32): FileQueries {
   return {
     finalPath(path) {
       const handle = open(path, FILE_FLAG_BACKUP_SEMANTICS);
-      if (!isValid(handle)) return undefined;
+      if (!isValidHandle(handle)) return undefined;
       try {
         for (const flags of [VOLUME_NAME_DOS, VOLUME_NAME_GUID]) {
           const length = kernel32.GetFinalPathNameByHandleW(handle, text, text.length, flags);
@@ -133,7 +131,7 @@ export function kernel32Queries(kernel32: Kernel32): FileQueries {
     entry(path) {
       const data = new Uint8Array(FIND_DATA_BYTES);
       const handle = kernel32.FindFirstFileW(wideString(path), data);
-      if (!isValid(handle)) return undefined;
+      if (!isValidHandle(handle)) return undefined;
       kernel32.FindClose(handle);
       const view = new DataView(data.buffer);
       const attributes = view.getUint32(0, true);
@@ -143,7 +141,7 @@ export function kernel32Queries(kernel32: Kernel32): FileQueries {
     },
     linkTarget(path) {
       const handle = open(path, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT);
-      if (!isValid(handle)) return undefined;
+      if (!isValidHandle(handle)) return undefined;
       try {
         const buffer = new Uint8Array(REPARSE_BUFFER_BYTES);
         const returned = new Uint32Array(1);

@@ -21,6 +21,14 @@ import {
   sidString,
   Win32Error,
 } from "./security.ts";
+import {
+  FILE_FLAG_BACKUP_SEMANTICS,
+  FILE_READ_ATTRIBUTES,
+  FILE_SHARE_ALL,
+  isValidHandle,
+  OPEN_EXISTING,
+  READ_CONTROL,
+} from "./kernel32_ffi.ts";
 import { fromWide, wideString } from "./wide.ts";
 
 /**
@@ -62,13 +70,6 @@ export interface FileSecurity {
   /** The access-allowed ACEs that apply to the object (inherit-only ones left out). */
   readonly allowed: readonly AllowedAce[];
 }
-
-const INVALID_HANDLE = 0xFFFF_FFFF_FFFF_FFFFn;
-const READ_CONTROL = 0x0002_0000;
-const FILE_READ_ATTRIBUTES = 0x80;
-const FILE_SHARE_ALL = 0x7;
-const OPEN_EXISTING = 3;
-const FILE_FLAG_BACKUP_SEMANTICS = 0x0200_0000;
 
 /**
  * Reads the owner and the DACL out of a descriptor that GetSecurityInfo or
@@ -214,7 +215,7 @@ export function openAndRead(
     FILE_FLAG_BACKUP_SEMANTICS,
     null,
   );
-  if (handle === null || BigInt(Deno.UnsafePointer.value(handle)) === INVALID_HANDLE) {
+  if (!isValidHandle(handle)) {
     throw new Win32Error("CreateFileW", libs.kernel32.GetLastError());
   }
   try {

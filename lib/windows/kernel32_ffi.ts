@@ -288,3 +288,37 @@ export const DRIVE_RAMDISK = 6;
 export const FORMAT_MESSAGE_SYSTEM_TEXT = 0x1000 | 0x200;
 /** Returned by GetFileAttributesW for a path that cannot be found. */
 export const INVALID_FILE_ATTRIBUTES = 0xFFFF_FFFF;
+
+/** CreateFileW access: read the data. */
+export const GENERIC_READ = 0x8000_0000;
+/** CreateFileW access (and an access right in a DACL): write the data. */
+export const GENERIC_WRITE = 0x4000_0000;
+/** CreateFileW access: read the security descriptor. */
+export const READ_CONTROL = 0x0002_0000;
+/** CreateFileW access: read the attributes (what opening a path to ask about it needs). */
+export const FILE_READ_ATTRIBUTES = 0x80;
+/** CreateFileW sharing: others may read meanwhile. */
+export const FILE_SHARE_READ = 0x1;
+/** CreateFileW sharing: read, write and delete; never in anyone's way. */
+export const FILE_SHARE_ALL = 0x1 | 0x2 | 0x4;
+/** CreateFileW: make the file, or empty it when it is there. */
+export const CREATE_ALWAYS = 2;
+/** CreateFileW: open only what exists. */
+export const OPEN_EXISTING = 3;
+/** CreateFileW: needed to open a folder. */
+export const FILE_FLAG_BACKUP_SEMANTICS = 0x0200_0000;
+/** CreateFileW: open a junction or symlink itself, not what it points to. */
+export const FILE_FLAG_OPEN_REPARSE_POINT = 0x0020_0000;
+
+/**
+ * True for a handle CreateFileW or FindFirstFileW opened: not NULL, not INVALID_HANDLE_VALUE.
+ *
+ * @example
+ * ```ts
+ * import { isValidHandle } from "./kernel32_ffi.ts";
+ * console.log(isValidHandle(null)); // false
+ * ```
+ */
+export function isValidHandle(handle: Deno.PointerValue): handle is Deno.PointerObject {
+  return handle !== null && BigInt(Deno.UnsafePointer.value(handle)) !== 0xFFFF_FFFF_FFFF_FFFFn;
+}

@@ -9,7 +9,15 @@
  */
 import { BindLinkError } from "../errors.ts";
 import { NativeLibrary } from "../native_library.ts";
-import { kernel32RecordSymbols } from "./kernel32_ffi.ts";
+import {
+  CREATE_ALWAYS,
+  FILE_SHARE_READ,
+  GENERIC_READ,
+  GENERIC_WRITE,
+  isValidHandle,
+  kernel32RecordSymbols,
+  OPEN_EXISTING,
+} from "./kernel32_ffi.ts";
 import {
   ensureProtectedWindowsFolder,
   programDataFolder,
@@ -43,11 +51,6 @@ export interface RecordFiles {
   remove(name: string): void;
 }
 
-const GENERIC_READ = 0x8000_0000;
-const GENERIC_WRITE = 0x4000_0000;
-const CREATE_ALWAYS = 2;
-const OPEN_EXISTING = 3;
-const FILE_SHARE_READ = 1;
 const MOVEFILE_REPLACE_EXISTING = 1;
 const MOVEFILE_WRITE_THROUGH = 8;
 // Records are a few hundred bytes; exceptions are capped by the API's path lengths.
@@ -72,10 +75,6 @@ function recordError(denied: boolean, detail: string): BindLinkError {
     summary: `bindlink could not keep its record of the link's exceptions (${detail})`,
     hint: "Run bindlink from an elevated prompt; the link was not made.",
   });
-}
-
-function isInvalid(handle: Deno.PointerValue): boolean {
-  return handle === null || Deno.UnsafePointer.value(handle) === 0xFFFF_FFFF_FFFF_FFFFn;
 }
 
 /**
@@ -104,7 +103,7 @@ export function kernel32RecordFiles(folder: string): RecordFiles {
         null,
       );
       // A record that cannot be read is not believed: the link's exceptions read as unknown.
-      if (isInvalid(handle)) return undefined;
+      if (!isValidHandle(handle)) return undefined;
       try {
         const buffer = new Uint8Array(MAX_RECORD);
         const count = new Uint32Array(1);
@@ -130,7 +129,7 @@ export function kernel32RecordFiles(folder: string): RecordFiles {
         0,
         null,
       );
-      if (isInvalid(handle)) fail("CreateFileW", temporary);
+      if (!isValidHandle(handle)) fail("CreateFileW", temporary);
       try {
         const bytes = new TextEncoder().encode(text);
         const count = new Uint32Array(1);
