@@ -72,16 +72,20 @@ export interface FileSecurity {
 }
 
 /**
- * Reads the owner and the DACL out of a descriptor that GetSecurityInfo or
- * GetNamedSecurityInfoW filled in, then frees it.
+ * The owner and the DACL of the descriptor that `get` (GetSecurityInfo or
+ * GetNamedSecurityInfoW, named `call`) fills in; the descriptor is freed after.
  */
-function readDescriptor(
+function securityFrom(
   libs: SecurityLibraries,
-  owner: BigUint64Array,
-  dacl: BigUint64Array,
-  descriptor: BigUint64Array,
   names: Map<string, string>,
+  call: string,
+  get: (owner: BigUint64Array, dacl: BigUint64Array, descriptor: BigUint64Array) => number,
 ): FileSecurity {
+  const owner = new BigUint64Array(1);
+  const dacl = new BigUint64Array(1);
+  const descriptor = new BigUint64Array(1);
+  const status = get(owner, dacl, descriptor);
+  if (status !== 0) throw new Win32Error(call, status);
   const sd = pointerAt(descriptor);
   try {
     const ownerSid = pointerAt(owner);
@@ -136,21 +140,22 @@ export function securityOfPath(
   path: string,
   names: Map<string, string>,
 ): FileSecurity {
-  const owner = new BigUint64Array(1);
-  const dacl = new BigUint64Array(1);
-  const descriptor = new BigUint64Array(1);
-  const status = libs.advapi32.GetNamedSecurityInfoW(
-    wideString(path),
-    SE_FILE_OBJECT,
-    OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
-    owner,
-    null,
-    dacl,
-    null,
-    descriptor,
+  return securityFrom(
+    libs,
+    names,
+    "GetNamedSecurityInfoW",
+    (owner, dacl, descriptor) =>
+      libs.advapi32.GetNamedSecurityInfoW(
+        wideString(path),
+        SE_FILE_OBJECT,
+        OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+        owner,
+        null,
+        dacl,
+        null,
+        descriptor,
+      ),
   );
-  if (status !== 0) throw new Win32Error("GetNamedSecurityInfoW", status);
-  return readDescriptor(libs, owner, dacl, descriptor, names);
 }
 
 /**
@@ -224,24 +229,23 @@ export function openAndRead(
     if (length === 0 || length >= buffer.length) {
       throw new Win32Error("GetFinalPathNameByHandleW", libs.kernel32.GetLastError());
     }
-    const owner = new BigUint64Array(1);
-    const dacl = new BigUint64Array(1);
-    const descriptor = new BigUint64Array(1);
-    const status = libs.advapi32.GetSecurityInfo(
-      handle,
-      SE_FILE_OBJECT,
-      OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
-      owner,
-      null,
-      dacl,
-      null,
-      descriptor,
+    const security = securityFrom(
+      libs,
+      names,
+      "GetSecurityInfo",
+      (owner, dacl, descriptor) =>
+        libs.advapi32.GetSecurityInfo(
+          handle,
+          SE_FILE_OBJECT,
+          OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+          owner,
+          null,
+          dacl,
+          null,
+          descriptor,
+        ),
     );
-    if (status !== 0) throw new Win32Error("GetSecurityInfo", status);
-    return {
-      realPath: plainFinalPath(fromWide(buffer, length)),
-      security: readDescriptor(libs, owner, dacl, descriptor, names),
-    };
+    return { realPath: plainFinalPath(fromWide(buffer, length)), security };
   } finally {
     libs.kernel32.CloseHandle(handle);
   }
