@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { main } from "../../cli.ts";
 import { progressLine } from "../../lib/cli/manifest_input.ts";
+import type { LinkSpec } from "../../lib/platform.ts";
 import { Double } from "../support/double.ts";
 
 const isWindows = Deno.build.os === "windows";
@@ -274,26 +275,30 @@ Deno.test("apply --boot-log: a copy that cannot be read still leaves a failed bo
   assert.equal(t.double.calls().length, 0, "nothing reached the DLL");
 });
 
-Deno.test("create and remove first roll back an apply whose process died", async () => {
-  await using t = await setUp();
+const STAGE = {
+  virtualPath: "C:\\Stage",
+  backingPath: "D:\\Data",
+  readOnly: false,
+  merged: false,
+  exceptions: [],
+};
+
+/** An apply that made its first link (C:\\Stage) and was killed: its record stays behind. */
+async function killedApply(t: Awaited<ReturnType<typeof setUp>>, creates: LinkSpec[]) {
   const { Journal } = await import("../../lib/manifest/journal.ts");
   const { deadFacts } = await import("../manifest/support.ts");
+  new Journal(t.stateDir, await deadFacts()).begin("apply", { file: t.file, removes: [], creates });
+  await t.double.api.platform.create(STAGE);
+}
+
+Deno.test("create and remove first roll back an apply whose process died", async () => {
+  await using t = await setUp();
   const platform = t.double.api.platform;
-  const stage = {
-    virtualPath: "C:\\Stage",
-    backingPath: "D:\\Data",
-    readOnly: false,
-    merged: false,
-    exceptions: [],
-  };
   for (const command of ["create", "remove"] as const) {
-    // An apply that made its first link and was killed: its record stays behind.
-    new Journal(t.stateDir, await deadFacts()).begin("apply", {
-      file: t.file,
-      removes: [],
-      creates: [stage, { ...stage, virtualPath: "C:\\View", backingPath: "C:\\Stage\\out" }],
-    });
-    await platform.create(stage);
+    await killedApply(t, [
+      STAGE,
+      { ...STAGE, virtualPath: "C:\\View", backingPath: "C:\\Stage\\out" },
+    ]);
     const out = command === "create"
       ? await t.cli("create", "C:\\Other", "C:\\Bar", "--json")
       : await t.cli("remove", "C:\\Other", "--json");
@@ -311,27 +316,15 @@ Deno.test("create and remove first roll back an apply whose process died", async
 
 Deno.test("create and remove with a wrong path refuse it before settling anything", async () => {
   await using t = await setUp();
-  const { Journal } = await import("../../lib/manifest/journal.ts");
-  const { deadFacts } = await import("../manifest/support.ts");
-  const stage = {
-    virtualPath: "C:\\Stage",
-    backingPath: "D:\\Data",
-    readOnly: false,
-    merged: false,
-    exceptions: [],
-  };
-  new Journal(t.stateDir, await deadFacts()).begin("apply", {
-    file: t.file,
-    removes: [],
-    creates: [stage],
-  });
-  await t.double.api.platform.create(stage);
+  await killedApply(t, [STAGE]);
   for (const args of [["create", "C:\\Other", "C:\\a*b"], ["remove", "C:\\a*b"]]) {
     const out = await t.cli(...args, "--json");
     assert.equal(out.code, 1, out.stdout + out.stderr);
     assert.equal(JSON.parse(out.stdout).error.code, "invalid-path", args.join(" "));
   }
   // The killed apply is still there to settle, and its link still live.
+  const { Journal } = await import("../../lib/manifest/journal.ts");
+  const { deadFacts } = await import("../manifest/support.ts");
   assert.equal(new Journal(t.stateDir, await deadFacts()).list().length, 1);
   assert.deepEqual((await t.double.api.platform.list()).map((l) => l.virtualPath), ["C:\\Stage"]);
 });
