@@ -207,9 +207,7 @@ export class StateLock {
     const entry = this.#shared;
     let result: T | Promise<T>;
     try {
-      const holder = holderFor(request, this.#facts);
-      writeHolder(file, holder);
-      entry.holder = holder;
+      this.#recordHolder(file, request);
       result = inside();
     } catch (error) {
       entry.holder = undefined;
@@ -268,9 +266,7 @@ export class StateLock {
       } finally {
         clearTimeout(notice);
       }
-      const holder = holderFor(request, this.#facts);
-      writeHolder(file, holder);
-      entry.holder = holder;
+      this.#recordHolder(file, request);
       return await inside();
     } finally {
       if (file) entry.holder = undefined;
@@ -307,9 +303,7 @@ export class StateLock {
     const file = this.#syncFile();
     if (!file.tryLockSync(true)) waitSync(file, request, this.path, () => this.holderNow());
     try {
-      const holder = holderFor(request, this.#facts);
-      writeHolder(file, holder);
-      entry.holder = holder;
+      this.#recordHolder(file, request);
       return this.#synchronously(fn);
     } finally {
       entry.holder = undefined;
@@ -321,6 +315,13 @@ export class StateLock {
         file.close();
       }
     }
+  }
+
+  // Says in the file, and in this process, who holds the lock now that it is taken.
+  #recordHolder(file: Deno.FsFile, request: LockRequest): void {
+    const holder = holderFor(request, this.#facts);
+    writeHolder(file, holder);
+    this.#shared.holder = holder;
   }
 
   /** Closes the descriptor the synchronous path keeps open (when the lock is not held). */
