@@ -71,20 +71,34 @@ export interface FileSecurity {
   readonly allowed: readonly AllowedAce[];
 }
 
+// GetSecurityInfo and GetNamedSecurityInfoW: the object (a handle, a path), then the same seven.
+type SecurityInfoCall<T> = (
+  object: T,
+  type: number,
+  info: number,
+  owner: BigUint64Array,
+  group: null,
+  dacl: BigUint64Array,
+  sacl: null,
+  descriptor: BigUint64Array,
+) => number;
+
 /**
- * The owner and the DACL of the descriptor that `get` (GetSecurityInfo or
- * GetNamedSecurityInfoW, named `call`) fills in; the descriptor is freed after.
+ * The owner and the DACL of `object` as `get` (named `call`) reads them into a descriptor,
+ * which is freed after.
  */
-function securityFrom(
+function securityFrom<T>(
   libs: SecurityLibraries,
   names: Map<string, string>,
   call: string,
-  get: (owner: BigUint64Array, dacl: BigUint64Array, descriptor: BigUint64Array) => number,
+  get: SecurityInfoCall<T>,
+  object: T,
 ): FileSecurity {
   const owner = new BigUint64Array(1);
   const dacl = new BigUint64Array(1);
   const descriptor = new BigUint64Array(1);
-  const status = get(owner, dacl, descriptor);
+  const info = OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION;
+  const status = get(object, SE_FILE_OBJECT, info, owner, null, dacl, null, descriptor);
   if (status !== 0) throw new Win32Error(call, status);
   const sd = pointerAt(descriptor);
   try {
@@ -140,21 +154,13 @@ export function securityOfPath(
   path: string,
   names: Map<string, string>,
 ): FileSecurity {
+  const { GetNamedSecurityInfoW } = libs.advapi32;
   return securityFrom(
     libs,
     names,
     "GetNamedSecurityInfoW",
-    (owner, dacl, descriptor) =>
-      libs.advapi32.GetNamedSecurityInfoW(
-        wideString(path),
-        SE_FILE_OBJECT,
-        OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
-        owner,
-        null,
-        dacl,
-        null,
-        descriptor,
-      ),
+    GetNamedSecurityInfoW,
+    wideString(path),
   );
 }
 
@@ -229,22 +235,8 @@ export function openAndRead(
     if (length === 0 || length >= buffer.length) {
       throw new Win32Error("GetFinalPathNameByHandleW", libs.kernel32.GetLastError());
     }
-    const security = securityFrom(
-      libs,
-      names,
-      "GetSecurityInfo",
-      (owner, dacl, descriptor) =>
-        libs.advapi32.GetSecurityInfo(
-          handle,
-          SE_FILE_OBJECT,
-          OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
-          owner,
-          null,
-          dacl,
-          null,
-          descriptor,
-        ),
-    );
+    const { GetSecurityInfo } = libs.advapi32;
+    const security = securityFrom(libs, names, "GetSecurityInfo", GetSecurityInfo, handle);
     return { realPath: plainFinalPath(fromWide(buffer, length)), security };
   } finally {
     libs.kernel32.CloseHandle(handle);
