@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { BindLinkApi } from "../bind_link_api.ts";
 import type { Platform } from "../platform.ts";
 import type { OptionSpec, ParsedArgs } from "./options.ts";
 
@@ -26,8 +25,6 @@ export interface CliContext {
   readInput(): Promise<string>;
   /** The platform: the one the caller passed in, else this OS's, loaded on first use. */
   platform(): Promise<Platform>;
-  /** The bind link API over {@linkcode CliContext.platform}. */
-  api(): Promise<BindLinkApi>;
 }
 
 /** One command of the CLI. */

@@ -1,4 +1,5 @@
 /** `bindlink create`: make one link. @module */
+import { BindLinkApi } from "../bind_link_api.ts";
 import { linkTraits } from "../link_traits.ts";
 import type { BindLink } from "../bind_link.ts";
 import type { CliContext } from "./command.ts";
@@ -95,7 +96,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     merged: args.flag("merged"),
     exceptions: args.strings("exception"),
   };
-  const api = await context.api();
+  const api = new BindLinkApi(await context.platform());
   // Refused before anything is settled: wrong input changes nothing.
   prepareCreate(api.platform, virtualPath, backingPath, options);
   const { recovered, deleted } = await settleDeadOperations(context, "create");

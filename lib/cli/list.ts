@@ -1,4 +1,5 @@
 /** `bindlink list`: show the live links. @module */
+import { BindLinkApi } from "../bind_link_api.ts";
 import { linkTraits } from "../link_traits.ts";
 import type { BindLinkInfo } from "../platform.ts";
 import { type CliContext, emit } from "./command.ts";
@@ -75,7 +76,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
     );
   }
   const [path] = args.positionals;
-  const api = await context.api();
+  const api = new BindLinkApi(await context.platform());
   const links = await api.listBindLinks(path === undefined ? {} : { path });
   const pending = await unfinishedOperations(context);
   const none = path === undefined

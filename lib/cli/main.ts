@@ -4,14 +4,18 @@
  *
  * @module
  */
-// Only what `--version` needs is imported here; the rest is imported where it is used, so
-// that `bindlink --version` and `help` start as fast as an empty `deno run` (deno task bench).
-import type { BindLinkApi } from "../bind_link_api.ts";
+// Imported here: what `--version` needs and the small modules every command goes through
+// (the command table, option parsing, choosing the backend), so that a command's own code
+// arrives in one dynamic import; each import() costs Deno a graph load of its own. The rest
+// is imported where it is used, so `--version` and `help` start like an empty `deno run`.
 import type { BindLinkOperation } from "../errors.ts";
+import { loadDefaultPlatform } from "../load_platform.ts";
 import type { Platform } from "../platform.ts";
 import { printable } from "../printable.ts";
 import { VERSION } from "../version.ts";
 import type { CliContext } from "./command.ts";
+import { COMMANDS, findCommand } from "./commands.ts";
+import { parseOptions, UnknownOptionError } from "./options.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Where the CLI writes, and which platform it drives. Everything defaults to the real one. */
@@ -94,7 +98,6 @@ async function dispatch(args: readonly string[], context: CliContext): Promise<n
     return EXIT_OK;
   };
   if (name === undefined) return showHelp((await import("./main_help.ts")).mainHelp());
-  const { COMMANDS, findCommand } = await import("./commands.ts");
   if (isHelp) {
     const about = rest.find((a) => !a.startsWith("-"));
     if (about === undefined) return showHelp((await import("./main_help.ts")).mainHelp());
@@ -110,7 +113,6 @@ async function dispatch(args: readonly string[], context: CliContext): Promise<n
   }
   const [command, { load }] = entry;
   const module = await load();
-  const { parseOptions, UnknownOptionError } = await import("./options.ts");
   const words = module.rewrite ? module.rewrite(rest) : rest;
   if (wantsHelp || wantsVersion) {
     // Help and the version are shown whatever else the line lacks, but never past an option
@@ -149,7 +151,6 @@ function permissionProblem(error: unknown): string | undefined {
 async function unexpected(error: unknown, args: readonly string[]) {
   const { BindLinkError, ExplainedFailure } = await import("../errors.ts");
   const [name, first, second] = beforeDoubleDash(args).filter((a) => !a.startsWith("-"));
-  const { findCommand } = await import("./commands.ts");
   // Every command is named for its operation (none found: the failure came before one ran).
   const operation = ((name && findCommand(name)?.[0]) ?? "list") as BindLinkOperation;
   const paths = operation === "create"
@@ -189,7 +190,6 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
   const stderr = io.stderr ?? writer(Deno.stderr);
   const json = beforeDoubleDash(args).includes("--json");
   let platform: Platform | undefined = io.platform;
-  let api: BindLinkApi | undefined;
   const context: CliContext = {
     stdout,
     stderr,
@@ -198,10 +198,7 @@ export async function main(args: readonly string[], io: CliIo = {}): Promise<num
     stateDir: io.stateDir,
     ownPlatform: io.platform === undefined,
     readInput: io.stdin ?? (() => new Response(Deno.stdin.readable).text()),
-    platform: async () =>
-      platform ??= await (await import("../load_platform.ts")).loadDefaultPlatform(),
-    api: async () =>
-      api ??= new (await import("../bind_link_api.ts")).BindLinkApi(await context.platform()),
+    platform: async () => platform ??= await loadDefaultPlatform(),
   };
   try {
     return await dispatch(args, context);

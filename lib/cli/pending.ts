@@ -1,5 +1,6 @@
 /** Operations that have not ended, as `list` and `status` show them. @module */
 import type { PendingOperation } from "../manifest/recover.ts";
+import { lookAtState } from "../manifest/session.ts";
 import type { CliContext } from "./command.ts";
 import { printable } from "../printable.ts";
 import { pathLines } from "./text.ts";
@@ -47,7 +48,6 @@ export function pendingLine(p: PendingOperation, seeAll = "bindlink status --jso
 export async function unfinishedOperations(context: CliContext): Promise<PendingOperation[]> {
   if (!context.ownPlatform && context.stateDir === undefined) return [];
   const platform = await context.platform();
-  const { lookAtState } = await import("../manifest/session.ts");
   let records;
   let journal;
   try {

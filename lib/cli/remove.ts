@@ -1,4 +1,5 @@
 /** `bindlink remove`: take one link away. @module */
+import { BindLinkApi } from "../bind_link_api.ts";
 import { prepareVirtualPath } from "../prepare.ts";
 import { type CliContext, emit } from "./command.ts";
 import { EXAMPLE, EXIT_CODES } from "./help.ts";
@@ -34,7 +35,7 @@ export async function run(args: ParsedArgs, context: CliContext): Promise<number
       "remove",
     );
   }
-  const api = await context.api();
+  const api = new BindLinkApi(await context.platform());
   const platform = api.platform;
   // Refused before anything is settled: a wrong path changes nothing.
   const virtualPath = prepareVirtualPath(platform, args.positionals[0]);

@@ -7,6 +7,7 @@
  * @module
  */
 import type { BindLinkOperation } from "../errors.ts";
+import { changeLinks, lookAtState } from "../manifest/session.ts";
 import type { LeftoverPath, RecoveredOperation } from "../manifest/types.ts";
 import type { CliContext } from "./command.ts";
 import { describeDeleted, describeRecovered } from "./link_text.ts";
@@ -41,7 +42,6 @@ export async function settleDeadOperations(
   const none = { recovered: [], deleted: [] };
   if (!context.ownPlatform && context.stateDir === undefined) return none;
   const platform = await context.platform();
-  const { changeLinks, lookAtState } = await import("../manifest/session.ts");
   const options = { stateDir: context.stateDir };
   let dead: boolean;
   try {

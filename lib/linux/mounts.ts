@@ -31,6 +31,7 @@ import { currentDirectory } from "./files.ts";
 import { closeHeldFolders } from "./folders.ts";
 import { NotUtf8NameError } from "./kernel_names.ts";
 import { linuxPathRules } from "./path_rules.ts";
+import { linuxStatePlace } from "./state_place.ts";
 import { UntrustedStateError } from "./state_trust.ts";
 import { aboutRole, closeLibc } from "./syscall.ts";
 import { type LinuxTestHooks, withTestHooks } from "./test_hooks.ts";
@@ -204,10 +205,12 @@ export class LinuxMounts implements Platform {
     return !terminalDeliversInterrupt();
   }
 
-  async statePlace(request: StateRequest): Promise<StatePlace> {
-    // The namespace's lock, the one this platform's create and remove take.
-    const { linuxStatePlace } = await import("./state_place.ts");
-    return linuxStatePlace({ ...request, stateDir: request.stateDir ?? this.#stateDir });
+  statePlace(request: StateRequest): Promise<StatePlace> {
+    // The namespace's lock, the one this platform's create and remove take; a refusal
+    // rejects the promise, as from the other async calls.
+    return Promise.resolve().then(() =>
+      linuxStatePlace({ ...request, stateDir: request.stateDir ?? this.#stateDir })
+    );
   }
 
   close(): void {

@@ -232,7 +232,6 @@ Deno.test("the progress line: redrawn in place on a terminal, cleared at the end
     ownPlatform: false,
     readInput: () => Promise.reject(new Error("no input")),
     platform: () => Promise.reject(new Error("not used")),
-    api: () => Promise.reject(new Error("not used")),
   };
   const link = {
     virtualPath: "/v",

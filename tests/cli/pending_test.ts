@@ -4,7 +4,7 @@
  * shows the links a killed run left").
  */
 import assert from "node:assert/strict";
-import { BindLinkApi, BindLinkError } from "../../mod.ts";
+import { BindLinkError } from "../../mod.ts";
 import type { CliContext } from "../../lib/cli/command.ts";
 import { isPermissionProblem, pendingLine, unfinishedOperations } from "../../lib/cli/pending.ts";
 import type { PendingOperation } from "../../lib/manifest/recover.ts";
@@ -78,7 +78,6 @@ function contextWith(
       this.asked++;
       return Promise.resolve(platform);
     },
-    api: () => Promise.resolve(new BindLinkApi(platform)),
   };
 }
 

@@ -21,7 +21,6 @@ function context(json: boolean) {
     ownPlatform: true,
     readInput: () => Promise.reject(new Error("no input")),
     platform: () => Promise.resolve(linuxPlatform()),
-    api: () => Promise.reject(new Error("startup needs no API")),
   };
   return { ctx, out };
 }
