@@ -23,7 +23,7 @@ import type { BindLinkInfo, LinkSpec, Platform } from "../platform.ts";
 import type { StatePlace, StateRequest } from "../state/place.ts";
 import { describeLockWait, type LockRequest, type LockWait } from "../state/lock_wait.ts";
 import type { Assembly } from "./creation.ts";
-import type { LinuxChanges } from "./changes.ts";
+import { type LinuxChanges, loadChanges } from "./changes.ts";
 import { explain, requireRoot, type Where } from "./failure.ts";
 import { listLinks } from "./listing.ts";
 import { DEFAULT_STATE_DIR, NamespaceState } from "./namespace_state.ts";
@@ -252,8 +252,7 @@ export class LinuxMounts implements Platform {
 
   async #load<K extends keyof LinuxChanges>(names: readonly K[]): Promise<Pick<LinuxChanges, K>> {
     if (!names.every((name) => this.#changes[name])) {
-      // Loaded with the pieces, never by a `list`.
-      await (await import("./changes.ts")).loadChanges(this.#changes, names);
+      await loadChanges(this.#changes, names);
     }
     return this.#loaded(names);
   }
