@@ -251,9 +251,7 @@ export class LinuxMounts implements Platform {
   }
 
   async #load<K extends keyof LinuxChanges>(names: readonly K[]): Promise<Pick<LinuxChanges, K>> {
-    if (!names.every((name) => this.#changes[name])) {
-      await loadChanges(this.#changes, names);
-    }
+    await loadChanges(this.#changes, names);
     return this.#loaded(names);
   }
 
