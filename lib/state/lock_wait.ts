@@ -119,15 +119,10 @@ export function noticeTimer(
   holder: () => LockHolder | undefined,
 ): number | undefined {
   if (!request.onWait) return undefined;
-  const timer = setTimeout(() => {
-    request.onWait!({
-      path,
-      command: request.command,
-      subject: request.subject,
-      holder: holder(),
-      waitedMs: Date.now() - started,
-    });
-  }, request.noticeAfterMs ?? DEFAULT_NOTICE_MS) as unknown as number;
+  const timer = setTimeout(
+    () => request.onWait!(waitSoFar(request, path, started, holder)),
+    request.noticeAfterMs ?? DEFAULT_NOTICE_MS,
+  ) as unknown as number;
   // A waiting lock must not be what keeps a finished program alive.
   Deno.unrefTimer(timer);
   return timer;
@@ -160,14 +155,24 @@ export function waitSync(
     if (file.tryLockSync(true)) return;
     pause = Math.min(pause * 2, 50);
   }
-  request.onWait?.({
+  request.onWait?.(waitSoFar(request, path, started, holder));
+  file.lockSync(true);
+}
+
+// What the caller is told after waiting since `started`: the holder as it stands now.
+function waitSoFar(
+  request: LockRequest,
+  path: string,
+  started: number,
+  holder: () => LockHolder | undefined,
+): LockWait {
+  return {
     path,
     command: request.command,
     subject: request.subject,
     holder: holder(),
     waitedMs: Date.now() - started,
-  });
-  file.lockSync(true);
+  };
 }
 
 /**
