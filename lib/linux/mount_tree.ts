@@ -1,9 +1,9 @@
 /**
- * What the kernel says about mounts by their unique IDs, without reading every mount: one
- * mount described (`statmount`), the mounts below one (`listmount`), whether a mount
- * namespace still exists, and this process's namespace ID (`ioctl(NS_GET_MNTNS_ID)`). Each
- * costs one system call, however many mounts exist; before Linux 6.8 the first two answer
- * `null` and the callers say what they cannot check.
+ * What the kernel says about mounts by their unique IDs, without parsing mountinfo: one
+ * mount described (`statmount`), the mounts below one (`listmount`, one call per 64 it
+ * returns; the kernel walks the namespace's mounts from where it is told to start), whether a
+ * mount namespace still exists, and this process's namespace ID (`ioctl(NS_GET_MNTNS_ID)`).
+ * Before Linux 6.8 the first two answer `null` and the callers say what they cannot check.
  *
  * @module
  */
