@@ -37,6 +37,7 @@ export function commandRows(
   const deno = [context.deno, "run", ...flags];
   const cli = `${context.repo}/cli.ts`;
   const empty = new URL("./children/empty.ts", import.meta.url).pathname;
+  const modules = new URL("./children/command_modules.ts", import.meta.url).pathname;
   const dir = `${context.scratch}/cli-commands/${flags.length}`;
   const rows: Row[] = [];
   try {
@@ -54,6 +55,7 @@ export function commandRows(
     const before = interleaveSteps(context, rounds, {
       empty: [[...deno, empty]],
       list: [[...deno, cli, "list"]],
+      listModules: [[...deno, modules, "list"]],
     });
     const { code, stderr } = new Deno.Command(context.deno, {
       args: ["run", ...flags, cli, "apply", "-f", manifest],
@@ -68,6 +70,7 @@ export function commandRows(
         [...deno, cli, "create", `${dir}/virtual`, `${dir}/backing`],
         [...deno, cli, "remove", `${dir}/virtual`],
       ],
+      changeModules: [[...deno, modules, "create"], [...deno, modules, "remove"]],
     });
     const measured = [
       { label: "list (nothing to list)", ms: before.list.total, base: before.empty.total },
@@ -83,6 +86,25 @@ export function commandRows(
         ratio: time / base,
         target: { op: "<=", limit: i < 2 ? 1.5 : 2 },
       });
+    });
+    const floors = [
+      { label: "list", ms: before.listModules.total, base: before.empty.total },
+      { label: "create", ms: after.changeModules.steps[0], base: after.empty.total },
+      { label: "remove", ms: after.changeModules.steps[1], base: after.empty.total },
+    ];
+    rows.push({
+      name: "floor: the modules of list / create / remove, none run",
+      measured: floors.map((floor) => ms(floor.ms)).join(" / "),
+      baseline: `${ms(after.empty.total)} empty deno run`,
+      ratio: Math.max(...floors.map((floor) => floor.ms / floor.base)),
+      note: "Information, no target: each command's modules loaded as the command loads " +
+        "them (bench/children/command_modules.ts), with no function of theirs run and no " +
+        `native symbol bound: ${
+          floors.map((floor) => `${floor.label} ${(floor.ms / floor.base).toFixed(2)}x`)
+            .join(", ")
+        } of the empty run. A command cannot start faster; the rows above add its work, ` +
+        "the functions it calls (V8 compiles each on every run: Deno caches a module's code " +
+        "before running it) and its symbols (Deno compiles a trampoline for each).",
     });
     // Memory after the times, with the link still live: list and status see one link.
     const peaks = [
